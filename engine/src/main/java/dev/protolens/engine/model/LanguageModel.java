@@ -1,0 +1,50 @@
+package dev.protolens.engine.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.util.List;
+
+/**
+ * A frozen causal language model: input embeddings (batch, N, d) to logits (batch, N, vocab), with
+ * position ids 0..N-1 and a causal mask. The weights live in {@link #manager()} and never require
+ * gradients; gradients flow only to whatever the caller feeds in (the proto-tokens).
+ *
+ * <p>Every array a call creates is attached to the manager of its input, so a caller that wraps a step
+ * in a child manager frees everything the step made when it closes that manager.
+ */
+public interface LanguageModel extends AutoCloseable {
+
+    ModelConfig config();
+
+    /** Owns the weights; closing the model closes it. */
+    NDManager manager();
+
+    /** Token ids (batch, N), int64, to input embeddings (batch, N, d). */
+    NDArray embed(NDArray ids);
+
+    /** Input embeddings (batch, N, d) to logits (batch, N, vocab), float32. */
+    NDArray logits(NDArray inputEmbeds);
+
+    /** The same pass, keeping the residual stream for inspection and tests. */
+    Trace trace(NDArray inputEmbeds);
+
+    /** The input embedding table (vocab, d), float32 view. */
+    NDArray embeddingTable();
+
+    /** Number of parameters (tied tables counted once). */
+    long parameterCount();
+
+    default NDArray logitsForTokens(NDArray ids) {
+        return logits(embed(ids));
+    }
+
+    /**
+     * @param residual   [0] = the input, [l] = output of layer l, before the final norm; each (batch, N, d)
+     * @param finalNorm  the final norm of residual[L], the input of the head
+     * @param logits     (batch, N, vocab)
+     */
+    record Trace(List<NDArray> residual, NDArray finalNorm, NDArray logits) {}
+
+    @Override
+    void close();
+}

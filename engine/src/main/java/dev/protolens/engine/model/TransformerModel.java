@@ -1,0 +1,244 @@
+package dev.protolens.engine.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.LayerNorm;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What the families share: the frozen weights' manager, the numerical building blocks in HF's conventions
+ * (RMSNorm / LayerNorm and softmax in fp32, RoPE tables), and the causal attention core.
+ *
+ * <p>Two DJL rules shape this class. Constants that enter the autograd graph are long-lived NDArrays owned by
+ * the model's manager: a Java scalar ({@code x.mul(0.5f)}) becomes a temporary whose buffer autograd may
+ * read after it was freed, and gradients turn NaN. And every operation is called on the activation, never on
+ * a weight, so its result belongs to the caller's (per-step) manager instead of piling up in the model's.
+ */
+abstract class TransformerModel implements LanguageModel {
+    protected final ModelConfig config;
+    protected final NDManager manager;
+    /** Type the weights and activations are computed in: fp32 on CPU, the stored half type on a GPU. */
+    protected final DataType compute;
+    protected final boolean half;
+    private final Map<Integer, NDArray> masks = new ConcurrentHashMap<>();
+    private final Map<Integer, NDArray[]> rotary = new ConcurrentHashMap<>();
+    private final Map<Float, NDArray> constants = new ConcurrentHashMap<>();
+    private final Map<Float, NDArray> constants32 = new ConcurrentHashMap<>();
+    private NDArray rotateHalf;
+    protected long parameterCount;
+
+    protected TransformerModel(ModelConfig config, NDManager manager, DataType compute) {
+        this.config = config;
+        this.manager = manager;
+        this.compute = compute;
+        this.half = compute != DataType.FLOAT32;
+    }
+
+    @Override
+    public ModelConfig config() {
+        return config;
+    }
+
+    @Override
+    public NDManager manager() {
+        return manager;
+    }
+
+    @Override
+    public long parameterCount() {
+        return parameterCount;
+    }
+
+    @Override
+    public NDArray logits(NDArray inputEmbeds) {
+        return run(inputEmbeds, null).logits();
+    }
+
+    @Override
+    public Trace trace(NDArray inputEmbeds) {
+        return run(inputEmbeds, new ArrayList<>());
+    }
+
+    /** The family's forward pass; when {@code residual} is not null every layer's output is added to it. */
+    protected abstract Trace run(NDArray inputEmbeds, List<NDArray> residual);
+
+    protected void checkInput(NDArray x) {
+        Shape s = x.getShape();
+        if (s.dimension() != 3 || s.get(2) != config.hiddenSize()) {
+            throw new IllegalArgumentException("input embeddings must be (batch, N, " + config.hiddenSize()
+                    + "), got " + s);
+        }
+        if (s.get(1) > config.maxPositions()) {
+            throw new IllegalArgumentException(s.get(1) + " positions exceed the model's context of "
+                    + config.maxPositions());
+        }
+    }
+
+    /** A scalar constant owned by the model (see the class comment for why not a Java number). */
+    protected NDArray constant(float value) {
+        return constants.computeIfAbsent(value, v -> manager.create(v).toType(compute, false));
+    }
+
+    /** A float32 scalar constant, for the fp32 islands. */
+    protected NDArray constant32(float value) {
+        return constants32.computeIfAbsent(value, v -> manager.create(v));
+    }
+
+    protected NDArray toCompute(NDArray x) {
+        return x.getDataType() == compute ? x : x.toType(compute, false);
+    }
+
+    protected static NDArray linear(NDArray x, NDArray weight, NDArray bias) {
+        return Linear.linear(x, weight, bias).singletonOrThrow();
+    }
+
+    /** HF LlamaRMSNorm: {@code w * (x * rsqrt(mean(x^2) + eps))}, the normalisation in fp32. */
+    protected NDArray rmsNorm(NDArray x, NDArray weight, NDArray eps) {
+        NDArray xf = half ? x.toType(DataType.FLOAT32, false) : x;
+        NDArray normed = xf.div(xf.square().mean(new int[] {-1}, true).add(eps).sqrt());
+        return (half ? normed.toType(compute, false) : normed).mul(weight);
+    }
+
+    /** LayerNorm over the last axis with weight and bias, in fp32. */
+    protected NDArray layerNorm(NDArray x, NDArray weight, NDArray bias, float eps) {
+        NDArray xf = half ? x.toType(DataType.FLOAT32, false) : x;
+        NDArray y = LayerNorm.layerNorm(xf, new Shape(config.hiddenSize()), weight, bias, eps).singletonOrThrow();
+        return half ? y.toType(compute, false) : y;
+    }
+
+    /**
+     * Rotary tables for positions 0..n-1, in the half-split (rotate_half) layout, widened to the whole head:
+     * cos is 1 and sin 0 on the dims that are not rotated (NeoX's partial rotary), so one formula
+     * {@code q*cos + (q @ R)*sin} serves every family. R is rotate_half as a signed permutation matrix; its
+     * products are exact.
+     */
+    protected NDArray[] rotaryTables(int n) {
+        return rotary.computeIfAbsent(n, this::buildRotary);
+    }
+
+    private NDArray[] buildRotary(int n) {
+        int hd = config.headDim();
+        int rot = config.rotaryDim();
+        float[] inv = RotaryFrequencies.inverseFrequencies(config);
+        float[] cos = new float[n * hd];
+        float[] sin = new float[n * hd];
+        for (int p = 0; p < n; p++) {
+            for (int j = 0; j < hd; j++) {
+                if (j < rot) {
+                    float freq = (float) p * inv[j % (rot / 2)];
+                    cos[p * hd + j] = (float) Math.cos(freq);
+                    sin[p * hd + j] = (float) Math.sin(freq);
+                } else {
+                    cos[p * hd + j] = 1f;
+                    sin[p * hd + j] = 0f;
+                }
+            }
+        }
+        synchronized (this) {
+            if (rotateHalf == null) {
+                float[] r = new float[hd * hd];
+                int h = rot / 2;
+                for (int i = 0; i < h; i++) {
+                    // (q @ R)[i] = -q[i + h] for i < h;  (q @ R)[i + h] = q[i]
+                    r[(i + h) * hd + i] = -1f;
+                    r[i * hd + (i + h)] = 1f;
+                }
+                rotateHalf = manager.create(r, new Shape(hd, hd)).toType(compute, false);
+            }
+        }
+        return new NDArray[] {
+            manager.create(cos, new Shape(n, hd)).toType(compute, false),
+            manager.create(sin, new Shape(n, hd)).toType(compute, false),
+            rotateHalf
+        };
+    }
+
+    /** Applies RoPE to (…, N, head_dim). */
+    protected static NDArray rope(NDArray x, NDArray[] tables) {
+        return x.mul(tables[0]).add(x.matMul(tables[2]).mul(tables[1]));
+    }
+
+    /** Additive causal mask (N, N): 0 on and below the diagonal, the dtype's lowest value above (as HF). */
+    protected NDArray causalMask(int n) {
+        return masks.computeIfAbsent(n, k -> {
+            float[] m = new float[k * k];
+            float low = half ? -3.3895314e38f : -Float.MAX_VALUE;
+            for (int i = 0; i < k; i++) {
+                for (int j = i + 1; j < k; j++) {
+                    m[i * k + j] = low;
+                }
+            }
+            return manager.create(m, new Shape(k, k)).toType(compute, false);
+        });
+    }
+
+    /**
+     * Causal attention. q: (B, H, N, hd), k and v: (B, KV, N, hd). Grouped-query heads are handled by a
+     * broadcasting matmul over (B, KV, group, N, hd) instead of copying k and v group times. Softmax in fp32.
+     */
+    protected NDArray attention(NDArray q, NDArray k, NDArray v, NDArray scale, int n) {
+        long b = q.getShape().get(0);
+        int heads = config.numHeads();
+        int kv = config.numKvHeads();
+        int group = heads / kv;
+        int hd = config.headDim();
+        NDArray scores;
+        if (group == 1) {
+            scores = q.matMul(k.transpose(0, 1, 3, 2));
+        } else {
+            NDArray qg = q.reshape(b, kv, group, n, hd);
+            NDArray kt = k.reshape(b, kv, 1, n, hd).transpose(0, 1, 2, 4, 3);
+            scores = qg.matMul(kt).reshape(b, heads, n, n);
+        }
+        scores = scores.mul(scale).add(causalMask(n));
+        NDArray probs = half
+                ? JniUtils.softmax((PtNDArray) scores, -1, DataType.FLOAT32).toType(compute, false)
+                : scores.softmax(-1);
+        if (group == 1) {
+            return probs.matMul(v);
+        }
+        return probs.reshape(b, kv, group, n, n).matMul(v.reshape(b, kv, 1, n, hd)).reshape(b, heads, n, hd);
+    }
+
+    /** (B, N, H*hd) to (B, H, N, hd). */
+    protected static NDArray heads(NDArray x, long b, int n, int h, int hd) {
+        return x.reshape(b, n, h, hd).transpose(0, 2, 1, 3);
+    }
+
+    /** (B, H, N, hd) to (B, N, H*hd). */
+    protected static NDArray merge(NDArray x, long b, int n, int h, int hd) {
+        return x.transpose(0, 2, 1, 3).reshape(b, n, (long) h * hd);
+    }
+
+    protected NDArray finishLogits(NDArray logits) {
+        return half ? logits.toType(DataType.FLOAT32, false) : logits;
+    }
+
+    /** SiLU, {@code x * sigmoid(x)}. */
+    protected static NDArray silu(NDArray x) {
+        return x.mul(x.getNDArrayInternal().sigmoid());
+    }
+
+    protected static NDArray embedding(NDArray ids, NDArray table) {
+        return ids.getNDArrayInternal().embedding(ids, table, SparseFormat.DENSE).singletonOrThrow();
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+
+    protected static NDList list(NDArray... a) {
+        return new NDList(a);
+    }
+}

@@ -1,0 +1,153 @@
+package dev.protolens.engine.runtime;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.pytorch.jni.JniUtils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts DJL's PyTorch engine once per process, the way ProtoLens needs it: offline (libtorch comes from the
+ * CPU native jar on the class path; no network call unless the user asks for a download), DJL's usage
+ * tracking off, a chosen number of intra-op threads, CUDA when the engine sees a GPU.
+ *
+ * <p>Everything here must happen before the first {@code Engine.getInstance()}: DJL reads these properties
+ * once, when the engine class initialises.
+ */
+public final class EngineRuntime {
+    private static final Logger LOG = LoggerFactory.getLogger(EngineRuntime.class);
+    private static volatile EngineRuntime instance;
+
+    private final Engine engine;
+    private final Device device;
+    private final int threads;
+    private final String pytorchVersion;
+
+    private EngineRuntime(Engine engine, Device device, int threads) {
+        this.engine = engine;
+        this.device = device;
+        this.threads = threads;
+        this.pytorchVersion = engine.getVersion();
+    }
+
+    /** The engine with default settings ({@link RuntimeOptions#fromEnvironment()}). */
+    public static EngineRuntime get() {
+        return start(RuntimeOptions.fromEnvironment());
+    }
+
+    /**
+     * Starts the engine with these options; later calls return the running engine (thread count can still
+     * change, the device cannot).
+     */
+    public static synchronized EngineRuntime start(RuntimeOptions options) {
+        if (instance != null) {
+            if (options.threads() > 0 && options.threads() != instance.threads) {
+                JniUtils.setNumThreads(options.threads());
+                instance = new EngineRuntime(instance.engine, instance.device, options.threads());
+            }
+            return instance;
+        }
+        prepareProperties(options);
+        Engine engine;
+        try {
+            engine = Engine.getEngine("PyTorch");
+        } catch (RuntimeException | UnsatisfiedLinkError e) {
+            throw new RuntimeStartException("The PyTorch engine could not start: " + e.getMessage()
+                    + ". If you set PYTORCH_LIBRARY_PATH, check it points at a libtorch 2.7.1 folder;"
+                    + " otherwise delete ~/.djl.ai/pytorch and start again.", e);
+        }
+        int threads = options.threads() > 0 ? options.threads() : RuntimeOptions.defaultThreads();
+        JniUtils.setNumThreads(threads);
+        // inter-op parallelism only helps graphs with independent branches; ours are chains
+        try {
+            JniUtils.setNumInteropThreads(1);
+        } catch (RuntimeException e) {
+            LOG.debug("inter-op threads already fixed: {}", e.getMessage());
+        }
+        Device device = chooseDevice(engine, options.device());
+        instance = new EngineRuntime(engine, device, threads);
+        LOG.info(instance.describe());
+        return instance;
+    }
+
+    private static void prepareProperties(RuntimeOptions options) {
+        System.setProperty("ai.djl.offline", "true");
+        System.setProperty("OPT_OUT_TRACKING", "true");
+        // grad mode is per native thread: we switch it on explicitly where gradients are needed
+        System.setProperty("ai.djl.pytorch.graph_optimizer", "false");
+        if (options.threads() > 0) {
+            System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(options.threads()));
+        } else if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
+            System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(RuntimeOptions.defaultThreads()));
+        }
+        System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+    }
+
+    private static Device chooseDevice(Engine engine, String requested) {
+        int gpus = engine.getGpuCount();
+        if (requested == null || requested.isBlank() || requested.equals("auto")) {
+            return gpus > 0 ? Device.gpu() : Device.cpu();
+        }
+        if (requested.equals("cpu")) {
+            return Device.cpu();
+        }
+        if (requested.startsWith("cuda") || requested.startsWith("gpu")) {
+            if (gpus == 0) {
+                LOG.warn("CUDA was asked for but PyTorch sees no GPU (CPU-only libtorch, or no driver); running on the CPU");
+                return Device.cpu();
+            }
+            int idx = requested.contains(":") ? Integer.parseInt(requested.substring(requested.indexOf(':') + 1)) : 0;
+            return Device.gpu(idx);
+        }
+        throw new IllegalArgumentException("unknown device '" + requested + "' (use auto, cpu or cuda[:N])");
+    }
+
+    public Engine engine() {
+        return engine;
+    }
+
+    public Device device() {
+        return device;
+    }
+
+    public boolean isGpu() {
+        return device.isGpu();
+    }
+
+    public int threads() {
+        return threads;
+    }
+
+    /**
+     * The type model weights are kept in on this device: fp32 on the CPU (BF16 kernels on CPU abort the JVM
+     * in this libtorch build, and fp32 is what the reference computes), the stored half type on a GPU.
+     */
+    public DataType weightType(DataType stored) {
+        if (!device.isGpu()) {
+            return DataType.FLOAT32;
+        }
+        return stored == DataType.BFLOAT16 || stored == DataType.FLOAT16 ? stored : DataType.FLOAT32;
+    }
+
+    public NDManager newManager() {
+        return NDManager.newBaseManager(device, engine.getEngineName());
+    }
+
+    /** Grad mode is per native thread in libtorch: every worker sets it for itself. */
+    public static void setGradMode(boolean on) {
+        JniUtils.setGradMode(on);
+    }
+
+    /** The one line shown in the status bar and by {@code inspect}: device, threads, dtype. */
+    public String describe() {
+        String dev = device.isGpu() ? "CUDA GPU " + device.getDeviceId() : "CPU";
+        return "PyTorch " + pytorchVersion + " on " + dev + ", " + threads + " thread" + (threads == 1 ? "" : "s")
+                + ", compute " + (device.isGpu() ? "bf16/fp16 weights where stored so, fp32 proto-tokens" : "fp32");
+    }
+
+    public String deviceName() {
+        return device.isGpu() ? "cuda:" + device.getDeviceId() : "cpu";
+    }
+}
