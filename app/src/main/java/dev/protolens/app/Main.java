@@ -1,0 +1,20 @@
+package dev.protolens.app;
+
+import dev.protolens.app.cli.ProtoLensCommand;
+
+/**
+ * The one launcher: no arguments opens the window, anything else is the command line. This class must not
+ * extend {@code javafx.application.Application}: JavaFX is on the class path, not the module path, and the
+ * launcher refuses an Application main class there.
+ */
+public final class Main {
+    private Main() {}
+
+    public static void main(String[] args) {
+        if (args.length == 0) {
+            dev.protolens.app.ui.ProtoLensApp.launchWindow(args);
+            return;
+        }
+        System.exit(ProtoLensCommand.run(args));
+    }
+}
