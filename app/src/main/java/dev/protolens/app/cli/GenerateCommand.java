@@ -26,12 +26,15 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
 
+    @picocli.CommandLine.Mixin
+    ModelOptions options;
+
     @Override
     public Integer call() {
         if (maxTokens < 1) {
             throw new IllegalArgumentException("--max-tokens must be at least 1");
         }
-        try (LoadedModel m = ModelLoader.load(model, EngineRuntime.get(), s -> { })) {
+        try (LoadedModel m = options.load(model)) {
             long t0 = System.nanoTime();
             Generation.Result g = Generation.greedy(m, prompt, maxTokens);
             long ms = (System.nanoTime() - t0) / 1_000_000;

@@ -20,9 +20,12 @@ final class InspectCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
 
+    @picocli.CommandLine.Mixin
+    ModelOptions options;
+
     @Override
     public Integer call() {
-        EngineRuntime rt = EngineRuntime.get();
+        EngineRuntime rt = options.runtime();
         try (LoadedModel m = ModelLoader.load(model, rt, s -> { })) {
             ModelConfig c = m.config();
             Map<String, Object> r = new LinkedHashMap<>();

@@ -1,0 +1,151 @@
+package dev.protolens.app.cli;
+
+import dev.protolens.engine.UserError;
+import dev.protolens.engine.fit.FitMonitor;
+import dev.protolens.engine.fit.FitRequest;
+import dev.protolens.engine.fit.FitResult;
+import dev.protolens.engine.fit.FitSpec;
+import dev.protolens.engine.fit.FitTarget;
+import dev.protolens.engine.fit.Fitter;
+import dev.protolens.engine.model.LoadedModel;
+import dev.protolens.engine.model.RandomCheckpoint;
+import dev.protolens.engine.runtime.EngineRuntime;
+import dev.protolens.engine.tokenizer.Encoding;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Measure fitting speed: ms per optimisation step (forward + backward + AdamW), tokens/s and",
+            "peak memory, for a text of N tokens and a batch of B seeds. Prints JSON.",
+            "Compare with the reference: oracle.py fit --model M --text T --first-n N --max-steps S --stop-acc 1.01",
+            "With --make-random SHAPE --out DIR it writes a random checkpoint of a real model's shape instead."})
+final class BenchCommand implements Callable<Integer> {
+    static final String DEFAULT_TEXT = "Lily and Ben went to the park to play with a red ball. They ran and laughed in the"
+            + " warm sun. Then it started to rain, so they went home and had hot soup with their mom. After lunch they"
+            + " drew pictures of the park, the ball and the rain, and their dad put the best one on the fridge.";
+
+    @Option(names = "--model", description = "A model folder or .gguf file.")
+    Path model;
+
+    @Option(names = "--length", defaultValue = "16", description = "Tokens in the target text (N). Default ${DEFAULT-VALUE}.")
+    int length;
+
+    @Option(names = "--batch", defaultValue = "1", description = "Seeds fitted together (B). Default ${DEFAULT-VALUE}.")
+    int batch;
+
+    @Option(names = "--steps", defaultValue = "40", description = "Timed optimisation steps. Default ${DEFAULT-VALUE}.")
+    int steps;
+
+    @Option(names = "--warmup", defaultValue = "5", description = "Untimed steps first. Default ${DEFAULT-VALUE}.")
+    int warmup;
+
+    @Option(names = "--text", description = "Target text (its first N tokens are used). Default: a built-in story.")
+    String text;
+
+    @Option(names = "--make-random", description = "Write a random checkpoint of this shape: " + "smollm2-135m, smollm2-360m, llama-3.2-1b, tinyllama-1.1b.")
+    String makeRandom;
+
+    @Option(names = "--out", description = "Folder for --make-random.")
+    Path out;
+
+    @Option(names = "--tokenizer-from", description = "Folder whose tokenizer.json --make-random copies.")
+    Path tokenizerFrom;
+
+    @Mixin
+    ModelOptions options;
+
+    @Override
+    public Integer call() throws IOException {
+        if (makeRandom != null) {
+            if (out == null || tokenizerFrom == null) {
+                throw new UserError("--make-random needs --out DIR and --tokenizer-from MODEL_DIR");
+            }
+            RandomCheckpoint.Shape s = RandomCheckpoint.shape(makeRandom);
+            RandomCheckpoint.write(out, s, 0, tokenizerFrom);
+            Json.print(Map.of("written", out.toString(), "shape", s.name(), "bytes",
+                    Files.size(out.resolve("model.safetensors"))));
+            return 0;
+        }
+        if (model == null) {
+            throw new UserError("--model is required (or --make-random)");
+        }
+        if (length < 1 || batch < 1 || steps < 1 || warmup < 0) {
+            throw new UserError("--length, --batch and --steps must be at least 1");
+        }
+        try (LoadedModel m = options.load(model)) {
+            String t = text != null ? text : DEFAULT_TEXT;
+            Encoding enc = m.tokenizer().encode(t, false);
+            while (text == null && enc.size() < length) {
+                t = t + " " + DEFAULT_TEXT;
+                enc = m.tokenizer().encode(t, false);
+            }
+            if (enc.size() < length) {
+                throw new UserError("the text has only " + enc.size() + " tokens; --length is " + length);
+            }
+            long[] ids = Arrays.copyOf(enc.ids(), length);
+            String prefix = m.tokenizer().decode(ids, false);
+            FitTarget target = new FitTarget(prefix, ids, Arrays.copyOf(enc.pieces(), length),
+                    Arrays.copyOf(enc.starts(), length), Arrays.copyOf(enc.ends(), length));
+            FitSpec spec = FitSpec.defaults().withMaxSteps(warmup + steps);
+            List<Long> stamps = new ArrayList<>();
+            FitMonitor monitor = FitMonitor.none().betweenSteps(() -> stamps.add(System.nanoTime()));
+            Fitter fitter = new Fitter(m);
+            long rssBefore = rss("VmRSS");
+            FitResult r = fitter.fit(FitRequest.seeds(target, spec, batch), monitor);
+            if (stamps.size() <= warmup + 1) {
+                throw new UserError("the fit stopped after " + r.updates() + " steps (target reached); use a longer text");
+            }
+            double[] per = new double[stamps.size() - 1 - warmup];
+            for (int i = warmup; i + 1 < stamps.size(); i++) {
+                per[i - warmup] = (stamps.get(i + 1) - stamps.get(i)) / 1e6;
+            }
+            double[] sorted = per.clone();
+            Arrays.sort(sorted);
+            double mean = Arrays.stream(per).average().orElse(0);
+            double median = sorted[sorted.length / 2];
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("model", m.path().toString());
+            o.put("family", m.config().modelType());
+            o.put("parameters", m.model().parameterCount());
+            o.put("tokens", length);
+            o.put("batch", batch);
+            o.put("timed_steps", per.length);
+            o.put("ms_per_step_median", median);
+            o.put("ms_per_step_mean", mean);
+            o.put("ms_per_step_min", sorted[0]);
+            o.put("ms_per_step_like_reference", r.millisPerStep());
+            o.put("tokens_per_second", batch * length / (median / 1000));
+            o.put("peak_rss_mb", rss("VmHWM") / 1024.0);
+            o.put("rss_before_fit_mb", rssBefore / 1024.0);
+            o.put("device", m.device());
+            o.put("threads", EngineRuntime.get().threads());
+            o.put("runtime", EngineRuntime.get().describe());
+            Json.print(o);
+        }
+        return 0;
+    }
+
+    /** A field of /proc/self/status in kB (Linux); -1 elsewhere. */
+    static long rss(String field) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith(field + ":")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return -1;
+    }
+}

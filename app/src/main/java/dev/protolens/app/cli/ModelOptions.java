@@ -1,0 +1,34 @@
+package dev.protolens.app.cli;
+
+import dev.protolens.engine.model.LoadedModel;
+import dev.protolens.engine.model.ModelLoader;
+import dev.protolens.engine.runtime.EngineRuntime;
+import dev.protolens.engine.runtime.RuntimeOptions;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** Options every command that runs a model shares. */
+final class ModelOptions {
+    @Option(names = "--threads", description = "Compute threads (default: 1 on 2-core machines, else cores-1).")
+    int threads;
+
+    @Option(names = "--device", description = "auto, cpu or cuda[:N] (default auto: CUDA when PyTorch sees a GPU).")
+    String device;
+
+    EngineRuntime runtime() {
+        RuntimeOptions o = RuntimeOptions.fromEnvironment();
+        if (threads > 0) {
+            o = o.withThreads(threads);
+        }
+        if (device != null) {
+            o = o.withDevice(device);
+        }
+        return EngineRuntime.start(o);
+    }
+
+    LoadedModel load(Path model) {
+        EngineRuntime rt = runtime();
+        System.err.println("loading " + model + " (" + rt.describe() + ")");
+        return ModelLoader.load(model, rt, s -> { });
+    }
+}
