@@ -460,13 +460,13 @@ public final class ReferenceForward {
     }
 
     /**
-     * erf to about 1e-14: its Maclaurin series for |x| <= 3 (terms cancel at most e^9-fold), the continued
+     * erf to about 1e-14: its Maclaurin series for |x| <= 2 (terms cancel at most e^4-fold), the continued
      * fraction of erfc beyond (which converges fast there).
      */
     static double erf(double x) {
         double a = Math.abs(x);
         double r;
-        if (a <= 3) {
+        if (a <= 2) {
             double term = a;
             double sum = a;
             for (int k = 1; k < 200 && Math.abs(term) > 1e-17 * Math.abs(sum); k++) {
@@ -476,7 +476,7 @@ public final class ReferenceForward {
             r = 2 / Math.sqrt(Math.PI) * sum;
         } else {
             double t = a;
-            for (int k = 120; k >= 1; k--) {
+            for (int k = 200; k >= 1; k--) {
                 t = a + (k / 2.0) / t;
             }
             r = 1 - Math.exp(-a * a) / Math.sqrt(Math.PI) / t;

@@ -42,11 +42,11 @@ public final class TinyModels {
             "gpt2-transformer-prefix" // names as GPT2LMHeadModel saves them (transformer.h.0...), lm_head stored
     );
 
-    /** The size of the model's vocabulary; the tokenizer uses the first {@link #TOKENIZER_SIZE} ids. */
+    /** The vocabulary of model and tokenizer. */
     public static final int VOCAB = 512;
-    public static final int TOKENIZER_SIZE = 256 + TinyTokenizer.MERGES.length + 1;
-    /** The one special token, {@code <|endoftext|>}, is BOS and EOS. */
-    public static final int EOS = TOKENIZER_SIZE - 1;
+    /** {@code <|endoftext|>}, BOS and EOS, after the 256 byte symbols and the merges; the ids above it are
+     *  special {@code <|extra_k|>} fillers (as Qwen pads its vocabulary), which text never encodes to. */
+    public static final int EOS = 256 + TinyTokenizer.MERGES.length;
 
     private TinyModels() {}
 
@@ -394,7 +394,8 @@ public final class TinyModels {
 
     /**
      * A byte-level BPE tokenizer.json (GPT-2's scheme): the 256 byte symbols, a few merges of common English
-     * pairs, and {@code <|endoftext|>}. Any text encodes, and decode(encode(x)) == x.
+     * pairs, {@code <|endoftext|>} and special fillers up to {@link #VOCAB}. Any text encodes, and
+     * decode(encode(x)) == x.
      */
     static final class TinyTokenizer {
         static final String[] MERGES = {
@@ -439,14 +440,16 @@ public final class TinyModels {
             root.putNull("truncation");
             root.putNull("padding");
             ArrayNode added = root.putArray("added_tokens");
-            ObjectNode eos = added.addObject();
-            eos.put("id", EOS);
-            eos.put("content", "<|endoftext|>");
-            eos.put("single_word", false);
-            eos.put("lstrip", false);
-            eos.put("rstrip", false);
-            eos.put("normalized", false);
-            eos.put("special", true);
+            for (int id = EOS; id < VOCAB; id++) {
+                ObjectNode t = added.addObject();
+                t.put("id", id);
+                t.put("content", special(id));
+                t.put("single_word", false);
+                t.put("lstrip", false);
+                t.put("rstrip", false);
+                t.put("normalized", false);
+                t.put("special", true);
+            }
             root.putNull("normalizer");
             ObjectNode pre = root.putObject("pre_tokenizer");
             pre.put("type", "ByteLevel");
@@ -481,8 +484,14 @@ public final class TinyModels {
                 vocab.put(m.replace(" ", ""), id++);
                 merges.add(m);
             }
-            vocab.put("<|endoftext|>", id);
+            for (; id < VOCAB; id++) {
+                vocab.put(special(id), id);
+            }
             return root.toPrettyString();
+        }
+
+        private static String special(int id) {
+            return id == EOS ? "<|endoftext|>" : "<|extra_" + (id - EOS - 1) + "|>";
         }
     }
 }
