@@ -40,6 +40,9 @@ public final class ReferenceForward {
         }
         try (SafetensorsFile f = SafetensorsFile.open(dir.resolve("model.safetensors"))) {
             for (var t : f.tensors()) {
+                if (!t.type().isFloatingPoint()) {
+                    continue; // e.g. a BOOL causal-mask buffer
+                }
                 float[] v = f.floats(t.name());
                 double[] dv = new double[v.length];
                 for (int i = 0; i < v.length; i++) {

@@ -36,9 +36,9 @@ public final class TinyModels {
             "mistral",                // GQA, sliding_window smaller than max_position_embeddings
             "qwen2",                  // q/k/v biases, tied head
             "qwen3",                  // q/k RMSNorm, head_dim 16 != hidden/heads (12)
-            "gpt_neox",               // Pythia: rotary_pct 0.25, parallel residual
+            "gpt_neox",               // Pythia: rotary_pct 0.25, parallel residual, with Pythia's stored buffers
             "gpt_neox-sequential",    // use_parallel_residual=false
-            "gpt2",                   // names as the original "gpt2" upload (h.0...), tied head
+            "gpt2",                   // names and mask buffers as the original "gpt2" upload (h.0...), tied head
             "gpt2-transformer-prefix" // names as GPT2LMHeadModel saves them (transformer.h.0...), lm_head stored
     );
 
@@ -129,9 +129,11 @@ public final class TinyModels {
                 Tensor t = e.getValue();
                 if (reshaped.containsKey(name)) {
                     long[] shape = reshaped.get(name);
-                    t = new Tensor(shape, gaussian(r, count(shape), 0, 0.3));
+                    t = new Tensor(shape, gaussian(r, count(shape), 0, 0.3), null, null);
                 }
-                if (bf16) {
+                if (t.rawDtype != null) {
+                    w.raw(name, t.rawDtype, t.shape, t.raw);
+                } else if (bf16) {
                     w.bf16(name, t.values, t.shape);
                 } else {
                     w.f32(name, t.values, t.shape);
@@ -174,7 +176,17 @@ public final class TinyModels {
         }
     }
 
-    private record Tensor(long[] shape, float[] values) {}
+    /** F32 values, or (for buffers such as a BOOL mask) raw bytes of another dtype. */
+    private record Tensor(long[] shape, float[] values, String rawDtype, byte[] raw) {}
+
+    /**
+     * Non-parameter buffers that older checkpoints carry and a loader must ignore: the causal mask
+     * ({@code attn.bias}, (1, 1, P, P)), {@code masked_bias}, NeoX's {@code rotary_emb.inv_freq}.
+     */
+    public static boolean isBuffer(String tensorName) {
+        return tensorName.endsWith(".attn.bias") || tensorName.endsWith(".attention.bias")
+                || tensorName.endsWith("masked_bias") || tensorName.endsWith("inv_freq");
+    }
 
     /** One variant's config and tensors, in the order transformers' state dict lists them. */
     private static final class Spec {
@@ -310,6 +322,14 @@ public final class TinyModels {
                 linear(p + "attention.dense", d, d, true);
                 linear(p + "mlp.dense_h_to_4h", ff, d, true);
                 linear(p + "mlp.dense_4h_to_h", d, ff, true);
+                // the buffers Pythia's uploads still hold (transformers since made them non-persistent)
+                buffer(p + "attention.bias", "BOOL", causalMask(64, false), 1, 1, 64, 64);
+                tensors.put(p + "attention.masked_bias", new Tensor(new long[0], new float[] {-1e9f}, null, null));
+                float[] inv = new float[2];
+                for (int j = 0; j < inv.length; j++) {
+                    inv[j] = (float) (1 / Math.pow(10000, 2.0 * j / 4));
+                }
+                tensors.put(p + "attention.rotary_emb.inv_freq", new Tensor(new long[] {2}, inv, null, null));
             }
             layerNorm("gpt_neox.final_layer_norm", d);
             tensor("embed_out.weight", 1.0 / Math.sqrt(d), VOCAB, d);
@@ -341,6 +361,10 @@ public final class TinyModels {
                 layerNorm(p + "ln_2", d);
                 conv1d(p + "mlp.c_fc", d, 4L * d);
                 conv1d(p + "mlp.c_proj", 4L * d, d);
+                if (prefix.isEmpty()) {
+                    buffer(p + "attn.bias", "F32", causalMask(64, true), 1, 1, 64, 64);
+                    tensors.put(p + "attn.masked_bias", new Tensor(new long[0], new float[] {-1e4f}, null, null));
+                }
             }
             layerNorm(prefix + "ln_f", d);
             if (!prefix.isEmpty()) {
@@ -349,7 +373,27 @@ public final class TinyModels {
         }
 
         private void tensor(String name, double std, long... shape) {
-            tensors.put(name, new Tensor(shape, gaussian(random, count(shape), 0, std)));
+            tensors.put(name, new Tensor(shape, gaussian(random, count(shape), 0, std), null, null));
+        }
+
+        private void buffer(String name, String dtype, byte[] raw, long... shape) {
+            tensors.put(name, new Tensor(shape, null, dtype, raw));
+        }
+
+        /** tril(ones(p, p)) as BOOL bytes or little-endian F32. */
+        private static byte[] causalMask(int p, boolean f32) {
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(p * p * (f32 ? 4 : 1))
+                    .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            for (int i = 0; i < p; i++) {
+                for (int j = 0; j < p; j++) {
+                    if (f32) {
+                        b.putFloat(j <= i ? 1f : 0f);
+                    } else {
+                        b.put((byte) (j <= i ? 1 : 0));
+                    }
+                }
+            }
+            return b.array();
         }
 
         /** nn.Linear layout (out, in), scaled so activations stay of order one. */
@@ -367,7 +411,7 @@ public final class TinyModels {
         }
 
         private void norm(String name, long d) {
-            tensors.put(name, new Tensor(new long[] {d}, gaussian(random, (int) d, 1.0, 0.2)));
+            tensors.put(name, new Tensor(new long[] {d}, gaussian(random, (int) d, 1.0, 0.2), null, null));
         }
 
         private void layerNorm(String name, long d) {
