@@ -36,52 +36,58 @@ class FamilyGradientTest {
         EngineRuntime.get(); // setGradMode needs the native library loaded
         EngineRuntime.setGradMode(true);
         try (LoadedModel m = ModelLoader.load(dir)) {
-            int d = m.config().hiddenSize();
-            int v = m.config().vocabSize();
-            float[] z = new float[N * d];
-            for (int i = 0; i < z.length; i++) {
-                z[i] = (float) r.nextGaussian();
-            }
-            int[] targets = r.ints(N, 0, v).toArray();
-            float[] grad = null;
-            for (int step = 0; step < STEPS; step++) {
-                float[] g = djlGradient(m, z, targets);
-                for (float x : g) {
-                    assertThat(Float.isFinite(x)).as("%s step %d: finite gradient", variant, step).isTrue();
-                }
-                if (grad != null) {
-                    assertThat(g).as("%s step %d: same gradient as step 0", variant, step).containsExactly(grad);
-                }
-                grad = g;
-            }
-            double[][] x = new double[N][d];
-            for (int i = 0; i < N; i++) {
-                for (int j = 0; j < d; j++) {
-                    x[i][j] = z[i * d + j];
-                }
-            }
-            double worst = 0;
-            double largest = 0;
-            for (int probe = 0; probe < 12; probe++) {
-                int i = r.nextInt(N);
-                int j = r.nextInt(d);
-                double h = 1e-4;
-                double keep = x[i][j];
-                x[i][j] = keep + h;
-                double up = loss(ref.logits(x), targets);
-                x[i][j] = keep - h;
-                double down = loss(ref.logits(x), targets);
-                x[i][j] = keep;
-                double fd = (up - down) / (2 * h);
-                double diff = Math.abs(grad[i * d + j] - fd);
-                assertThat(diff).as("%s d loss / d z[%d][%d]: autograd %g vs finite difference %g", variant, i, j,
-                        grad[i * d + j], fd).isLessThanOrEqualTo(1e-5 + 1e-3 * Math.abs(fd));
-                worst = Math.max(worst, diff);
-                largest = Math.max(largest, Math.abs(fd));
-            }
-            System.out.printf("%-24s gradient vs finite differences: max |diff| %.3g (largest |grad| probed %.3g)%n",
-                    variant, worst, largest);
+            check(variant, m, ref, r);
+        } finally {
+            EngineRuntime.setGradMode(false); // as Fitter leaves it
         }
+    }
+
+    private static void check(String variant, LoadedModel m, ReferenceForward ref, Random r) {
+        int d = m.config().hiddenSize();
+        int v = m.config().vocabSize();
+        float[] z = new float[N * d];
+        for (int i = 0; i < z.length; i++) {
+            z[i] = (float) r.nextGaussian();
+        }
+        int[] targets = r.ints(N, 0, v).toArray();
+        float[] grad = null;
+        for (int step = 0; step < STEPS; step++) {
+            float[] g = djlGradient(m, z, targets);
+            for (float x : g) {
+                assertThat(Float.isFinite(x)).as("%s step %d: finite gradient", variant, step).isTrue();
+            }
+            if (grad != null) {
+                assertThat(g).as("%s step %d: same gradient as step 0", variant, step).containsExactly(grad);
+            }
+            grad = g;
+        }
+        double[][] x = new double[N][d];
+        for (int i = 0; i < N; i++) {
+            for (int j = 0; j < d; j++) {
+                x[i][j] = z[i * d + j];
+            }
+        }
+        double worst = 0;
+        double largest = 0;
+        for (int probe = 0; probe < 12; probe++) {
+            int i = r.nextInt(N);
+            int j = r.nextInt(d);
+            double h = 1e-4;
+            double keep = x[i][j];
+            x[i][j] = keep + h;
+            double up = loss(ref.logits(x), targets);
+            x[i][j] = keep - h;
+            double down = loss(ref.logits(x), targets);
+            x[i][j] = keep;
+            double fd = (up - down) / (2 * h);
+            double diff = Math.abs(grad[i * d + j] - fd);
+            assertThat(diff).as("%s d loss / d z[%d][%d]: autograd %g vs finite difference %g", variant, i, j,
+                    grad[i * d + j], fd).isLessThanOrEqualTo(1e-5 + 1e-3 * Math.abs(fd));
+            worst = Math.max(worst, diff);
+            largest = Math.max(largest, Math.abs(fd));
+        }
+        System.out.printf("%-24s gradient vs finite differences: max |diff| %.3g (largest |grad| probed %.3g)%n",
+                variant, worst, largest);
     }
 
     private static float[] djlGradient(LoadedModel m, float[] z, int[] targets) {
