@@ -60,6 +60,10 @@ public final class HfConfigReader {
         int heads = f.integer("num_attention_heads");
         int kv = f.integer("num_key_value_heads", heads);
         int headDim = f.integer("head_dim", hidden / heads);
+        if (headDim == 0) {
+            throw new UserError(f.where + ": hidden_size " + hidden + " is smaller than num_attention_heads " + heads
+                    + " and there is no head_dim");
+        }
         String act = f.str("hidden_act", "silu");
         if (!act.equals("silu")) {
             throw new UserError(f.where + ": hidden_act '" + act + "' is not supported for " + type + " (only silu)");
@@ -67,41 +71,92 @@ public final class HfConfigReader {
         if (f.c.path("mlp_bias").asBoolean(false)) {
             throw new UserError(f.where + ": mlp_bias=true is not supported");
         }
-        boolean bias = type.equals("qwen2") || f.c.path("attention_bias").asBoolean(false);
-        // Qwen2 configs ship tie_word_embeddings explicitly; Llama's default in transformers is false
-        boolean tied = f.c.path("tie_word_embeddings").asBoolean(false);
+        // Qwen2 always has q/k/v biases (and none on o_proj); Llama and Qwen3 put biases on q/k/v/o when
+        // attention_bias is set; Mistral has none whatever the field says
+        boolean bias = type.equals("qwen2") || (!type.equals("mistral") && f.c.path("attention_bias").asBoolean(false));
+        // every family here defaults to an untied head in transformers; Qwen2-0.5B, Qwen3-0.6B, SmolLM2 and
+        // Llama-3.2 say tie_word_embeddings=true explicitly
+        boolean tied = f.bool("tie_word_embeddings", false);
+        int maxPositions = f.integer("max_position_embeddings", 2048);
+        maxPositions = Math.min(maxPositions, slidingWindow(f, type));
         return new ModelConfig(Architecture.LLAMA, type, hidden, f.integer("num_hidden_layers"), heads, kv, headDim,
-                headDim, f.integer("intermediate_size"), f.integer("vocab_size"),
-                f.integer("max_position_embeddings", 2048), f.dbl("rms_norm_eps", 1e-6),
-                f.dbl("rope_theta", 10000.0), ropeScaling(f), tied, bias, type.equals("qwen3"), false, "silu", false,
+                headDim, f.integer("intermediate_size"), f.integer("vocab_size"), maxPositions,
+                f.dbl("rms_norm_eps", 1e-6), f.dbl("rope_theta", 10000.0), ropeScaling(f), tied, bias,
+                type.equals("qwen3"), false, "silu", false,
                 f.tokenId("bos_token_id", -1), f.tokenId("eos_token_id", -1), dtype);
+    }
+
+    /**
+     * Sliding-window attention (Mistral; Qwen2/3 when use_sliding_window is set) hides keys more than
+     * sliding_window positions back. Within the window it is plain causal attention, so ProtoLens runs it
+     * exactly by treating the window as the context length: a longer input is refused, never computed with
+     * the wrong mask. Qwen's max_window_layers (the window only on upper layers) is covered by the same bound.
+     */
+    private static int slidingWindow(Fields f, String type) {
+        boolean used = type.equals("mistral") || f.bool("use_sliding_window", false);
+        return used ? f.integer("sliding_window", Integer.MAX_VALUE) : Integer.MAX_VALUE;
     }
 
     private static ModelConfig neox(Fields f, String dtype) {
         int hidden = f.integer("hidden_size");
         int heads = f.integer("num_attention_heads");
+        if (hidden % heads != 0) {
+            throw new UserError(f.where + ": hidden_size " + hidden + " is not a multiple of num_attention_heads "
+                    + heads);
+        }
         int headDim = hidden / heads;
         double pct = f.dbl("rotary_pct", f.dbl("partial_rotary_factor", 1.0));
-        int rotary = (int) (headDim * pct);
-        String act = f.str("hidden_act", "gelu");
+        if (!(pct > 0 && pct <= 1)) {
+            throw new UserError(f.where + ": rotary_pct must be in (0, 1], got " + pct);
+        }
+        int rotary = (int) (headDim * pct); // transformers: int(head_size * rotary_pct)
+        if (rotary < 2 || rotary % 2 != 0) {
+            throw new UserError(f.where + ": rotary_pct " + pct + " gives " + rotary + " rotary dims per head of "
+                    + headDim + "; RoPE needs an even number of at least 2");
+        }
+        String act = activation(f, "hidden_act", "gelu");
+        // older Pythia configs say rotary_emb_base, newer transformers rope_theta
+        double theta = f.dbl("rotary_emb_base", f.dbl("rope_theta", 10000.0));
         return new ModelConfig(Architecture.GPT_NEOX, "gpt_neox", hidden, f.integer("num_hidden_layers"), heads, heads,
                 headDim, rotary, f.integer("intermediate_size", 4 * hidden), f.integer("vocab_size"),
-                f.integer("max_position_embeddings", 2048), f.dbl("layer_norm_eps", 1e-5),
-                f.dbl("rotary_emb_base", f.dbl("rope_theta", 10000.0)), ropeScaling(f),
-                f.c.path("tie_word_embeddings").asBoolean(false), true, false,
-                f.c.path("use_parallel_residual").asBoolean(true), act, false,
+                f.integer("max_position_embeddings", 2048), f.dbl("layer_norm_eps", 1e-5), theta, ropeScaling(f),
+                f.bool("tie_word_embeddings", false), f.bool("attention_bias", true), false,
+                f.bool("use_parallel_residual", true), act, false,
                 f.tokenId("bos_token_id", -1), f.tokenId("eos_token_id", -1), dtype);
     }
 
     private static ModelConfig gpt2(Fields f, String dtype) {
         int hidden = f.integer("n_embd");
         int heads = f.integer("n_head");
-        Integer inner = f.c.path("n_inner").isNumber() ? f.c.path("n_inner").asInt() : null;
-        String act = f.str("activation_function", "gelu_new");
+        if (hidden % heads != 0) {
+            throw new UserError(f.where + ": n_embd " + hidden + " is not a multiple of n_head " + heads);
+        }
+        // GPT2Attention: scale by 1/sqrt(head_dim) unless told otherwise; the per-layer variant (Mistral's
+        // Stanford GPT-2s) is not implemented, and silently computing something else is worse than refusing
+        if (!f.bool("scale_attn_weights", true) || f.bool("scale_attn_by_inverse_layer_idx", false)) {
+            throw new UserError(f.where + ": scale_attn_weights=false or scale_attn_by_inverse_layer_idx=true is not"
+                    + " supported; ProtoLens runs GPT-2 checkpoints with the standard 1/sqrt(head_dim) attention");
+        }
+        String act = activation(f, "activation_function", "gelu_new");
+        // n_positions is the context; very old configs carried only n_ctx (the same number)
+        int positions = f.integer("n_positions", f.integer("n_ctx", 1024));
         return new ModelConfig(Architecture.GPT2, "gpt2", hidden, f.integer("n_layer"), heads, heads, hidden / heads, 0,
-                inner != null ? inner : 4 * hidden, f.integer("vocab_size"), f.integer("n_positions", 1024),
-                f.dbl("layer_norm_epsilon", 1e-5), 0, null, f.c.path("tie_word_embeddings").asBoolean(true), true,
+                f.integer("n_inner", 4 * hidden), f.integer("vocab_size"), positions,
+                f.dbl("layer_norm_epsilon", 1e-5), 0, null, f.bool("tie_word_embeddings", true), true,
                 false, false, act, false, f.tokenId("bos_token_id", -1), f.tokenId("eos_token_id", -1), dtype);
+    }
+
+    /** transformers' ACT2FN names that {@code TransformerModel.activation} computes. */
+    public static final Set<String> ACTIVATIONS = Set.of("gelu", "gelu_new", "gelu_pytorch_tanh", "gelu_fast",
+            "relu", "silu");
+
+    private static String activation(Fields f, String field, String def) {
+        String act = f.str(field, def);
+        if (!ACTIVATIONS.contains(act)) {
+            throw new UserError(f.where + ": " + field + " '" + act + "' is not supported (supported: "
+                    + String.join(", ", new java.util.TreeSet<>(ACTIVATIONS)) + ")");
+        }
+        return act;
     }
 
     private static RopeScaling ropeScaling(Fields f) {
@@ -162,7 +217,24 @@ public final class HfConfigReader {
 
         String str(String name, String def) {
             JsonNode n = c.get(name);
-            return n == null || n.isNull() ? def : n.asString();
+            if (n == null || n.isNull()) {
+                return def;
+            }
+            if (!n.isString()) {
+                throw new UserError(where + ": field '" + name + "' must be a string, got " + n);
+            }
+            return n.asString();
+        }
+
+        boolean bool(String name, boolean def) {
+            JsonNode n = c.get(name);
+            if (n == null || n.isNull()) {
+                return def;
+            }
+            if (!n.isBoolean()) {
+                throw new UserError(where + ": field '" + name + "' must be true or false, got " + n);
+            }
+            return n.asBoolean();
         }
     }
 }

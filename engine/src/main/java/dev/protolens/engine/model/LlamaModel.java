@@ -17,7 +17,7 @@ import java.util.List;
  */
 final class LlamaModel extends TransformerModel {
     private record Layer(NDArray inputNorm, NDArray qkv, NDArray qkvBias, NDArray qNorm, NDArray kNorm, NDArray o,
-                         NDArray postNorm, NDArray gateUp, NDArray down) {}
+                         NDArray oBias, NDArray postNorm, NDArray gateUp, NDArray down) {}
 
     private final NDArray embedTokens;
     private final NDArray lmHead;
@@ -50,10 +50,13 @@ final class LlamaModel extends TransformerModel {
                 qn = w.load(p + "self_attn.q_norm.weight", c.headDim());
                 kn = w.load(p + "self_attn.k_norm.weight", c.headDim());
             }
+            // transformers: Llama and Qwen3 give o_proj a bias when attention_bias is set, Qwen2 never does
+            NDArray oBias = c.attentionBias() && !c.modelType().equals("qwen2")
+                    ? w.load(p + "self_attn.o_proj.bias", d) : null;
             NDArray gateUp = fuse(w.load(p + "mlp.gate_proj.weight", c.intermediateSize(), d),
                     w.load(p + "mlp.up_proj.weight", c.intermediateSize(), d));
             layers[i] = new Layer(w.load(p + "input_layernorm.weight", d), qkv, qkvBias, qn, kn,
-                    w.load(p + "self_attn.o_proj.weight", d, qDim), w.load(p + "post_attention_layernorm.weight", d),
+                    w.load(p + "self_attn.o_proj.weight", d, qDim), oBias, w.load(p + "post_attention_layernorm.weight", d),
                     gateUp, w.load(p + "mlp.down_proj.weight", d, c.intermediateSize()));
         }
         finalNorm = w.load("model.norm.weight", d);
@@ -124,7 +127,7 @@ final class LlamaModel extends TransformerModel {
             q = rope(q, rot);
             k = rope(k, rot);
             NDArray attn = attention(q, k, v, scale, n);
-            x = x.add(linear(merge(attn, b, n, h, hd), l.o, null));
+            x = x.add(linear(merge(attn, b, n, h, hd), l.o, l.oBias));
             hs = rmsNorm(x, l.postNorm, eps);
             NDList gu = linear(hs, l.gateUp, null).split(2, 2);
             x = x.add(linear(silu(gu.get(0)).mul(gu.get(1)), l.down, null));

@@ -117,6 +117,20 @@ abstract class TransformerModel implements LanguageModel {
     }
 
     /**
+     * A LayerNorm weight or bias. It stays float32 when the rest of the model is half, so {@link #layerNorm}
+     * runs wholly in fp32 on a GPU too (libtorch's layer_norm wants input and parameters of one type).
+     */
+    protected NDArray layerNormParameter(WeightLoader w, String name, long d) {
+        NDArray a = w.load(name, d);
+        if (!half) {
+            return a;
+        }
+        NDArray f = a.toType(DataType.FLOAT32, false);
+        a.close();
+        return f;
+    }
+
+    /**
      * Rotary tables for positions 0..n-1, in the half-split (rotate_half) layout, widened to the whole head:
      * cos is 1 and sin 0 on the dims that are not rotated (NeoX's partial rotary), so one formula
      * {@code q*cos + (q @ R)*sin} serves every family. R is rotate_half as a signed permutation matrix; its
@@ -227,6 +241,25 @@ abstract class TransformerModel implements LanguageModel {
     /** SiLU, {@code x * sigmoid(x)}. */
     protected static NDArray silu(NDArray x) {
         return x.mul(x.getNDArrayInternal().sigmoid());
+    }
+
+    /**
+     * The MLP activation named by config.json, as transformers' ACT2FN computes it. "gelu" is the exact erf
+     * form (libtorch's gelu); "gelu_new" (GPT-2), "gelu_pytorch_tanh" and "gelu_fast" are the same tanh
+     * approximation {@code 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))}, built from model-owned constants.
+     */
+    protected NDArray activation(NDArray x) {
+        return switch (config.activation()) {
+            case "gelu" -> x.getNDArrayInternal().gelu();
+            case "gelu_new", "gelu_pytorch_tanh", "gelu_fast" -> {
+                NDArray inner = x.mul(x).mul(x).mul(constant(0.044715f)).add(x)
+                        .mul(constant((float) Math.sqrt(2.0 / Math.PI))).tanh().add(constant(1f));
+                yield x.mul(constant(0.5f)).mul(inner);
+            }
+            case "relu" -> x.getNDArrayInternal().relu();
+            case "silu" -> silu(x);
+            default -> throw new IllegalStateException("activation " + config.activation());
+        };
     }
 
     protected static NDArray embedding(NDArray ids, NDArray table) {
