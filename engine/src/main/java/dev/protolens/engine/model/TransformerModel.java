@@ -79,8 +79,8 @@ abstract class TransformerModel implements LanguageModel {
                     + "), got " + s);
         }
         if (s.get(1) > config.maxPositions()) {
-            throw new IllegalArgumentException(s.get(1) + " positions exceed the model's context of "
-                    + config.maxPositions());
+            throw new dev.protolens.engine.UserError(s.get(1) + " positions exceed the model's context of "
+                    + config.maxPositions() + " positions; use a shorter text.");
         }
     }
 

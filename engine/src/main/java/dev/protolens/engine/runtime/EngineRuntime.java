@@ -137,6 +137,9 @@ public final class EngineRuntime {
 
     /** Grad mode is per native thread in libtorch: every worker sets it for itself. */
     public static void setGradMode(boolean on) {
+        if (instance == null) {
+            get(); // the native library is loaded by the engine's start
+        }
         JniUtils.setGradMode(on);
     }
 

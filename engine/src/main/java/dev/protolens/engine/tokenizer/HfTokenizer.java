@@ -119,14 +119,28 @@ public final class HfTokenizer implements TextTokenizer {
         return new Encoding(ids, toks, starts, ends);
     }
 
+    /**
+     * Decodes ids. Real checkpoints pad their embedding table past the tokenizer's vocabulary (Pythia: 50304
+     * rows for 50277 tokens), so an argmax can land on an id the tokenizer has never heard of; such ids are
+     * written as {@code ⟨id N⟩} between the decoded runs of known ids instead of failing.
+     */
     @Override
     public String decode(long[] ids, boolean skipSpecialTokens) {
-        for (long id : ids) {
-            if (id < 0 || id >= pieces.length) {
-                throw new IllegalArgumentException("token id " + id + " is outside the vocabulary (0.." + (pieces.length - 1) + ")");
+        StringBuilder out = new StringBuilder();
+        int start = 0;
+        for (int i = 0; i <= ids.length; i++) {
+            boolean unknown = i < ids.length && (ids[i] < 0 || ids[i] >= pieces.length || pieces[(int) ids[i]] == null);
+            if (i == ids.length || unknown) {
+                if (i > start) {
+                    out.append(tokenizer.decode(java.util.Arrays.copyOfRange(ids, start, i), skipSpecialTokens));
+                }
+                if (unknown) {
+                    out.append("⟨id ").append(ids[i]).append('⟩');
+                }
+                start = i + 1;
             }
         }
-        return tokenizer.decode(ids, skipSpecialTokens);
+        return out.toString();
     }
 
     @Override
