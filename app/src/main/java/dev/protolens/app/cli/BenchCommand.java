@@ -61,6 +61,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--tokenizer-from", description = "Folder whose tokenizer.json --make-random copies.")
     Path tokenizerFrom;
 
+    @Option(names = "--forward-only", description = "Time one forward pass on N random input embeddings instead of fit steps.")
+    boolean forwardOnly;
+
     @Mixin
     ModelOptions options;
 
@@ -83,6 +86,9 @@ final class BenchCommand implements Callable<Integer> {
             throw new UserError("--length, --batch and --steps must be at least 1");
         }
         try (LoadedModel m = options.load(model)) {
+            if (forwardOnly) {
+                return forward(m);
+            }
             String t = text != null ? text : DEFAULT_TEXT;
             Encoding enc = m.tokenizer().encode(t, false);
             while (text == null && enc.size() < length) {
@@ -132,6 +138,43 @@ final class BenchCommand implements Callable<Integer> {
             o.put("runtime", EngineRuntime.get().describe());
             Json.print(o);
         }
+        return 0;
+    }
+
+    /** Times {@code logits} of (batch, N, d) random embeddings, no gradients. */
+    private int forward(LoadedModel m) {
+        int d = m.config().hiddenSize();
+        java.util.Random rnd = new java.util.Random(0);
+        float[] z = new float[batch * length * d];
+        for (int i = 0; i < z.length; i++) {
+            z[i] = (float) rnd.nextGaussian();
+        }
+        EngineRuntime.setGradMode(false);
+        double[] per = new double[steps];
+        for (int s = -warmup; s < steps; s++) {
+            try (ai.djl.ndarray.NDManager sm = m.model().manager().newSubManager()) {
+                long t0 = System.nanoTime();
+                ai.djl.ndarray.NDArray logits = m.model().logits(sm.create(z, new ai.djl.ndarray.types.Shape(batch, length, d)));
+                logits.toFloatArray(); // wait for the result, as the reference's .item()/numpy() does
+                if (s >= 0) {
+                    per[s] = (System.nanoTime() - t0) / 1e6;
+                }
+            }
+        }
+        double[] sorted = per.clone();
+        Arrays.sort(sorted);
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("model", m.path().toString());
+        o.put("mode", "forward");
+        o.put("tokens", length);
+        o.put("batch", batch);
+        o.put("runs", steps);
+        o.put("ms_forward_median", sorted[sorted.length / 2]);
+        o.put("ms_forward_min", sorted[0]);
+        o.put("ms_forward_mean", Arrays.stream(per).average().orElse(0));
+        o.put("peak_rss_mb", rss("VmHWM") / 1024.0);
+        o.put("threads", EngineRuntime.get().threads());
+        Json.print(o);
         return 0;
     }
 
