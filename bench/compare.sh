@@ -9,27 +9,29 @@ THREADS=${1:-1}
 SHARED=${PROTOLENS_SHARED:-../shared}
 REF=$SHARED/reference
 JAR=app/target/protolens.jar
+JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
 PY=${PYTHON:-/usr/bin/python3}
 RANDOM_MODEL=${RANDOM_MODEL:-target/bench/smollm2-135m-random}
 TEXT="Lily and Ben went to the park to play with a red ball. They ran and laughed in the warm sun. Then it started to rain, so they went home and had hot soup with their mom. After lunch they drew pictures of the park, the ball and the rain, and their dad put the best one on the fridge."
 export OMP_WAIT_POLICY=PASSIVE
 
 if [ ! -f "$RANDOM_MODEL/model.safetensors" ]; then
-  java -jar "$JAR" bench --make-random smollm2-135m --out "$RANDOM_MODEL" --tokenizer-from "$SHARED/models/tinyllama-v0" >/dev/null
+  "$JAVA" -jar "$JAR" bench --make-random smollm2-135m --out "$RANDOM_MODEL" --tokenizer-from "$SHARED/models/tinyllama-v0" >/dev/null
 fi
 
 num() { "$PY" -c "import json,sys; print('%.1f' % json.load(sys.stdin)['$1'])"; }
 
 printf '| model | measure | ProtoLens ms | reference ms | ratio (ref/ProtoLens) |\n|---|---|---|---|---|\n'
 for model in "$SHARED/models/tinyllama-v0" "$RANDOM_MODEL"; do
+  model=$(realpath "$model")
   name=$(basename "$model")
-  p=$(java -jar "$JAR" bench --model "$model" --forward-only --length 64 --steps 20 --warmup 3 --threads "$THREADS" 2>/dev/null | num ms_forward_median)
+  p=$("$JAVA" -jar "$JAR" bench --model "$model" --forward-only --length 64 --steps 20 --warmup 3 --threads "$THREADS" 2>/dev/null | num ms_forward_median)
   r=$("$PY" bench/reference_forward.py --reference "$REF" --model "$model" --length 64 --runs 20 --threads "$THREADS" | num ms_forward_median)
   printf '| %s | forward, N=64 | %s | %s | %.2f |\n' "$name" "$p" "$r" "$(echo "$r / $p" | bc -l)"
   for n in 16 64; do
     steps=30; [ "$name" != tinyllama-v0 ] && steps=8
-    p=$(java -jar "$JAR" bench --model "$model" --length $n --steps $steps --warmup 2 --text "$TEXT" --threads "$THREADS" 2>/dev/null | num ms_per_step_like_reference)
-    r=$(cd "$REF" && "$PY" oracle.py fit --model "$(realpath "$model")" --text "$TEXT" --first-n $n --max-steps $((steps + 2)) --stop-acc 1.01 --threads "$THREADS" 2>/dev/null | "$PY" -c "import sys,json; t=sys.stdin.read(); print('%.1f' % json.loads(t[t.index('{'):])['ms_per_step'])")
+    p=$("$JAVA" -jar "$JAR" bench --model "$model" --length $n --steps $steps --warmup 2 --text "$TEXT" --threads "$THREADS" 2>/dev/null | num ms_per_step_like_reference)
+    r=$(cd "$REF" && "$PY" oracle.py fit --model "$model" --text "$TEXT" --first-n $n --max-steps $((steps + 2)) --stop-acc 1.01 --threads "$THREADS" 2>/dev/null | "$PY" -c "import sys,json; t=sys.stdin.read(); print('%.1f' % json.loads(t[t.index('{'):])['ms_per_step'])")
     printf '| %s | fit step, N=%d | %s | %s | %.2f |\n' "$name" $n "$p" "$r" "$(echo "$r / $p" | bc -l)"
   done
 done

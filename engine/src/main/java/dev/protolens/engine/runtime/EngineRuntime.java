@@ -60,12 +60,6 @@ public final class EngineRuntime {
         }
         int threads = options.threads() > 0 ? options.threads() : RuntimeOptions.defaultThreads();
         JniUtils.setNumThreads(threads);
-        // inter-op parallelism only helps graphs with independent branches; ours are chains
-        try {
-            JniUtils.setNumInteropThreads(1);
-        } catch (RuntimeException e) {
-            LOG.debug("inter-op threads already fixed: {}", e.getMessage());
-        }
         Device device = chooseDevice(engine, options.device());
         instance = new EngineRuntime(engine, device, threads);
         LOG.info(instance.describe());
@@ -82,6 +76,7 @@ public final class EngineRuntime {
         } else if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
             System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(RuntimeOptions.defaultThreads()));
         }
+        // inter-op parallelism only helps graphs with independent branches; ours are chains
         System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
     }
 
