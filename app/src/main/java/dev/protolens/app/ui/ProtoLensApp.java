@@ -1,20 +1,110 @@
 package dev.protolens.app.ui;
 
+import dev.protolens.app.AppSettings;
+import dev.protolens.app.models.ModelCandidates;
+import dev.protolens.engine.store.RunLibrary;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.function.Supplier;
 import javafx.application.Application;
+import javafx.application.Platform;
+import javafx.geometry.Rectangle2D;
+import javafx.scene.Node;
 import javafx.scene.Scene;
-import javafx.scene.control.Label;
 import javafx.stage.Stage;
+import javafx.stage.WindowEvent;
 
-/** The desktop window (placeholder until the explorer lands). */
+/** The desktop window: builds the workbench and the screens, restores the window, routes shortcuts. */
 public final class ProtoLensApp extends Application {
+    private static final double DEFAULT_W = 1280;
+    private static final double DEFAULT_H = 820;
+
+    private Workbench wb;
+    private Stage stage;
+
     public static void launchWindow(String[] args) {
         Application.launch(ProtoLensApp.class, args);
     }
 
     @Override
     public void start(Stage stage) {
+        this.stage = stage;
+        // built here, not in init(): the OS colour scheme can only be read on the FX thread
+        wb = new Workbench(AppSettings.load(), RunLibrary.openDefault(), ModelCandidates.standard());
+        Map<Screen, Supplier<Node>> screens = new EnumMap<>(Screen.class);
+        screens.put(Screen.FIT, () -> new ComingView(Screen.FIT, "Fitting arrives with the next layer."));
+        screens.put(Screen.LIBRARY, () -> new ComingView(Screen.LIBRARY, "The run library arrives with the next layer."));
+        screens.put(Screen.ATLAS, () -> new ComingView(Screen.ATLAS,
+                "The library's vectors projected with PCA or t-SNE, coloured by text, seed, model or accuracy."));
+        screens.put(Screen.INTERPOLATE, () -> new ComingView(Screen.INTERPOLATE,
+                "Two runs, a slider τ, the text written at every point of the straight line and of the learned"
+                        + " Bézier path between them."));
+        MainWindow root = new MainWindow(wb, screens);
+        AppSettings.Window w = wb.settings().window();
+        Scene scene = new Scene(root, w != null ? w.width() : DEFAULT_W, w != null ? w.height() : DEFAULT_H);
+        wb.theme().applyTo(scene);
+        stage.setScene(scene);
         stage.setTitle("ProtoLens");
-        stage.setScene(new Scene(new Label("ProtoLens"), 800, 600));
+        stage.getIcons().setAll(AppIcon.images());
+        stage.setMinWidth(900);
+        stage.setMinHeight(600);
+        restoreBounds(stage, w);
+        wb.setWindow(stage);
+        stage.setOnCloseRequest(this::closing);
         stage.show();
+        Platform.runLater(this::firstModel);
+    }
+
+    /** Reopens the last model, or (first run, or it is gone) offers the models it can find. */
+    private void firstModel() {
+        String last = wb.settings().lastModel();
+        if (last != null && Files.exists(Path.of(last))) {
+            wb.openModel(Path.of(last));
+        } else {
+            wb.showModelPicker();
+        }
+    }
+
+    private static void restoreBounds(Stage stage, AppSettings.Window w) {
+        if (w == null) {
+            stage.centerOnScreen();
+            return;
+        }
+        // only where some screen still shows the window's title bar (a monitor may have been unplugged)
+        Rectangle2D title = new Rectangle2D(w.x() + 40, w.y(), Math.max(1, w.width() - 80), 30);
+        boolean visible = javafx.stage.Screen.getScreens().stream()
+                .anyMatch(s -> s.getVisualBounds().intersects(title));
+        if (visible) {
+            stage.setX(w.x());
+            stage.setY(w.y());
+        } else {
+            stage.centerOnScreen();
+        }
+        stage.setMaximized(w.maximized());
+    }
+
+    private void closing(WindowEvent e) {
+        rememberBounds();
+    }
+
+    private void rememberBounds() {
+        if (stage.isIconified()) {
+            return;
+        }
+        AppSettings.Window old = wb.settings().window();
+        AppSettings.Window now = stage.isMaximized() && old != null
+                ? new AppSettings.Window(old.x(), old.y(), old.width(), old.height(), true)
+                : new AppSettings.Window(stage.getX(), stage.getY(), stage.getScene().getWidth(),
+                        stage.getScene().getHeight(), stage.isMaximized());
+        wb.updateSettings(s -> s.withWindow(now));
+    }
+
+    @Override
+    public void stop() {
+        if (wb != null) {
+            wb.shutdown();
+        }
     }
 }

@@ -1,0 +1,25 @@
+package dev.protolens.app.ui;
+
+/** The places the left navigation leads to. */
+public enum Screen {
+    FIT("Fit", "Paste a text and find its two vectors"),
+    LIBRARY("Library", "Every fitted run"),
+    ATLAS("Atlas", "The library's vectors, projected"),
+    INTERPOLATE("Interpolate", "Walk between two solutions");
+
+    private final String label;
+    private final String hint;
+
+    Screen(String label, String hint) {
+        this.label = label;
+        this.hint = hint;
+    }
+
+    public String label() {
+        return label;
+    }
+
+    public String hint() {
+        return hint;
+    }
+}

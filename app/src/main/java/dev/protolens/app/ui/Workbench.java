@@ -1,0 +1,231 @@
+package dev.protolens.app.ui;
+
+import dev.protolens.app.AppSettings;
+import dev.protolens.app.models.ModelCandidates;
+import dev.protolens.engine.UserError;
+import dev.protolens.engine.session.ModelSession;
+import dev.protolens.engine.store.RunLibrary;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
+import javafx.application.Platform;
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.stage.Window;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the whole window shares: the open model (one {@link ModelSession}), the run library, the settings,
+ * the screen shown, and the one long task the status bar reports. Views read these properties; only the FX
+ * thread writes them. Long work (loading, saving) runs on the model's worker or on {@link #io()}.
+ */
+public final class Workbench {
+    private static final Logger LOG = LoggerFactory.getLogger(Workbench.class);
+
+    private final ReadOnlyObjectWrapper<ModelSession> session = new ReadOnlyObjectWrapper<>();
+    private final ReadOnlyObjectWrapper<Path> loading = new ReadOnlyObjectWrapper<>();
+    private final ReadOnlyObjectWrapper<RunningTask> task = new ReadOnlyObjectWrapper<>();
+    private final ObjectProperty<Screen> screen = new SimpleObjectProperty<>(Screen.FIT);
+    private final BooleanProperty fitting = new SimpleBooleanProperty();
+    private final ExecutorService io = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "protolens-io");
+        t.setDaemon(true);
+        return t;
+    });
+    private final RunLibrary library;
+    private final ModelCandidates candidates;
+    private final Theme.Choice theme;
+    private AppSettings settings;
+    private Window window;
+    private Consumer<Path> textFileHandler = p -> { };
+    private Runnable modelPicker = () -> { };
+    private Runnable libraryChanged = () -> { };
+
+    public Workbench(AppSettings settings, RunLibrary library, ModelCandidates candidates) {
+        this.settings = settings;
+        this.library = library;
+        this.candidates = candidates;
+        this.theme = new Theme.Choice(Theme.parse(settings.theme()));
+        theme.themeProperty().addListener((o, was, now) -> updateSettings(s -> s.withTheme(now.settingsName())));
+    }
+
+    public ReadOnlyObjectProperty<ModelSession> sessionProperty() {
+        return session.getReadOnlyProperty();
+    }
+
+    public ModelSession session() {
+        return session.get();
+    }
+
+    /** The model being loaded right now, or null. */
+    public ReadOnlyObjectProperty<Path> loadingProperty() {
+        return loading.getReadOnlyProperty();
+    }
+
+    public ReadOnlyObjectProperty<RunningTask> taskProperty() {
+        return task.getReadOnlyProperty();
+    }
+
+    public ObjectProperty<Screen> screenProperty() {
+        return screen;
+    }
+
+    /** True while a fit runs (set by the Fit view); the model cannot be changed meanwhile. */
+    public BooleanProperty fittingProperty() {
+        return fitting;
+    }
+
+    public RunLibrary library() {
+        return library;
+    }
+
+    public ModelCandidates candidates() {
+        return candidates;
+    }
+
+    public Theme.Choice theme() {
+        return theme;
+    }
+
+    public AppSettings settings() {
+        return settings;
+    }
+
+    /** Changes the settings and writes them in the background. */
+    public void updateSettings(UnaryOperator<AppSettings> change) {
+        settings = change.apply(settings);
+        AppSettings snapshot = settings;
+        io.execute(snapshot::save);
+    }
+
+    /** Background file work (saves, exports) in submission order, off the FX thread. */
+    public ExecutorService io() {
+        return io;
+    }
+
+    public Window window() {
+        return window;
+    }
+
+    public void setWindow(Window w) {
+        this.window = w;
+    }
+
+    /** Shows a task in the status bar until {@link #endTask}. */
+    public void beginTask(RunningTask t) {
+        task.set(t);
+    }
+
+    public void endTask(RunningTask t) {
+        if (task.get() == t) {
+            task.set(null);
+        }
+    }
+
+    /**
+     * Loads a model in the background (status bar shows the steps) and makes it the open model; the previous
+     * one is closed afterwards. Errors come back through the future and are shown in a dialog.
+     */
+    public CompletableFuture<ModelSession> openModel(Path path) {
+        if (fitting.get()) {
+            CompletableFuture<ModelSession> f = new CompletableFuture<>();
+            f.completeExceptionally(new UserError("A fit is running on " + session.get().model().name()
+                    + ". Stop it (Esc) before opening another model."));
+            Dialogs.error(window, "Cannot change the model now", f.exceptionNow());
+            return f;
+        }
+        if (loading.get() != null) {
+            CompletableFuture<ModelSession> f = new CompletableFuture<>();
+            f.completeExceptionally(new UserError("Still loading " + loading.get().getFileName()
+                    + "; wait until it is open."));
+            return f;
+        }
+        Path p = path.toAbsolutePath().normalize();
+        RunningTask t = new RunningTask("Loading " + ModelCandidates.inspect(p, ModelCandidates.Source.LOCAL).name(),
+                null);
+        t.update(-1, "starting the compute engine (the first start unpacks PyTorch, about 10 s)");
+        loading.set(p);
+        beginTask(t);
+        CompletableFuture<ModelSession> opened;
+        if (!Files.exists(p)) {
+            opened = CompletableFuture.failedFuture(new UserError(p + " does not exist. Pick a model folder"
+                    + " (with config.json, *.safetensors and tokenizer.json) or a .gguf file."));
+        } else {
+            opened = ModelSession.open(p, msg -> t.update(-1, msg));
+        }
+        CompletableFuture<ModelSession> done = new CompletableFuture<>();
+        opened.whenComplete((s, e) -> Platform.runLater(() -> {
+            loading.set(null);
+            endTask(t);
+            if (e != null) {
+                Dialogs.error(window, "Could not open the model", e);
+                done.completeExceptionally(Dialogs.unwrap(e));
+                return;
+            }
+            ModelSession old = session.get();
+            session.set(s);
+            if (old != null) {
+                io.execute(old::close);
+            }
+            io.execute(() -> candidates.remember(p));
+            updateSettings(x -> x.withLastModel(p.toString()));
+            done.complete(s);
+        }));
+        return done;
+    }
+
+    /** Where a dropped or opened text file goes (the Fit view sets this). */
+    public void setTextFileHandler(Consumer<Path> h) {
+        this.textFileHandler = h;
+    }
+
+    public void openTextFile(Path p) {
+        screen.set(Screen.FIT);
+        textFileHandler.accept(p);
+    }
+
+    public void setModelPicker(Runnable r) {
+        this.modelPicker = r;
+    }
+
+    /** Shows the model picker (Ctrl+O). */
+    public void showModelPicker() {
+        modelPicker.run();
+    }
+
+    /** Called after anything wrote to the library, so the Library view can refresh when shown. */
+    public void setLibraryChanged(Runnable r) {
+        this.libraryChanged = r;
+    }
+
+    public void libraryChanged() {
+        Platform.runLater(libraryChanged);
+    }
+
+    /** Closes the model and waits for pending writes (window closing). */
+    public void shutdown() {
+        ModelSession s = session.get();
+        io.shutdown();
+        try {
+            io.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (s != null) {
+            try {
+                s.close();
+            } catch (RuntimeException e) {
+                LOG.warn("closing the model failed: {}", e.getMessage());
+            }
+        }
+    }
+}
