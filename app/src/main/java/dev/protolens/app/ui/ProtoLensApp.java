@@ -2,6 +2,7 @@ package dev.protolens.app.ui;
 
 import dev.protolens.app.AppSettings;
 import dev.protolens.app.models.ModelCandidates;
+import dev.protolens.app.models.ModelPicker;
 import dev.protolens.engine.store.RunLibrary;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +14,9 @@ import javafx.application.Platform;
 import javafx.geometry.Rectangle2D;
 import javafx.scene.Node;
 import javafx.scene.Scene;
+import javafx.scene.input.KeyCode;
+import javafx.scene.input.KeyCodeCombination;
+import javafx.scene.input.KeyCombination;
 import javafx.stage.Stage;
 import javafx.stage.WindowEvent;
 
@@ -41,6 +45,7 @@ public final class ProtoLensApp extends Application {
         screens.put(Screen.INTERPOLATE, () -> new ComingView(Screen.INTERPOLATE,
                 "Two runs, a slider τ, the text written at every point of the straight line and of the learned"
                         + " Bézier path between them."));
+        wb.setModelPicker(() -> new ModelPicker(wb).show());
         MainWindow root = new MainWindow(wb, screens);
         AppSettings.Window w = wb.settings().window();
         Scene scene = new Scene(root, w != null ? w.width() : DEFAULT_W, w != null ? w.height() : DEFAULT_H);
@@ -53,8 +58,14 @@ public final class ProtoLensApp extends Application {
         restoreBounds(stage, w);
         wb.setWindow(stage);
         stage.setOnCloseRequest(this::closing);
+        installShortcuts(scene);
         stage.show();
         Platform.runLater(this::firstModel);
+    }
+
+    private void installShortcuts(Scene scene) {
+        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.O, KeyCombination.SHORTCUT_DOWN),
+                wb::showModelPicker);
     }
 
     /** Reopens the last model, or (first run, or it is gone) offers the models it can find. */

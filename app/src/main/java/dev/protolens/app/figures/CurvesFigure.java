@@ -1,0 +1,185 @@
+package dev.protolens.app.figures;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.Shape;
+import java.awt.geom.Path2D;
+import java.awt.geom.Rectangle2D;
+import java.util.List;
+
+/**
+ * Loss and token accuracy against optimisation steps, side by side: one thin line per restart and the best
+ * one drawn bold. Lines with more points than the plot has pixels are reduced to each pixel column's
+ * minimum and maximum, so a 5000-step history costs the same to draw as a 500-step one and no spike is lost.
+ */
+public final class CurvesFigure implements Figure {
+    /** One restart's history: {@code count} points (step, loss, accuracy). */
+    public record Line(int[] steps, float[] loss, float[] accuracy, int count) {
+        public static Line of(float[] loss, float[] accuracy) {
+            int[] s = new int[loss.length];
+            for (int i = 0; i < s.length; i++) {
+                s[i] = i;
+            }
+            return new Line(s, loss, accuracy, loss.length);
+        }
+    }
+
+    private List<Line> lines = List.of();
+    private int best;
+    private int stepsHint = 100;
+    private boolean logLoss;
+    private String title = "Loss and accuracy";
+
+    /**
+     * @param bestIndex the line drawn bold (the best restart)
+     * @param xHint     the x axis covers at least [0, xHint]
+     */
+    public void setLines(List<Line> l, int bestIndex, int xHint) {
+        lines = List.copyOf(l);
+        best = bestIndex;
+        stepsHint = Math.max(10, xHint);
+    }
+
+    public void setLogLoss(boolean log) {
+        logLoss = log;
+    }
+
+    public boolean isLogLoss() {
+        return logLoss;
+    }
+
+    public void setTitle(String t) {
+        title = t;
+    }
+
+    public List<Line> lines() {
+        return lines;
+    }
+
+    @Override
+    public String title() {
+        return title;
+    }
+
+    @Override
+    public void draw(Graphics2D g, double width, double height, FigureStyle s) {
+        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        g.setRenderingHint(RenderingHints.KEY_STROKE_CONTROL, RenderingHints.VALUE_STROKE_PURE);
+        g.setColor(s.background());
+        g.fill(new Rectangle2D.Double(0, 0, width, height));
+
+        int lastStep = stepsHint;
+        double lossMin = Double.POSITIVE_INFINITY;
+        double lossMax = 0;
+        for (Line l : lines) {
+            if (l.count() > 0) {
+                lastStep = Math.max(lastStep, l.steps()[l.count() - 1]);
+            }
+            for (int i = 0; i < l.count(); i++) {
+                float v = l.loss()[i];
+                if (Float.isFinite(v)) {
+                    lossMax = Math.max(lossMax, v);
+                    if (v > 0) {
+                        lossMin = Math.min(lossMin, v);
+                    }
+                }
+            }
+        }
+        if (lossMax <= 0) {
+            lossMax = 1;
+        }
+        if (!Double.isFinite(lossMin)) {
+            lossMin = lossMax / 100;
+        }
+        Axis x = Axis.linear(0, lastStep, 5);
+        Axis yLoss = logLoss ? Axis.log(lossMin, lossMax) : Axis.linear(0, lossMax, 4);
+        Axis yAcc = Axis.fixed(0, 1, 0.25);
+
+        double gap = 18;
+        double half = (width - gap) / 2;
+        Plot loss = new Plot(g, s, new Rectangle2D.Double(0, 0, half, height), x, yLoss,
+                "Loss" + (logLoss ? " (log scale)" : ""), "step", "cross-entropy, nats per token");
+        Plot acc = new Plot(g, s, new Rectangle2D.Double(half + gap, 0, half, height), x, yAcc,
+                "Token accuracy", "step", "fraction of tokens right");
+        loss.drawFrame(g, s);
+        acc.drawFrame(g, s);
+        drawLines(g, s, loss, true);
+        drawLines(g, s, acc, false);
+    }
+
+    private void drawLines(Graphics2D g, FigureStyle s, Plot p, boolean isLoss) {
+        Shape savedClip = g.getClip();
+        Rectangle2D a = p.area();
+        g.clip(new Rectangle2D.Double(a.getX() - 2, a.getY() - 2, a.getWidth() + 4, a.getHeight() + 4));
+        for (int pass = 0; pass < 2; pass++) {
+            for (int i = 0; i < lines.size(); i++) {
+                boolean bold = i == best;
+                if (bold != (pass == 1)) {
+                    continue; // thin lines first, the best on top
+                }
+                Line l = lines.get(i);
+                Color c = lines.size() == 1 || bold ? s.accent() : s.seriesColor(i + 1);
+                g.setColor(bold ? c : new Color(c.getRed(), c.getGreen(), c.getBlue(), 170));
+                g.setStroke(new BasicStroke(bold ? 2.2f : 1f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
+                g.draw(path(l, p, isLoss));
+            }
+        }
+        g.setClip(savedClip);
+    }
+
+    /** The line as a path, reduced to min/max per pixel column when it has more points than pixels. */
+    static Path2D path(Line l, Plot p, boolean isLoss) {
+        Path2D.Double path = new Path2D.Double();
+        float[] v = isLoss ? l.loss() : l.accuracy();
+        int n = l.count();
+        boolean started = false;
+        int column = Integer.MIN_VALUE;
+        double colMin = 0;
+        double colMax = 0;
+        double colFirst = 0;
+        double colLast = 0;
+        for (int i = 0; i < n; i++) {
+            if (!Float.isFinite(v[i])) {
+                continue;
+            }
+            double px = p.px(l.steps()[i]);
+            double py = p.py(v[i]);
+            int c = (int) Math.floor(px);
+            if (c != column) {
+                if (started) {
+                    flushColumn(path, column, colFirst, colMin, colMax, colLast);
+                }
+                column = c;
+                colFirst = py;
+                colMin = py;
+                colMax = py;
+                colLast = py;
+                if (!started) {
+                    path.moveTo(px, py);
+                    started = true;
+                }
+            } else {
+                colMin = Math.min(colMin, py);
+                colMax = Math.max(colMax, py);
+                colLast = py;
+            }
+        }
+        if (started) {
+            flushColumn(path, column, colFirst, colMin, colMax, colLast);
+        }
+        return path;
+    }
+
+    private static void flushColumn(Path2D path, int column, double first, double min, double max, double last) {
+        double x = column + 0.5;
+        path.lineTo(x, first);
+        if (max - min > 0.5) {
+            path.lineTo(x, min);
+            path.lineTo(x, max);
+        }
+        path.lineTo(x, last);
+    }
+}

@@ -1,0 +1,117 @@
+package dev.protolens.app.figures;
+
+import dev.protolens.app.ui.Dialogs;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import javafx.scene.canvas.Canvas;
+import javafx.scene.control.ContextMenu;
+import javafx.scene.control.MenuItem;
+import javafx.scene.control.SeparatorMenuItem;
+import javafx.scene.image.WritableImage;
+import javafx.scene.input.Clipboard;
+import javafx.scene.input.ClipboardContent;
+import javafx.scene.layout.Region;
+import javafx.stage.FileChooser;
+import org.jfree.fx.FXGraphics2D;
+
+/**
+ * Shows a {@link Figure} on a JavaFX Canvas through FXGraphics2D, sized to this region, and offers its export
+ * from a right-click menu (PNG 2×, SVG, PDF, copy). Painting happens only when asked ({@link #repaint()}),
+ * so the owner decides how often: the Fit view paints once per frame at most.
+ */
+public final class FigureCanvas extends Region {
+    private final Canvas canvas = new Canvas();
+    private final Supplier<Figure> figure;
+    private final BooleanSupplier dark;
+    private Runnable afterPaint = () -> { };
+
+    /** @param dark whether the screen currently uses the dark theme (exports always use the light style) */
+    public FigureCanvas(Supplier<Figure> figure, BooleanSupplier dark) {
+        this.figure = figure;
+        this.dark = dark;
+        getStyleClass().add("figure-pane");
+        getChildren().add(canvas);
+        widthProperty().addListener((o, a, b) -> repaint());
+        heightProperty().addListener((o, a, b) -> repaint());
+        setContextMenu();
+    }
+
+    public Canvas canvas() {
+        return canvas;
+    }
+
+    /** Called after each paint (e.g. to resize to the figure's needs). */
+    public void setAfterPaint(Runnable r) {
+        afterPaint = r;
+    }
+
+    @Override
+    protected void layoutChildren() {
+        double w = snapSizeX(getWidth());
+        double h = snapSizeY(getHeight());
+        if (canvas.getWidth() != w || canvas.getHeight() != h) {
+            canvas.setWidth(w);
+            canvas.setHeight(h);
+            repaint();
+        }
+    }
+
+    public void repaint() {
+        double w = canvas.getWidth();
+        double h = canvas.getHeight();
+        if (w < 2 || h < 2) {
+            return;
+        }
+        Figure f = figure.get();
+        FXGraphics2D g = new FXGraphics2D(canvas.getGraphicsContext2D());
+        g.clearRect(0, 0, (int) Math.ceil(w), (int) Math.ceil(h));
+        f.draw(g, w, h, dark.getAsBoolean() ? FigureStyle.DARK : FigureStyle.LIGHT);
+        g.dispose();
+        afterPaint.run();
+    }
+
+    private void setContextMenu() {
+        ContextMenu menu = new ContextMenu();
+        for (FigureExport.Format fmt : FigureExport.Format.values()) {
+            MenuItem item = new MenuItem("Export as " + fmt.label() + "…");
+            item.setId("export-" + fmt.extension());
+            item.setOnAction(e -> export(fmt));
+            menu.getItems().add(item);
+        }
+        MenuItem copy = new MenuItem("Copy image");
+        copy.setOnAction(e -> {
+            WritableImage img = canvas.snapshot(null, null);
+            ClipboardContent c = new ClipboardContent();
+            c.putImage(img);
+            Clipboard.getSystemClipboard().setContent(c);
+        });
+        menu.getItems().addAll(new SeparatorMenuItem(), copy);
+        canvas.setOnContextMenuRequested(e -> menu.show(canvas, e.getScreenX(), e.getScreenY()));
+    }
+
+    private void export(FigureExport.Format fmt) {
+        Figure f = figure.get();
+        FileChooser c = new FileChooser();
+        c.setTitle("Export " + f.title());
+        c.setInitialFileName(f.title().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-") + "." + fmt.extension());
+        c.getExtensionFilters().add(new FileChooser.ExtensionFilter(fmt.label(), "*." + fmt.extension()));
+        File file = c.showSaveDialog(getScene().getWindow());
+        if (file != null) {
+            exportTo(file.toPath(), fmt);
+        }
+    }
+
+    /** Writes the figure at its on-screen size (light style) to {@code file}. */
+    public void exportTo(Path file, FigureExport.Format fmt) {
+        try {
+            FigureExport.write(figure.get(), canvas.getWidth(), canvas.getHeight(), fmt, FigureStyle.LIGHT, file);
+        } catch (IOException | RuntimeException ex) {
+            Dialogs.error(getScene().getWindow(), "Could not export the figure",
+                    "Writing " + file + " failed: " + ex.getMessage());
+        }
+    }
+}

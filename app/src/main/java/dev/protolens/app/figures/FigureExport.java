@@ -1,0 +1,106 @@
+package dev.protolens.app.figures;
+
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.geom.Rectangle2D;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Locale;
+import javax.imageio.ImageIO;
+import org.jfree.pdf.PDFDocument;
+import org.jfree.pdf.PDFGraphics2D;
+import org.jfree.pdf.Page;
+import org.jfree.svg.SVGGraphics2D;
+import dev.protolens.engine.store.AtomicFiles;
+
+/** Writes a figure as PNG (at a scale, 2× for sharp slides), SVG or PDF, through the figure's one routine. */
+public final class FigureExport {
+    public enum Format {
+        PNG("png", "PNG image (2×)"), SVG("svg", "SVG drawing"), PDF("pdf", "PDF document");
+
+        private final String extension;
+        private final String label;
+
+        Format(String extension, String label) {
+            this.extension = extension;
+            this.label = label;
+        }
+
+        public String extension() {
+            return extension;
+        }
+
+        public String label() {
+            return label;
+        }
+
+        /** The format a file name asks for, or null. */
+        public static Format ofFile(Path p) {
+            String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
+            for (Format f : values()) {
+                if (n.endsWith("." + f.extension)) {
+                    return f;
+                }
+            }
+            return null;
+        }
+    }
+
+    private FigureExport() {}
+
+    public static byte[] png(Figure f, double width, double height, double scale, FigureStyle style) {
+        int w = (int) Math.ceil(width * scale);
+        int h = (int) Math.ceil(height * scale);
+        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_ARGB);
+        Graphics2D g = img.createGraphics();
+        try {
+            g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+            g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+            g.setRenderingHint(RenderingHints.KEY_FRACTIONALMETRICS, RenderingHints.VALUE_FRACTIONALMETRICS_ON);
+            g.scale(scale, scale);
+            g.setClip(new Rectangle2D.Double(0, 0, width, height));
+            f.draw(g, width, height, style);
+        } finally {
+            g.dispose();
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            ImageIO.write(img, "png", out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    public static String svg(Figure f, double width, double height, FigureStyle style) {
+        SVGGraphics2D g = new SVGGraphics2D(width, height);
+        g.setClip(new Rectangle2D.Double(0, 0, width, height));
+        f.draw(g, width, height, style);
+        return g.getSVGDocument();
+    }
+
+    public static byte[] pdf(Figure f, double width, double height, FigureStyle style) {
+        PDFDocument doc = new PDFDocument();
+        doc.setTitle(f.title());
+        doc.setAuthor("ProtoLens");
+        Page page = doc.createPage(new Rectangle2D.Double(0, 0, width, height));
+        PDFGraphics2D g = page.getGraphics2D();
+        f.draw(g, width, height, style);
+        return doc.getPDFBytes();
+    }
+
+    /** Writes {@code f} to {@code file} (atomically) in {@code format}. */
+    public static void write(Figure f, double width, double height, Format format, FigureStyle style, Path file)
+            throws IOException {
+        byte[] data = switch (format) {
+            case PNG -> png(f, width, height, 2, style);
+            case SVG -> svg(f, width, height, style).getBytes(StandardCharsets.UTF_8);
+            case PDF -> pdf(f, width, height, style);
+        };
+        AtomicFiles.write(file, data);
+    }
+}

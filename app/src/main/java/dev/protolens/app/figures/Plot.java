@@ -1,0 +1,107 @@
+package dev.protolens.app.figures;
+
+import java.awt.BasicStroke;
+import java.awt.FontMetrics;
+import java.awt.Graphics2D;
+import java.awt.geom.AffineTransform;
+import java.awt.geom.Line2D;
+import java.awt.geom.Rectangle2D;
+
+/**
+ * A rectangle of a figure with two axes: computes the inner plotting area from the labels' sizes, draws the
+ * title, grid, ticks and axis titles, and maps data to pixels. The shared frame of every chart (curves now,
+ * atlas and interpolation charts later).
+ */
+public final class Plot {
+    private final Rectangle2D area;
+    private final Axis x;
+    private final Axis y;
+    private final String title;
+    private final String xLabel;
+    private final String yLabel;
+
+    public Plot(Graphics2D g, FigureStyle s, Rectangle2D outer, Axis x, Axis y, String title, String xLabel,
+                String yLabel) {
+        this.x = x;
+        this.y = y;
+        this.title = title;
+        this.xLabel = xLabel;
+        this.yLabel = yLabel;
+        FontMetrics small = g.getFontMetrics(s.font(0.92f, java.awt.Font.PLAIN));
+        FontMetrics titleFm = g.getFontMetrics(s.font(1.08f, java.awt.Font.BOLD));
+        int tickW = 0;
+        for (double t : y.ticks()) {
+            tickW = Math.max(tickW, small.stringWidth(y.label(t)));
+        }
+        double left = small.getHeight() + 6 + tickW + 6;
+        double top = title == null ? 8 : titleFm.getHeight() + 8;
+        double bottom = small.getHeight() * 2 + 10;
+        double right = 12;
+        area = new Rectangle2D.Double(outer.getX() + left, outer.getY() + top,
+                Math.max(10, outer.getWidth() - left - right), Math.max(10, outer.getHeight() - top - bottom));
+    }
+
+    public Rectangle2D area() {
+        return area;
+    }
+
+    public double px(double v) {
+        return area.getX() + x.fraction(v) * area.getWidth();
+    }
+
+    public double py(double v) {
+        return area.getMaxY() - y.fraction(v) * area.getHeight();
+    }
+
+    /** Title, grid lines, tick labels and axis titles. Data is drawn afterwards, clipped to {@link #area()}. */
+    public void drawFrame(Graphics2D g, FigureStyle s) {
+        FontMetrics small = g.getFontMetrics(s.font(0.92f, java.awt.Font.PLAIN));
+        g.setStroke(new BasicStroke(1f));
+        g.setFont(s.font(0.92f, java.awt.Font.PLAIN));
+        for (double t : y.ticks()) {
+            double py = py(t);
+            g.setColor(s.grid());
+            g.draw(new Line2D.Double(area.getX(), py, area.getMaxX(), py));
+            g.setColor(s.muted());
+            String l = y.label(t);
+            g.drawString(l, (float) (area.getX() - 6 - small.stringWidth(l)), (float) (py + small.getAscent() / 2.0 - 1));
+        }
+        for (double t : x.ticks()) {
+            double px = px(t);
+            g.setColor(s.grid());
+            g.draw(new Line2D.Double(px, area.getY(), px, area.getMaxY()));
+            g.setColor(s.muted());
+            String l = x.label(t);
+            g.drawString(l, (float) (px - small.stringWidth(l) / 2.0), (float) (area.getMaxY() + 4 + small.getAscent()));
+        }
+        g.setColor(s.muted());
+        g.draw(new Line2D.Double(area.getX(), area.getMaxY(), area.getMaxX(), area.getMaxY()));
+        g.draw(new Line2D.Double(area.getX(), area.getY(), area.getX(), area.getMaxY()));
+        if (xLabel != null) {
+            g.setColor(s.foreground());
+            g.drawString(xLabel, (float) (area.getCenterX() - small.stringWidth(xLabel) / 2.0),
+                    (float) (area.getMaxY() + 8 + small.getHeight() + small.getAscent()));
+        }
+        if (yLabel != null) {
+            AffineTransform saved = g.getTransform();
+            g.translate(area.getX() - 6 - maxTickWidth(small) - 8, area.getCenterY() + small.stringWidth(yLabel) / 2.0);
+            g.rotate(-Math.PI / 2);
+            g.setColor(s.foreground());
+            g.drawString(yLabel, 0f, 0f);
+            g.setTransform(saved);
+        }
+        if (title != null) {
+            g.setFont(s.font(1.08f, java.awt.Font.BOLD));
+            g.setColor(s.foreground());
+            g.drawString(title, (float) area.getX(), (float) (area.getY() - 8));
+        }
+    }
+
+    private int maxTickWidth(FontMetrics fm) {
+        int w = 0;
+        for (double t : y.ticks()) {
+            w = Math.max(w, fm.stringWidth(y.label(t)));
+        }
+        return w;
+    }
+}

@@ -1,0 +1,209 @@
+package dev.protolens.app.figures;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.FontMetrics;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.geom.Rectangle2D;
+import java.awt.geom.RoundRectangle2D;
+
+/**
+ * The token strip: one cell per target token, wrapped like text, filled with the colour of the probability
+ * the model gives to the correct token at that position; where the model writes another token, that token
+ * is printed under the cell. A legend explains the scale. Holds the values it shows (the Fit view eases them
+ * from frame to frame); the cell layout is cached per width and remembered for hit testing (tooltips).
+ */
+public final class TokenStripFigure implements Figure {
+    private static final double PAD_X = 5;
+    private static final double GAP = 4;
+    private static final double MIN_CELL = 18;
+
+    private String[] target = new String[0];
+    private float[] prob = new float[0];
+    private String[] written = new String[0];
+    private boolean[] correct = new boolean[0];
+    private String caption = "";
+    private String title = "Token strip";
+
+    private Rectangle2D[] cells = new Rectangle2D[0];
+    private double layoutWidth = -1;
+    private Object layoutFont;
+    private double height = 120;
+
+    /** A new text: its pieces as shown; probabilities start at 0 and nothing is written yet. */
+    public void setTokens(String[] pieces) {
+        target = pieces.clone();
+        prob = new float[pieces.length];
+        written = new String[pieces.length];
+        correct = new boolean[pieces.length];
+        layoutWidth = -1;
+    }
+
+    /**
+     * @param writtenPieces per position, the token the model writes now (shown where it differs), or null
+     * @param isCorrect     per position, whether it writes the target
+     */
+    public void setState(float[] p, String[] writtenPieces, boolean[] isCorrect, String captionText) {
+        if (p.length != target.length) {
+            throw new IllegalArgumentException("the strip shows " + target.length + " tokens, not " + p.length);
+        }
+        prob = p;
+        written = writtenPieces != null ? writtenPieces : new String[target.length];
+        correct = isCorrect != null ? isCorrect : new boolean[target.length];
+        caption = captionText == null ? "" : captionText;
+    }
+
+    public void setTitle(String t) {
+        title = t;
+    }
+
+    public int size() {
+        return target.length;
+    }
+
+    public float[] probabilities() {
+        return prob;
+    }
+
+    @Override
+    public String title() {
+        return title;
+    }
+
+    /** The height the last drawing needed at its width (the screen sizes the canvas to it). */
+    public double lastHeight() {
+        return height;
+    }
+
+    /** The cell under a point of the last drawing, or -1. */
+    public int cellAt(double x, double y) {
+        for (int i = 0; i < cells.length; i++) {
+            Rectangle2D r = cells[i];
+            if (r != null && x >= r.getX() && x <= r.getMaxX() && y >= r.getY() && y <= r.getMaxY() + 14) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Bounds of cell {@code i} in the last drawing (for placing a tooltip). */
+    public Rectangle2D cellBounds(int i) {
+        return i >= 0 && i < cells.length ? cells[i] : null;
+    }
+
+    @Override
+    public void draw(Graphics2D g, double width, double h, FigureStyle s) {
+        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        g.setColor(s.background());
+        g.fill(new Rectangle2D.Double(0, 0, width, h));
+        Font cellFont = s.font(1.08f, Font.PLAIN);
+        Font smallFont = s.font(0.85f, Font.ITALIC);
+        Font titleFont = s.font(1.08f, Font.BOLD);
+        FontMetrics fm = g.getFontMetrics(cellFont);
+        FontMetrics sm = g.getFontMetrics(smallFont);
+        FontMetrics tm = g.getFontMetrics(titleFont);
+
+        double top = 10 + tm.getHeight() + 6;
+        g.setFont(titleFont);
+        g.setColor(s.foreground());
+        g.drawString(title, 12f, (float) (10 + tm.getAscent()));
+        g.setFont(s.font());
+        g.setColor(s.muted());
+        FontMetrics cm = g.getFontMetrics();
+        g.drawString(caption, (float) (width - 12 - cm.stringWidth(caption)), (float) (10 + tm.getAscent()));
+
+        double cellH = fm.getHeight() + 8;
+        double rowH = cellH + sm.getHeight() + 6;
+        layout(fm, sm, width, top, cellH, rowH, cellFont);
+
+        g.setStroke(new BasicStroke(1f));
+        for (int i = 0; i < target.length; i++) {
+            Rectangle2D r = cells[i];
+            Color fill = s.scale().color(prob[i]);
+            RoundRectangle2D box = new RoundRectangle2D.Double(r.getX(), r.getY(), r.getWidth(), r.getHeight(), 7, 7);
+            g.setColor(fill);
+            g.fill(box);
+            if (correct[i]) {
+                g.setColor(s.foreground());
+                g.setStroke(new BasicStroke(1.6f));
+                g.draw(box);
+                g.setStroke(new BasicStroke(1f));
+            }
+            g.setFont(cellFont);
+            g.setColor(ColorScale.textOn(fill));
+            String t = target[i];
+            g.drawString(t, (float) (r.getCenterX() - fm.stringWidth(t) / 2.0),
+                    (float) (r.getY() + 4 + fm.getAscent()));
+            String w = written[i];
+            if (!correct[i] && w != null) {
+                g.setFont(smallFont);
+                g.setColor(s.danger());
+                String shown = ellipsize(w, sm, r.getWidth() + GAP);
+                g.drawString(shown, (float) (r.getCenterX() - sm.stringWidth(shown) / 2.0),
+                        (float) (r.getMaxY() + 2 + sm.getAscent()));
+            }
+        }
+        double legendTop = target.length == 0 ? top : cells[target.length - 1].getY() + rowH + 4;
+        drawLegend(g, s, width, legendTop);
+        height = legendTop + 44;
+    }
+
+    private void layout(FontMetrics fm, FontMetrics sm, double width, double top, double cellH, double rowH,
+                        Font font) {
+        if (layoutWidth == width && font.equals(layoutFont) && cells.length == target.length) {
+            return;
+        }
+        cells = new Rectangle2D[target.length];
+        double x = 12;
+        double y = top;
+        double right = width - 12;
+        for (int i = 0; i < target.length; i++) {
+            double w = Math.max(MIN_CELL, fm.stringWidth(target[i]) + 2 * PAD_X);
+            if (x + w > right && x > 12) {
+                x = 12;
+                y += rowH;
+            }
+            cells[i] = new Rectangle2D.Double(x, y, w, cellH);
+            x += w + GAP;
+        }
+        layoutWidth = width;
+        layoutFont = font;
+    }
+
+    private void drawLegend(Graphics2D g, FigureStyle s, double width, double y) {
+        double w = Math.min(220, width * 0.35);
+        double x = 12;
+        int steps = 64;
+        for (int i = 0; i < steps; i++) {
+            g.setColor(s.scale().color(i / (double) (steps - 1)));
+            g.fill(new Rectangle2D.Double(x + w * i / steps, y, w / steps + 0.6, 10));
+        }
+        g.setFont(s.font(0.85f, Font.PLAIN));
+        FontMetrics fm = g.getFontMetrics();
+        g.setColor(s.muted());
+        g.drawString("0", (float) x, (float) (y + 12 + fm.getAscent()));
+        g.drawString("0.5", (float) (x + w / 2 - fm.stringWidth("0.5") / 2.0), (float) (y + 12 + fm.getAscent()));
+        g.drawString("1", (float) (x + w - fm.stringWidth("1")), (float) (y + 12 + fm.getAscent()));
+        String label = "probability of the correct token";
+        g.setColor(s.foreground());
+        g.drawString(label, (float) (x + w + 12), (float) (y + fm.getAscent() - 1));
+        g.setColor(s.danger());
+        String note = "red, under a cell: what the model writes there instead";
+        g.drawString(note, (float) (x + w + 12), (float) (y + 12 + fm.getAscent()));
+    }
+
+    private static String ellipsize(String s, FontMetrics fm, double max) {
+        if (fm.stringWidth(s) <= max) {
+            return s;
+        }
+        String e = s;
+        while (e.length() > 1 && fm.stringWidth(e + "…") > max) {
+            e = e.substring(0, e.length() - 1);
+        }
+        return e + "…";
+    }
+
+}
