@@ -3,6 +3,8 @@ package dev.protolens.app.ui;
 import dev.protolens.app.AppSettings;
 import dev.protolens.app.models.ModelCandidates;
 import dev.protolens.app.models.ModelPicker;
+import dev.protolens.app.fit.FitView;
+import dev.protolens.app.fit.FitViewModel;
 import dev.protolens.engine.store.RunLibrary;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +19,7 @@ import javafx.scene.Scene;
 import javafx.scene.input.KeyCode;
 import javafx.scene.input.KeyCodeCombination;
 import javafx.scene.input.KeyCombination;
+import javafx.scene.input.KeyEvent;
 import javafx.stage.Stage;
 import javafx.stage.WindowEvent;
 
@@ -26,7 +29,9 @@ public final class ProtoLensApp extends Application {
     private static final double DEFAULT_H = 820;
 
     private Workbench wb;
+    private FitViewModel fit;
     private Stage stage;
+    private boolean closing;
 
     public static void launchWindow(String[] args) {
         Application.launch(ProtoLensApp.class, args);
@@ -38,7 +43,8 @@ public final class ProtoLensApp extends Application {
         // built here, not in init(): the OS colour scheme can only be read on the FX thread
         wb = new Workbench(AppSettings.load(), RunLibrary.openDefault(), ModelCandidates.standard());
         Map<Screen, Supplier<Node>> screens = new EnumMap<>(Screen.class);
-        screens.put(Screen.FIT, () -> new ComingView(Screen.FIT, "Fitting arrives with the next layer."));
+        fit = new FitViewModel(wb);
+        screens.put(Screen.FIT, () -> new FitView(wb, fit));
         screens.put(Screen.LIBRARY, () -> new ComingView(Screen.LIBRARY, "The run library arrives with the next layer."));
         screens.put(Screen.ATLAS, () -> new ComingView(Screen.ATLAS,
                 "The library's vectors projected with PCA or t-SNE, coloured by text, seed, model or accuracy."));
@@ -63,9 +69,30 @@ public final class ProtoLensApp extends Application {
         Platform.runLater(this::firstModel);
     }
 
+    /**
+     * Ctrl+Enter fit, Esc stop, Ctrl+S save, Ctrl+O open a model. A filter rather than accelerators: the text
+     * area would otherwise take Ctrl+Enter and Esc for itself.
+     */
     private void installShortcuts(Scene scene) {
-        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.O, KeyCombination.SHORTCUT_DOWN),
-                wb::showModelPicker);
+        KeyCombination fitKey = new KeyCodeCombination(KeyCode.ENTER, KeyCombination.SHORTCUT_DOWN);
+        KeyCombination saveKey = new KeyCodeCombination(KeyCode.S, KeyCombination.SHORTCUT_DOWN);
+        KeyCombination openKey = new KeyCodeCombination(KeyCode.O, KeyCombination.SHORTCUT_DOWN);
+        KeyCombination stopKey = new KeyCodeCombination(KeyCode.ESCAPE);
+        scene.addEventFilter(KeyEvent.KEY_PRESSED, e -> {
+            if (fitKey.match(e)) {
+                wb.screenProperty().set(Screen.FIT);
+                fit.fit();
+            } else if (stopKey.match(e) && fit.isBusy()) {
+                fit.stop();
+            } else if (saveKey.match(e)) {
+                fit.save();
+            } else if (openKey.match(e)) {
+                wb.showModelPicker();
+            } else {
+                return;
+            }
+            e.consume();
+        });
     }
 
     /** Reopens the last model, or (first run, or it is gone) offers the models it can find. */
@@ -96,8 +123,29 @@ public final class ProtoLensApp extends Application {
         stage.setMaximized(w.maximized());
     }
 
+    /** Closing during a fit asks first, then stops it and waits until its result is kept in the library. */
     private void closing(WindowEvent e) {
         rememberBounds();
+        if (closing) {
+            e.consume();
+            return;
+        }
+        if (fit.isBusy()) {
+            e.consume();
+            boolean stop = Dialogs.confirm(stage, "A fit is running",
+                    "Stop the fit and quit? What it found so far is kept in the library as a checkpoint, and"
+                            + " you can resume it later from the Library.", "Stop and quit");
+            if (!stop) {
+                return;
+            }
+            closing = true;
+            stage.getScene().getRoot().setDisable(true);
+            fit.stopAndKeep().whenComplete((v, err) -> Platform.runLater(() -> {
+                closing = false;
+                stage.close();
+                Platform.exit();
+            }));
+        }
     }
 
     private void rememberBounds() {

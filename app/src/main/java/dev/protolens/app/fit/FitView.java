@@ -1,0 +1,411 @@
+package dev.protolens.app.fit;
+
+import dev.protolens.app.figures.CurvesFigure;
+import dev.protolens.app.figures.FigureCanvas;
+import dev.protolens.app.ui.FrameLoop;
+import dev.protolens.app.ui.Workbench;
+import dev.protolens.engine.fit.Arrangement;
+import dev.protolens.engine.fit.FitProgress;
+import dev.protolens.engine.fit.Init;
+import dev.protolens.engine.session.ModelSession;
+import java.util.List;
+import java.util.Locale;
+import javafx.beans.binding.Bindings;
+import javafx.geometry.Insets;
+import javafx.geometry.Pos;
+import javafx.scene.control.Button;
+import javafx.scene.control.CheckBox;
+import javafx.scene.control.ChoiceBox;
+import javafx.scene.control.Label;
+import javafx.scene.control.MenuButton;
+import javafx.scene.control.MenuItem;
+import javafx.scene.control.ScrollPane;
+import javafx.scene.control.Spinner;
+import javafx.scene.control.SpinnerValueFactory;
+import javafx.scene.control.TextArea;
+import javafx.scene.control.TextField;
+import javafx.scene.control.TextFormatter;
+import javafx.scene.control.Tooltip;
+import javafx.scene.layout.ColumnConstraints;
+import javafx.scene.layout.FlowPane;
+import javafx.scene.layout.GridPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+import javafx.scene.layout.VBox;
+import javafx.util.StringConverter;
+
+/**
+ * The Fit screen: text and settings on the left; the live strip, curves, numbers and the result on the
+ * right. A {@link FrameLoop} paints the live state at most once per frame, and only while something moves
+ * and the screen is shown.
+ */
+public final class FitView extends HBox {
+    private static final int MAX_CHIPS = 600;
+    private static final long CURVES_EVERY_NANOS = 50_000_000L;
+    private static final long STATS_EVERY_NANOS = 100_000_000L;
+
+    private final FitViewModel vm;
+    private final Workbench wb;
+    private final TokenStrip strip;
+    private final CurvesFigure curvesFigure = new CurvesFigure();
+    private final FigureCanvas curves;
+    private final FlowPane chips = new FlowPane();
+    private final Label tokenCount = new Label();
+    private final Label warning = new Label();
+    private final Label step = new Label("–");
+    private final Label rate = new Label("–");
+    private final Label elapsed = new Label("–");
+    private final Label eta = new Label("–");
+    private final Label accuracy = new Label("–");
+    private final FrameLoop loop;
+    private long lastCurves;
+    private long lastStats;
+    private boolean curvesDirty;
+
+    public FitView(Workbench wb, FitViewModel vm) {
+        this.wb = wb;
+        this.vm = vm;
+        setId("fit-view");
+        getStyleClass().add("view");
+        setSpacing(16);
+        strip = new TokenStrip(wb.theme()::isDark, vm::alternatives);
+        curves = new FigureCanvas(() -> curvesFigure, wb.theme()::isDark);
+        curves.setId("fit-curves");
+        curves.setMinHeight(190);
+        curves.setPrefHeight(230);
+
+        VBox left = left();
+        VBox right = right();
+        left.setPrefWidth(430);
+        left.setMinWidth(360);
+        HBox.setHgrow(right, Priority.ALWAYS);
+        getChildren().addAll(left, right);
+
+        loop = new FrameLoop(this, this::frame);
+        vm.setWake(loop::wake);
+        vm.targetProperty().addListener((o, was, now) -> {
+            strip.setTarget(now);
+            curvesDirty = true;
+            loop.wake();
+        });
+        vm.outcomeProperty().addListener((o, was, now) -> {
+            curvesDirty = true;
+            loop.wake();
+        });
+        vm.logLossProperty().addListener((o, was, now) -> {
+            curvesFigure.setLogLoss(now);
+            curves.repaint();
+        });
+        wb.theme().darkProperty().addListener((o, was, now) -> {
+            strip.canvas().repaint();
+            curves.repaint();
+        });
+        vm.previewProperty().addListener((o, was, now) -> showPreview(now));
+        vm.shownProgressProperty().addListener((o, was, now) -> {
+            if (now == null) {
+                clearStats();
+            }
+        });
+        showPreview(vm.previewProperty().get());
+    }
+
+    /** One frame: take the newest live state, ease the strip, repaint curves and numbers at a gentler rate. */
+    private boolean frame(long now) {
+        FitViewModel.Live l = vm.takeLive();
+        if (l != null) {
+            strip.show(l);
+            curvesDirty = true;
+        }
+        boolean moving = strip.tick(now);
+        if (curvesDirty && now - lastCurves >= CURVES_EVERY_NANOS) {
+            lastCurves = now;
+            curvesDirty = false;
+            List<CurvesFigure.Line> lines = vm.curves().lines();
+            FitProgress p = vm.shownProgressProperty().get();
+            curvesFigure.setLines(lines, vm.curves().best(), p != null ? Math.min(p.maxSteps(), 100) : 100);
+            curves.repaint();
+        }
+        if (now - lastStats >= STATS_EVERY_NANOS) {
+            lastStats = now;
+            showStats(vm.shownProgressProperty().get());
+        }
+        return moving || curvesDirty || vm.isBusy();
+    }
+
+    private VBox left() {
+        Label heading = new Label("Fit a text");
+        heading.getStyleClass().add("heading");
+        MenuButton samples = new MenuButton("Samples");
+        samples.setId("samples-menu");
+        for (SampleTexts.SampleText s : SampleTexts.load()) {
+            MenuItem item = new MenuItem(s.title());
+            item.setId("sample-" + s.id());
+            item.setOnAction(e -> vm.textProperty().set(s.text()));
+            samples.getItems().add(item);
+        }
+        Region gap = new Region();
+        HBox.setHgrow(gap, Priority.ALWAYS);
+        HBox head = new HBox(8, heading, gap, samples);
+        head.setAlignment(Pos.CENTER_LEFT);
+
+        TextArea text = new TextArea();
+        text.setId("fit-text");
+        text.getStyleClass().add("text-input-area");
+        text.setWrapText(true);
+        text.setPrefRowCount(6);
+        text.setPromptText("Paste a text; the model will learn to write it in one forward pass.");
+        text.textProperty().bindBidirectional(vm.textProperty());
+
+        chips.getStyleClass().add("chips");
+        chips.setId("token-chips");
+        ScrollPane chipScroll = new ScrollPane(chips);
+        chipScroll.setFitToWidth(true);
+        chipScroll.setPrefViewportHeight(96);
+        chipScroll.setMinViewportHeight(40);
+        chipScroll.setId("token-chips-scroll");
+        tokenCount.setId("token-count");
+        tokenCount.getStyleClass().add("subheading");
+        warning.setId("token-warning");
+        warning.setWrapText(true);
+        warning.getStyleClass().add("warn-text");
+        Label tokensHead = new Label("Tokens");
+        tokensHead.getStyleClass().add("muted");
+        HBox tokensRow = new HBox(8, tokenCount, tokensHead);
+        tokensRow.setAlignment(Pos.BASELINE_LEFT);
+
+        Button fit = new Button("Fit  ▶");
+        fit.setId("fit-button");
+        fit.getStyleClass().add("primary");
+        fit.setDefaultButton(false);
+        fit.setTooltip(new Tooltip("Find the two vectors (Ctrl+Enter)"));
+        fit.setOnAction(e -> vm.fit());
+        Button stop = new Button("Stop  ■");
+        stop.setId("stop-button");
+        stop.setTooltip(new Tooltip("Stop after the current step and keep the best vectors so far (Esc)"));
+        stop.setOnAction(e -> vm.stop());
+        fit.disableProperty().bind(Bindings.createBooleanBinding(vm::isBusy, vm.phaseProperty()));
+        stop.disableProperty().bind(vm.phaseProperty().isNotEqualTo(FitViewModel.Phase.RUNNING));
+        fit.setMaxWidth(Double.MAX_VALUE);
+        stop.setMaxWidth(Double.MAX_VALUE);
+        HBox.setHgrow(fit, Priority.ALWAYS);
+        HBox.setHgrow(stop, Priority.ALWAYS);
+        HBox actions = new HBox(8, fit, stop);
+
+        VBox box = new VBox(8, head, text, tokensRow, chipScroll, warning, settings(), actions);
+        VBox.setVgrow(text, Priority.SOMETIMES);
+        return box;
+    }
+
+    private VBox settings() {
+        GridPane g = new GridPane();
+        g.getStyleClass().add("settings");
+        g.setHgap(10);
+        g.setVgap(6);
+        ColumnConstraints c0 = new ColumnConstraints();
+        c0.setMinWidth(Region.USE_PREF_SIZE);
+        ColumnConstraints c1 = new ColumnConstraints();
+        c1.setHgrow(Priority.ALWAYS);
+        g.getColumnConstraints().addAll(c0, c1);
+
+        Spinner<Integer> seed = intSpinner("setting-seed", 0, Integer.MAX_VALUE, 1, vm.seedProperty().get());
+        seed.getValueFactory().valueProperty().addListener((o, a, b) -> vm.seedProperty().set(b));
+        vm.seedProperty().addListener((o, a, b) -> seed.getValueFactory().setValue(b.intValue()));
+        Spinner<Integer> steps = intSpinner("setting-max-steps", 1, 1_000_000, 500, vm.maxStepsProperty().get());
+        steps.getValueFactory().valueProperty().addListener((o, a, b) -> vm.maxStepsProperty().set(b));
+        vm.maxStepsProperty().addListener((o, a, b) -> steps.getValueFactory().setValue(b.intValue()));
+        Spinner<Integer> restarts = intSpinner("setting-restarts", 1, 32, 1, vm.restartsProperty().get());
+        restarts.getValueFactory().valueProperty().addListener((o, a, b) -> vm.restartsProperty().set(b));
+        vm.restartsProperty().addListener((o, a, b) -> restarts.getValueFactory().setValue(b.intValue()));
+
+        TextField lr = new TextField();
+        lr.setId("setting-lr");
+        TextFormatter<Double> lrFormat = new TextFormatter<>(new StringConverter<>() {
+            @Override
+            public String toString(Double d) {
+                return d == null ? "" : String.format(Locale.ROOT, "%s", d);
+            }
+
+            @Override
+            public Double fromString(String s) {
+                try {
+                    double v = Double.parseDouble(s.trim());
+                    return v > 0 && Double.isFinite(v) ? v : vm.lrProperty().get();
+                } catch (NumberFormatException e) {
+                    return vm.lrProperty().get();
+                }
+            }
+        }, vm.lrProperty().get());
+        lr.setTextFormatter(lrFormat);
+        lrFormat.valueProperty().addListener((o, a, b) -> vm.lrProperty().set(b));
+        vm.lrProperty().addListener((o, a, b) -> lrFormat.setValue(b.doubleValue()));
+
+        ChoiceBox<Init> init = new ChoiceBox<>();
+        init.setId("setting-init");
+        init.getItems().setAll(Init.values());
+        init.setConverter(converter(i -> i == Init.NORMAL ? "N(0, 1) — the paper" : "N(0, σ²), σ = embeddings' std"));
+        init.valueProperty().bindBidirectional(vm.initProperty());
+        ChoiceBox<Arrangement> arr = new ChoiceBox<>();
+        arr.setId("setting-arrangement");
+        arr.getItems().setAll(Arrangement.values());
+        arr.setConverter(converter(a -> a.label() + (a == Arrangement.E_M ? " — the paper" : "")));
+        arr.valueProperty().bindBidirectional(vm.arrangementProperty());
+        init.setMaxWidth(Double.MAX_VALUE);
+        arr.setMaxWidth(Double.MAX_VALUE);
+
+        g.addRow(0, new Label("Seed"), seed);
+        g.addRow(1, new Label("Max steps"), steps);
+        g.addRow(2, new Label("Learning rate"), lr);
+        g.addRow(3, new Label("Init"), init);
+        g.addRow(4, new Label("Arrangement"), arr);
+        g.addRow(5, new Label("Restarts K"), restarts);
+
+        Label head = new Label("Settings");
+        head.getStyleClass().add("subheading");
+        Button reset = new Button("Paper defaults");
+        reset.setId("reset-settings");
+        reset.setTooltip(new Tooltip("AdamW lr 0.01, betas 0.9/0.9, weight decay 0.01, 5000 steps, N(0,1) init, [e][m]×(N−1)"));
+        reset.setOnAction(e -> vm.resetSettings());
+        Region gap = new Region();
+        HBox.setHgrow(gap, Priority.ALWAYS);
+        HBox top = new HBox(8, head, gap, reset);
+        top.setAlignment(Pos.CENTER_LEFT);
+        VBox card = new VBox(8, top, g);
+        card.getStyleClass().add("card");
+        g.disableProperty().bind(Bindings.createBooleanBinding(vm::isBusy, vm.phaseProperty()));
+        reset.disableProperty().bind(g.disableProperty());
+        return card;
+    }
+
+    private VBox right() {
+        HBox stats = new HBox(22, stat(step, "step", "fit-step"), stat(accuracy, "tokens right", "fit-accuracy"),
+                stat(rate, "steps / s", "fit-rate"), stat(elapsed, "elapsed", "fit-elapsed"),
+                stat(eta, "left at most", "fit-eta"));
+        stats.setAlignment(Pos.CENTER_LEFT);
+        Label note = new Label();
+        note.setId("fit-note");
+        note.getStyleClass().add("muted");
+        note.textProperty().bind(vm.noteProperty());
+        Region gap = new Region();
+        HBox.setHgrow(gap, Priority.ALWAYS);
+        stats.getChildren().addAll(gap, note);
+
+        CheckBox log = new CheckBox("log-scale loss");
+        log.setId("log-loss");
+        log.selectedProperty().bindBidirectional(vm.logLossProperty());
+        Label hint = new Label("Right-click a figure to export it (PNG, SVG, PDF).");
+        hint.getStyleClass().add("muted");
+        Region gap2 = new Region();
+        HBox.setHgrow(gap2, Priority.ALWAYS);
+        HBox curveBar = new HBox(10, log, gap2, hint);
+        curveBar.setAlignment(Pos.CENTER_LEFT);
+
+        ScrollPane stripScroll = new ScrollPane(strip);
+        stripScroll.setFitToWidth(true);
+        stripScroll.setId("token-strip-scroll");
+        stripScroll.setHbarPolicy(ScrollPane.ScrollBarPolicy.NEVER);
+        stripScroll.prefViewportHeightProperty().bind(Bindings.createDoubleBinding(
+                () -> Math.min(strip.canvas().getPrefHeight(), 300.0), strip.canvas().prefHeightProperty()));
+        stripScroll.getStyleClass().add("edge-to-edge");
+
+        ResultPanel result = new ResultPanel(vm);
+        VBox box = new VBox(10, stats, stripScroll, curveBar, curves, result);
+        VBox.setVgrow(curves, Priority.ALWAYS);
+        box.setPadding(new Insets(2, 0, 0, 0));
+        return box;
+    }
+
+    private static VBox stat(Label value, String name, String id) {
+        value.setId(id);
+        value.getStyleClass().add("metric-value");
+        Label n = new Label(name);
+        n.getStyleClass().add("metric-name");
+        return new VBox(0, value, n);
+    }
+
+    private void showStats(FitProgress p) {
+        if (p == null) {
+            return;
+        }
+        FitProgress.Item b = p.best();
+        step.setText(p.step() + " / " + p.maxSteps());
+        accuracy.setText(b.correctCount() + " / " + b.correct().length);
+        rate.setText(String.format(Locale.ROOT, "%.1f", p.stepsPerSecond()));
+        elapsed.setText(duration(p.elapsedMillis()));
+        eta.setText(p.finished() || !vm.isBusy() ? "–" : duration(p.etaMillis()));
+    }
+
+    private void clearStats() {
+        for (Label l : List.of(step, accuracy, rate, elapsed, eta)) {
+            l.setText("–");
+        }
+    }
+
+    private void showPreview(FitViewModel.Preview p) {
+        chips.getChildren().clear();
+        if (p == null) {
+            ModelSession s = wb.session();
+            tokenCount.setText(s == null ? "–" : "…");
+            warning.setText(s == null ? "Open a model (Ctrl+O) to see the text's tokens." : "");
+            return;
+        }
+        tokenCount.setText("N = " + p.n());
+        int shown = Math.min(p.n(), MAX_CHIPS);
+        for (int i = 0; i < shown; i++) {
+            Label chip = new Label(TokenText.visible(p.pieces()[i]));
+            chip.getStyleClass().add("chip");
+            if (i >= p.context()) {
+                chip.getStyleClass().add("over");
+            }
+            chips.getChildren().add(chip);
+        }
+        if (p.n() > shown) {
+            chips.getChildren().add(new Label("… " + (p.n() - shown) + " more"));
+        }
+        warning.setText(p.warning() == null ? "" : p.warning());
+        warning.getStyleClass().removeAll("warn-text", "error-text");
+        warning.getStyleClass().add(p.blocking() ? "error-text" : "warn-text");
+    }
+
+    private static Spinner<Integer> intSpinner(String id, int min, int max, int step, int value) {
+        Spinner<Integer> s = new Spinner<>(new SpinnerValueFactory.IntegerSpinnerValueFactory(min, max,
+                Math.max(min, Math.min(max, value)), step));
+        s.setEditable(true);
+        s.setId(id);
+        s.setMaxWidth(Double.MAX_VALUE);
+        // commit typed values when focus leaves, not only on Enter
+        s.focusedProperty().addListener((o, was, now) -> {
+            if (!now) {
+                s.increment(0);
+            }
+        });
+        return s;
+    }
+
+    private static <T> StringConverter<T> converter(java.util.function.Function<T, String> f) {
+        return new StringConverter<>() {
+            @Override
+            public String toString(T t) {
+                return t == null ? "" : f.apply(t);
+            }
+
+            @Override
+            public T fromString(String s) {
+                return null;
+            }
+        };
+    }
+
+    static String duration(long millis) {
+        if (millis < 0) {
+            return "–";
+        }
+        long s = Math.round(millis / 1000.0);
+        return s < 3600 ? String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60)
+                : String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, (s / 60) % 60, s % 60);
+    }
+
+    public FitViewModel model() {
+        return vm;
+    }
+}
