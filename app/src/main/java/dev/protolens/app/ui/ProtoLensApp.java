@@ -5,6 +5,8 @@ import dev.protolens.app.models.ModelCandidates;
 import dev.protolens.app.models.ModelPicker;
 import dev.protolens.app.fit.FitView;
 import dev.protolens.app.fit.FitViewModel;
+import dev.protolens.app.library.LibraryView;
+import dev.protolens.app.library.LibraryViewModel;
 import dev.protolens.engine.store.RunLibrary;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,7 +47,9 @@ public final class ProtoLensApp extends Application {
         Map<Screen, Supplier<Node>> screens = new EnumMap<>(Screen.class);
         fit = new FitViewModel(wb);
         screens.put(Screen.FIT, () -> new FitView(wb, fit));
-        screens.put(Screen.LIBRARY, () -> new ComingView(Screen.LIBRARY, "The run library arrives with the next layer."));
+        LibraryViewModel library = new LibraryViewModel(wb, fit::openRun);
+        screens.put(Screen.LIBRARY, () -> new LibraryView(wb, library));
+        wb.setDocumentOpener(uri -> getHostServices().showDocument(uri));
         screens.put(Screen.ATLAS, () -> new ComingView(Screen.ATLAS,
                 "The library's vectors projected with PCA or t-SNE, coloured by text, seed, model or accuracy."));
         screens.put(Screen.INTERPOLATE, () -> new ComingView(Screen.INTERPOLATE,

@@ -49,6 +49,7 @@ public final class Workbench {
     private Consumer<Path> textFileHandler = p -> { };
     private Runnable modelPicker = () -> { };
     private Runnable libraryChanged = () -> { };
+    private Consumer<String> documentOpener = uri -> { };
 
     public Workbench(AppSettings settings, RunLibrary library, ModelCandidates candidates) {
         this.settings = settings;
@@ -209,6 +210,15 @@ public final class Workbench {
 
     public void libraryChanged() {
         Platform.runLater(libraryChanged);
+    }
+
+    /** How "Show folder" reaches the desktop (the app's HostServices). */
+    public void setDocumentOpener(Consumer<String> opener) {
+        this.documentOpener = opener;
+    }
+
+    public void showDocument(String uri) {
+        documentOpener.accept(uri);
     }
 
     /** Closes the model and waits for pending writes (window closing). */

@@ -1,0 +1,163 @@
+package dev.protolens.app.library;
+
+import dev.protolens.app.ui.Dialogs;
+import dev.protolens.app.ui.Workbench;
+import dev.protolens.engine.store.Run;
+import dev.protolens.engine.store.RunLibrary;
+import dev.protolens.engine.store.RunRecord;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import javafx.application.Platform;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+import javafx.collections.transformation.FilteredList;
+
+/**
+ * The Library screen without its nodes: the runs of the library (read in the background), a text filter,
+ * delete with undo (runs go to the library's trash and come back from it), and opening a run in the Fit view.
+ */
+public final class LibraryViewModel {
+    /** Runs deleted by the last delete, for undo. */
+    public record Deleted(List<String> ids, List<Path> trashed) {}
+
+    private final Workbench wb;
+    private final Consumer<Run> openInFit;
+    private final ObservableList<RunRecord> runs = FXCollections.observableArrayList();
+    private final FilteredList<RunRecord> visible = new FilteredList<>(runs, r -> true);
+    private final StringProperty filter = new SimpleStringProperty("");
+    private final ReadOnlyStringWrapper problems = new ReadOnlyStringWrapper("");
+    private final ReadOnlyObjectWrapper<Deleted> lastDeleted = new ReadOnlyObjectWrapper<>();
+    private boolean loading;
+    private boolean stale;
+
+    public LibraryViewModel(Workbench wb, Consumer<Run> openInFit) {
+        this.wb = wb;
+        this.openInFit = openInFit;
+        filter.addListener((o, a, b) -> {
+            String f = b == null ? "" : b.trim().toLowerCase(Locale.ROOT);
+            visible.setPredicate(r -> f.isEmpty() || r.text().toLowerCase(Locale.ROOT).contains(f)
+                    || r.id().toLowerCase(Locale.ROOT).contains(f)
+                    || r.model().name().toLowerCase(Locale.ROOT).contains(f));
+        });
+    }
+
+    public ObservableList<RunRecord> visibleRuns() {
+        return visible;
+    }
+
+    public StringProperty filterProperty() {
+        return filter;
+    }
+
+    /** Runs that could not be read, in one line each (empty when none). */
+    public ReadOnlyStringProperty problemsProperty() {
+        return problems.getReadOnlyProperty();
+    }
+
+    public ReadOnlyObjectProperty<Deleted> lastDeletedProperty() {
+        return lastDeleted.getReadOnlyProperty();
+    }
+
+    public RunLibrary library() {
+        return wb.library();
+    }
+
+    /** Reads the library in the background (run.json files only). */
+    public CompletableFuture<Void> refresh() {
+        if (loading) {
+            stale = true;
+            return CompletableFuture.completedFuture(null);
+        }
+        loading = true;
+        stale = false;
+        return CompletableFuture.supplyAsync(() -> wb.library().list(), wb.io()).handle((listing, e) -> {
+            Platform.runLater(() -> {
+                loading = false;
+                if (e != null) {
+                    problems.set(Dialogs.describe(e));
+                } else {
+                    runs.setAll(listing.runs());
+                    List<String> lines = new ArrayList<>();
+                    for (RunLibrary.Problem p : listing.problems()) {
+                        lines.add(p.message());
+                    }
+                    problems.set(String.join("\n", lines));
+                }
+                if (stale) {
+                    refresh();
+                }
+            });
+            return null;
+        });
+    }
+
+    /** Moves the runs to the library's trash; {@link #undoDelete()} brings them back. */
+    public void delete(List<RunRecord> selected) {
+        if (selected.isEmpty()) {
+            return;
+        }
+        List<String> ids = selected.stream().map(RunRecord::id).toList();
+        CompletableFuture.supplyAsync(() -> {
+            List<Path> trashed = new ArrayList<>();
+            for (String id : ids) {
+                trashed.add(wb.library().delete(id));
+            }
+            return trashed;
+        }, wb.io()).whenComplete((trashed, e) -> Platform.runLater(() -> {
+            if (e != null) {
+                Dialogs.error(wb.window(), "Could not delete", e);
+            } else {
+                lastDeleted.set(new Deleted(ids, trashed));
+            }
+            refresh();
+        }));
+    }
+
+    public void undoDelete() {
+        Deleted d = lastDeleted.get();
+        if (d == null) {
+            return;
+        }
+        lastDeleted.set(null);
+        CompletableFuture.runAsync(() -> {
+            for (int i = 0; i < d.ids().size(); i++) {
+                wb.library().restore(d.trashed().get(i), d.ids().get(i));
+            }
+        }, wb.io()).whenComplete((v, e) -> Platform.runLater(() -> {
+            if (e != null) {
+                Dialogs.error(wb.window(), "Could not restore", e);
+            }
+            refresh();
+        }));
+    }
+
+    public void forgetUndo() {
+        lastDeleted.set(null);
+    }
+
+    /** Loads the run (vectors checked against their checksum) and shows it in the Fit view. */
+    public void open(RunRecord r) {
+        CompletableFuture.supplyAsync(() -> wb.library().load(r.id()), wb.io())
+                .whenComplete((run, e) -> Platform.runLater(() -> {
+                    if (e != null) {
+                        Dialogs.error(wb.window(), "Cannot open the run", e);
+                    } else {
+                        openInFit.accept(run);
+                    }
+                }));
+    }
+
+    public Path folder(RunRecord r) {
+        return wb.library().folder(r.id());
+    }
+}
