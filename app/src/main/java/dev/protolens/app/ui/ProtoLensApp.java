@@ -144,10 +144,10 @@ public final class ProtoLensApp extends Application {
             }
             closing = true;
             stage.getScene().getRoot().setDisable(true);
+            // closing the last window ends the app (implicit exit), which closes the model in stop()
             fit.stopAndKeep().whenComplete((v, err) -> Platform.runLater(() -> {
                 closing = false;
                 stage.close();
-                Platform.exit();
             }));
         }
     }

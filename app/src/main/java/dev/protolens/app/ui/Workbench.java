@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import javafx.application.Platform;
@@ -36,11 +35,13 @@ public final class Workbench {
     private final ReadOnlyObjectWrapper<RunningTask> task = new ReadOnlyObjectWrapper<>();
     private final ObjectProperty<Screen> screen = new SimpleObjectProperty<>(Screen.FIT);
     private final BooleanProperty fitting = new SimpleBooleanProperty();
-    private final ExecutorService io = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "protolens-io");
-        t.setDaemon(true);
-        return t;
-    });
+    // after shutdown, late background completions find the queue closed and their writes are dropped quietly
+    private final ExecutorService io = new java.util.concurrent.ThreadPoolExecutor(1, 1, 0L,
+            java.util.concurrent.TimeUnit.MILLISECONDS, new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
+                Thread t = new Thread(r, "protolens-io");
+                t.setDaemon(true);
+                return t;
+            }, (r, pool) -> LOG.debug("the window is closed; dropped a late background task"));
     private final RunLibrary library;
     private final ModelCandidates candidates;
     private final Theme.Choice theme;

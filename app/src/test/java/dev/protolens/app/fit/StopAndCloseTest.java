@@ -1,0 +1,169 @@
+package dev.protolens.app.fit;
+
+import static dev.protolens.app.GuiTesting.find;
+import static dev.protolens.app.GuiTesting.onFx;
+import static dev.protolens.app.GuiTesting.waitUntil;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.protolens.app.AppSettings;
+import dev.protolens.app.GuiTesting;
+import dev.protolens.app.ui.ProtoLensApp;
+import dev.protolens.engine.store.Run;
+import dev.protolens.engine.store.RunLibrary;
+import dev.protolens.engine.store.RunRecord;
+import java.nio.file.Path;
+import java.util.List;
+import javafx.application.Platform;
+import javafx.scene.control.Button;
+import javafx.scene.control.Label;
+import javafx.scene.control.TableView;
+import javafx.scene.control.TextArea;
+import javafx.scene.input.KeyCode;
+import javafx.stage.Stage;
+import javafx.stage.WindowEvent;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.api.FxRobot;
+
+/**
+ * Nothing fitted is lost: a running fit leaves checkpoints (what a crash would leave), Esc stops it and keeps
+ * the partial result (savable), closing the window during a fit asks and then keeps a checkpoint, and that
+ * checkpoint reopens from the Library in a new session and resumes.
+ */
+class StopAndCloseTest {
+    /** Too long for the 260K-parameter model to reach 100 % quickly: the fit is still running when we act. */
+    static final String LONG = "A frozen language model can write a whole text in one step if it is given the right"
+            + " two vectors. ProtoLens searches for those vectors.";
+
+    @TempDir
+    Path home;
+
+    private ProtoLensApp app;
+    private final FxRobot robot = new FxRobot();
+
+    @AfterEach
+    void stop() throws Exception {
+        GuiTesting.stop(app);
+    }
+
+    private void startWithModel() throws Exception {
+        Path model = GuiTesting.sharedModel("stories260k-hf");
+        System.setProperty("protolens.home", home.toString());
+        new AppSettings("light", null, model.toString(), LONG, null).save();
+        app = GuiTesting.start(home);
+        waitUntil("the model to load", 120, () -> ((Label) find("#status-model")).getText().contains("llama"));
+        onFx(() -> {
+            ((TextArea) find("#fit-text")).setText(LONG);
+            return null;
+        });
+    }
+
+    /**
+     * RunLibrary.load reads run.json and then the vectors; a checkpoint save swapping the folder in between
+     * makes it fail. The app does all library IO on one thread; this test reads beside the running fit.
+     */
+    static Run loadWhileSaving(RunLibrary lib, String id) throws InterruptedException {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return lib.load(id);
+            } catch (dev.protolens.engine.store.RunStoreException e) {
+                if (attempt == 20) {
+                    throw e;
+                }
+                Thread.sleep(50);
+            }
+        }
+    }
+
+    private FitViewModel vm() {
+        return onFx(() -> ((FitView) find("#fit-view")).model());
+    }
+
+    @Test
+    void escStopsTheFitAndThePartialRunIsKeptAndSavable() throws Exception {
+        startWithModel();
+        RunLibrary lib = new RunLibrary(home.resolve("library"));
+        robot.clickOn("#fit-button");
+        waitUntil("the fit to start", 30, () -> vm().phase() == FitViewModel.Phase.RUNNING);
+
+        // while it runs, checkpoints land in the library: what a crash would leave behind
+        waitUntil("a checkpoint", 60, () -> !lib.list().runs().isEmpty());
+        RunRecord cp = lib.list().runs().getFirst();
+        assertThat(cp.status()).isEqualTo("checkpoint");
+        Run loaded = loadWhileSaving(lib, cp.id());
+        assertThat(loaded.resumeState()).as("a checkpoint can be resumed").isNotNull();
+        assertThat(loaded.resumeState().step()).isPositive();
+        assertThat(cp.history().loss()).hasSize(loaded.resumeState().step());
+
+        long t0 = System.nanoTime();
+        robot.press(KeyCode.ESCAPE).release(KeyCode.ESCAPE);
+        waitUntil("the fit to stop", 60, () -> vm().phase() == FitViewModel.Phase.FINISHED);
+        double stopMillis = (System.nanoTime() - t0) / 1e6;
+        FitViewModel.Outcome o = onFx(() -> vm().outcomeProperty().get());
+        assertThat(o.status()).startsWith("stopped after");
+        assertThat(o.updates()).isLessThan(5000);
+        System.out.printf("Esc -> result shown in %.0f ms (%.1f ms per step, %d updates)%n", stopMillis,
+                o.millis() / (double) Math.max(1, o.updates()), o.updates());
+        assertThat(onFx(() -> find("#resume-fit").isVisible())).isTrue();
+
+        robot.clickOn("#save-run");
+        waitUntil("the save", 30, () -> ((Button) find("#save-run")).getText().startsWith("Saved"));
+        RunRecord saved = lib.load(cp.id()).record();
+        assertThat(saved.status()).isEqualTo("cancelled");
+        assertThat(saved.metrics().updates()).isEqualTo(o.updates());
+        assertThat(saved.metrics().decodedText()).isEqualTo(o.bestDecoded().text());
+        assertThat(lib.load(cp.id()).resumeState()).isNull();
+    }
+
+    @Test
+    void closingDuringAFitAsksKeepsACheckpointAndItResumesInTheNextSession() throws Exception {
+        startWithModel();
+        RunLibrary lib = new RunLibrary(home.resolve("library"));
+        robot.clickOn("#fit-button");
+        waitUntil("some steps", 60, () -> vm().shownProgressProperty().get() != null
+                && vm().shownProgressProperty().get().step() >= 20);
+
+        Stage stage = onFx(GuiTesting::mainStage);
+        Platform.runLater(() -> stage.fireEvent(new WindowEvent(stage, WindowEvent.WINDOW_CLOSE_REQUEST)));
+        waitUntil("the question", 30, () -> find(".dialog-pane") != null
+                && robot.lookup("Stop and quit").tryQuery().isPresent());
+        robot.clickOn("Stop and quit");
+        waitUntil("the window to close", 60, () -> !stage.isShowing());
+
+        List<RunRecord> runs = lib.list().runs();
+        assertThat(runs).hasSize(1);
+        assertThat(runs.getFirst().status()).isEqualTo("checkpoint");
+        Run kept = lib.load(runs.getFirst().id());
+        assertThat(kept.resumeState()).isNotNull();
+        int stoppedAt = kept.resumeState().step();
+        assertThat(stoppedAt).isGreaterThanOrEqualTo(20);
+
+        // a new session: the Library shows the checkpoint, it opens, and Resume continues from its step
+        GuiTesting.stop(app);
+        app = GuiTesting.start(home);
+        waitUntil("the model to load", 120, () -> ((Label) find("#status-model")).getText().contains("llama"));
+        robot.clickOn("#nav-library");
+        waitUntil("the checkpoint in the table", 30, () -> {
+            TableView<RunRecord> t = find("#library-table");
+            return t != null && t.getItems().size() == 1;
+        });
+        onFx(() -> {
+            TableView<RunRecord> t = find("#library-table");
+            t.getSelectionModel().select(0);
+            return null;
+        });
+        robot.clickOn("#library-open");
+        waitUntil("the run in the Fit view", 60, () -> find("#resume-fit") != null && find("#resume-fit").isVisible()
+                && find("#resume-fit").getScene() != null);
+        assertThat(onFx(() -> ((Label) find("#result-status")).getText())).containsIgnoringCase("checkpoint");
+        robot.clickOn("#resume-fit");
+        waitUntil("the resumed fit to pass its old step", 60, () -> vm().shownProgressProperty().get() != null
+                && vm().shownProgressProperty().get().step() > stoppedAt);
+        assertThat(onFx(() -> vm().curves().lines().getFirst().steps()[0])).as("the old history is kept").isZero();
+        robot.press(KeyCode.ESCAPE).release(KeyCode.ESCAPE);
+        waitUntil("the fit to stop", 60, () -> vm().phase() == FitViewModel.Phase.FINISHED);
+        System.out.printf("closed at step %d, resumed and stopped at %d%n", stoppedAt,
+                onFx(() -> vm().outcomeProperty().get().updates()));
+    }
+}
