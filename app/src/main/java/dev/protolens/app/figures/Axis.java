@@ -71,12 +71,14 @@ public final class Axis {
             }
             return t;
         }
+        // rounded to the step's decimals, so 3 × 0.1 is the 0.3 a reader (and a label) expects
+        double scale = Math.pow(10, Math.max(0, -Math.floor(Math.log10(step)) + 1));
         for (int i = 0; ; i++) {
-            double v = min + i * step;
+            double v = Math.round((min + i * step) * scale) / scale;
             if (v > max + step * 1e-6) {
                 break;
             }
-            t.add(Math.abs(v) < step * 1e-9 ? 0.0 : v);
+            t.add(v == 0 ? 0.0 : v);
         }
         return t;
     }

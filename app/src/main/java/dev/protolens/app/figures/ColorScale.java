@@ -49,9 +49,12 @@ public final class ColorScale {
         return lut[(int) Math.round(Math.min(1, v) * 255)];
     }
 
-    /** Black or white, whichever reads better on {@code background} (WCAG relative luminance). */
+    /**
+     * Black or white, whichever contrasts more with {@code background}. The switch sits where both contrast
+     * ratios are equal (luminance √(1.05·0.05) − 0.05 ≈ 0.179), so every cell gets at least 4.58:1 (WCAG AA).
+     */
     public static Color textOn(Color background) {
-        return luminance(background) > 0.22 ? new Color(0x111111) : Color.WHITE;
+        return luminance(background) > 0.179 ? Color.BLACK : Color.WHITE;
     }
 
     /** WCAG relative luminance in [0, 1]. */

@@ -49,17 +49,24 @@ record FitRuns(LoadedModel model, FitRequest request, List<String> ids, String b
         int d = model.config().hiddenSize();
         FitHistory h = state.history();
         int last = h.length() - 1;
-        List<Entry> out = new ArrayList<>();
-        FitResult partial = new FitResult(List.of(), FitResult.Status.CANCELLED, state.step(), 0, null, state);
+        List<FitResult.Item> items = new ArrayList<>();
+        List<FitState> own = new ArrayList<>();
         for (int i = 0; i < request.size(); i++) {
-            FitState own = slice(state, i, d);
+            FitState s = slice(state, i, d);
+            own.add(s);
             double acc = last >= 0 ? h.accuracy(i)[last] : 0;
             double loss = last >= 0 ? h.loss(i)[last] : Double.NaN;
-            FitResult.Item it = new FitResult.Item(i, request.seedOf(i), request.targets().get(i), own.e(), own.m(),
-                    acc, loss, Math.max(0, state.step() - 1), false, -1, h.item(i));
-            RunRecord rec = RunRecords.fromFit(ids.get(i), model, spec(), partial, it, batchId, null, Double.NaN,
-                    started, "checkpoint");
-            out.add(new Entry(rec, new ProtoTokens(own.e(), own.m()), own));
+            items.add(new FitResult.Item(i, request.seedOf(i), request.targets().get(i), s.e(), s.m(), acc, loss,
+                    Math.max(0, state.step() - 1), false, -1, h.item(i)));
+        }
+        // a result of all items, so the records know their batch
+        FitResult partial = new FitResult(items, FitResult.Status.CANCELLED, state.step(), 0, null, state);
+        List<Entry> out = new ArrayList<>();
+        for (FitResult.Item it : items) {
+            RunRecord rec = RunRecords.fromFit(ids.get(it.index()), model, spec(), partial, it, batchId, null,
+                    Double.NaN, started, "checkpoint");
+            FitState s = own.get(it.index());
+            out.add(new Entry(rec, new ProtoTokens(s.e(), s.m()), s));
         }
         return out;
     }

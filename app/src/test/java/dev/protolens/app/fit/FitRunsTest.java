@@ -1,0 +1,79 @@
+package dev.protolens.app.fit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.protolens.app.GuiTesting;
+import dev.protolens.engine.decode.Decoded;
+import dev.protolens.engine.decode.OneStepDecoder;
+import dev.protolens.engine.decode.ProtoTokens;
+import dev.protolens.engine.fit.FitMonitor;
+import dev.protolens.engine.fit.FitRequest;
+import dev.protolens.engine.fit.FitResult;
+import dev.protolens.engine.fit.FitSpec;
+import dev.protolens.engine.fit.FitTarget;
+import dev.protolens.engine.fit.Fitter;
+import dev.protolens.engine.model.LoadedModel;
+import dev.protolens.engine.model.ModelLoader;
+import dev.protolens.engine.store.Run;
+import dev.protolens.engine.store.RunLibrary;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The window's library entries for a K-restart fit: one run per restart, each with its own rows and state. */
+class FitRunsTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void eachRestartIsKeptWithItsOwnVectorsAndStateAndResumesExactly() {
+        try (LoadedModel m = ModelLoader.load(GuiTesting.sharedModel("stories260k-hf"))) {
+            int d = m.config().hiddenSize();
+            FitTarget t = FitTarget.of(m, "Tom had a small dog named Max.", FitSpec.defaults().arrangement());
+            FitRequest req = FitRequest.seeds(t, FitSpec.defaults().withMaxSteps(30).withSeed(4), 2);
+            FitResult r = new Fitter(m).fit(req, FitMonitor.none());
+            FitRuns runs = FitRuns.start(m, req, null);
+            assertThat(runs.ids()).hasSize(2).doesNotHaveDuplicates();
+
+            List<FitRuns.Entry> cps = runs.checkpoint(r.last());
+            for (int i = 0; i < 2; i++) {
+                FitRuns.Entry e = cps.get(i);
+                assertThat(e.record().status()).isEqualTo("checkpoint");
+                assertThat(e.record().settings().seed()).isEqualTo(4 + i);
+                assertThat(e.record().batch().size()).isEqualTo(2);
+                assertThat(e.vectors().e()).isEqualTo(Arrays.copyOfRange(r.last().e(), i * d, (i + 1) * d));
+                assertThat(e.resume().adamE1()).isEqualTo(Arrays.copyOfRange(r.last().adamE1(), i * d, (i + 1) * d));
+                assertThat(e.record().history().loss()).isEqualTo(r.last().history().loss(i));
+            }
+
+            List<ProtoTokens> vectors = new ArrayList<>();
+            for (FitResult.Item it : r.items()) {
+                vectors.add(new ProtoTokens(it.e(), it.m()));
+            }
+            List<Decoded> decoded = new OneStepDecoder(m).decodeAll(vectors, t.length(), req.spec().arrangement(),
+                    t.ids(), 0);
+            RunLibrary lib = new RunLibrary(tmp);
+            for (FitRuns.Entry e : runs.draft(r, decoded, 12.0)) {
+                lib.save(e.record(), e.vectors(), e.resume());
+            }
+            Run kept = lib.load(runs.ids().get(1));
+            assertThat(kept.record().status()).isEqualTo("checkpoint");
+            assertThat(kept.record().metrics().decodedText()).isEqualTo(decoded.get(1).text());
+            assertThat(kept.resumeState().step()).isEqualTo(r.updates());
+
+            // a single-item resume from the stored state continues like the batch would have
+            FitRequest more = FitRequest.single(t, req.spec().withSeed(5).withMaxSteps(40)).startingFrom(kept.resumeState());
+            FitResult resumed = new Fitter(m).fit(more, FitMonitor.none());
+            assertThat(resumed.updates()).isGreaterThan(r.updates());
+
+            for (FitRuns.Entry e : runs.finals(r, decoded, 12.0)) {
+                lib.save(e.record(), e.vectors(), e.resume());
+            }
+            assertThat(lib.list().runs()).hasSize(2).allSatisfy(rec -> assertThat(rec.status()).isNotEqualTo("checkpoint"));
+            assertThat(lib.load(runs.ids().get(0)).resumeState()).isNull();
+        }
+    }
+}
