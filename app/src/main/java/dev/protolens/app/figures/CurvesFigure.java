@@ -4,7 +4,6 @@ import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
-import java.awt.Shape;
 import java.awt.geom.Path2D;
 import java.awt.geom.Rectangle2D;
 import java.util.List;
@@ -14,7 +13,7 @@ import java.util.List;
  * one drawn bold. Lines with more points than the plot has pixels are reduced to each pixel column's
  * minimum and maximum, so a 5000-step history costs the same to draw as a 500-step one and no spike is lost.
  */
-public final class CurvesFigure implements Figure {
+public final class CurvesFigure implements LayeredFigure {
     /** One restart's history: {@code count} points (step, loss, accuracy). */
     public record Line(int[] steps, float[] loss, float[] accuracy, int count) {
         public static Line of(float[] loss, float[] accuracy) {
@@ -63,14 +62,10 @@ public final class CurvesFigure implements Figure {
         return title;
     }
 
-    @Override
-    public void draw(Graphics2D g, double width, double height, FigureStyle s) {
-        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-        g.setRenderingHint(RenderingHints.KEY_STROKE_CONTROL, RenderingHints.VALUE_STROKE_PURE);
-        g.setColor(s.background());
-        g.fill(new Rectangle2D.Double(0, 0, width, height));
+    /** The two plots' axes for the current data; both layers are drawn against the same ones. */
+    private record Axes(Axis x, Axis loss, Axis accuracy) {}
 
+    private Axes axes() {
         int lastStep = stepsHint;
         double lossMin = Double.POSITIVE_INFINITY;
         double lossMax = 0;
@@ -94,26 +89,53 @@ public final class CurvesFigure implements Figure {
         if (!Double.isFinite(lossMin)) {
             lossMin = lossMax / 100;
         }
-        Axis x = Axis.linear(0, lastStep, 5);
-        Axis yLoss = logLoss ? Axis.log(lossMin, lossMax) : Axis.linear(0, lossMax, 4);
-        Axis yAcc = Axis.fixed(0, 1, 0.25);
+        return new Axes(Axis.linear(0, lastStep, 5), logLoss ? Axis.log(lossMin, lossMax) : Axis.linear(0, lossMax, 4),
+                Axis.fixed(0, 1, 0.25));
+    }
 
+    private Plot[] plots(Graphics2D g, FigureStyle s, double width, double height, Axes a) {
         double gap = 18;
         double half = (width - gap) / 2;
-        Plot loss = new Plot(g, s, new Rectangle2D.Double(0, 0, half, height), x, yLoss,
-                "Loss" + (logLoss ? " (log scale)" : ""), "step", "cross-entropy, nats per token");
-        Plot acc = new Plot(g, s, new Rectangle2D.Double(half + gap, 0, half, height), x, yAcc,
-                "Token accuracy", "step", "fraction of tokens right");
-        loss.drawFrame(g, s);
-        acc.drawFrame(g, s);
-        drawLines(g, s, loss, true);
-        drawLines(g, s, acc, false);
+        return new Plot[] {
+            new Plot(g, s, new Rectangle2D.Double(0, 0, half, height), a.x(), a.loss(),
+                    "Loss" + (logLoss ? " (log scale)" : ""), "step", "cross-entropy, nats per token"),
+            new Plot(g, s, new Rectangle2D.Double(half + gap, 0, half, height), a.x(), a.accuracy(),
+                    "Token accuracy", "step", "fraction of tokens right")
+        };
+    }
+
+    @Override
+    public Object backgroundKey(double width, double height, FigureStyle style) {
+        Axes a = axes();
+        return java.util.List.of(width, height, style, logLoss, a.x().min(), a.x().max(), a.loss().min(),
+                a.loss().max());
+    }
+
+    @Override
+    public void drawBackground(Graphics2D g, double width, double height, FigureStyle s) {
+        hints(g);
+        g.setColor(s.background());
+        g.fill(new Rectangle2D.Double(0, 0, width, height));
+        for (Plot p : plots(g, s, width, height, axes())) {
+            p.drawFrame(g, s);
+        }
+    }
+
+    @Override
+    public void drawForeground(Graphics2D g, double width, double height, FigureStyle s) {
+        hints(g);
+        Plot[] p = plots(g, s, width, height, axes());
+        drawLines(g, s, p[0], true);
+        drawLines(g, s, p[1], false);
+    }
+
+    private static void hints(Graphics2D g) {
+        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        g.setRenderingHint(RenderingHints.KEY_STROKE_CONTROL, RenderingHints.VALUE_STROKE_PURE);
     }
 
     private void drawLines(Graphics2D g, FigureStyle s, Plot p, boolean isLoss) {
-        Shape savedClip = g.getClip();
-        Rectangle2D a = p.area();
-        g.clip(new Rectangle2D.Double(a.getX() - 2, a.getY() - 2, a.getWidth() + 4, a.getHeight() + 4));
         for (int pass = 0; pass < 2; pass++) {
             for (int i = 0; i < lines.size(); i++) {
                 boolean bold = i == best;
@@ -123,11 +145,10 @@ public final class CurvesFigure implements Figure {
                 Line l = lines.get(i);
                 Color c = lines.size() == 1 || bold ? s.accent() : s.seriesColor(i + 1);
                 g.setColor(bold ? c : new Color(c.getRed(), c.getGreen(), c.getBlue(), 170));
-                g.setStroke(new BasicStroke(bold ? 2.2f : 1f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
+                g.setStroke(new BasicStroke(bold ? 1.8f : 1f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
                 g.draw(path(l, p, isLoss));
             }
         }
-        g.setClip(savedClip);
     }
 
     /** The line as a path, reduced to min/max per pixel column when it has more points than pixels. */
@@ -145,8 +166,10 @@ public final class CurvesFigure implements Figure {
             if (!Float.isFinite(v[i])) {
                 continue;
             }
-            double px = p.px(l.steps()[i]);
-            double py = p.py(v[i]);
+            // clamped into the plot rather than clipped: a clip is costly on a canvas
+            Rectangle2D a = p.area();
+            double px = Math.min(a.getMaxX(), Math.max(a.getX(), p.px(l.steps()[i])));
+            double py = Math.min(a.getMaxY() + 1, Math.max(a.getY() - 1, p.py(v[i])));
             int c = (int) Math.floor(px);
             if (c != column) {
                 if (started) {

@@ -24,7 +24,9 @@ import org.jfree.fx.FXGraphics2D;
  * so the owner decides how often: the Fit view paints once per frame at most.
  */
 public final class FigureCanvas extends Region {
+    private final Canvas back = new Canvas();
     private final Canvas canvas = new Canvas();
+    private Object backKey;
     private final Supplier<Figure> figure;
     private final BooleanSupplier dark;
     private Runnable afterPaint = () -> { };
@@ -34,7 +36,7 @@ public final class FigureCanvas extends Region {
         this.figure = figure;
         this.dark = dark;
         getStyleClass().add("figure-pane");
-        getChildren().add(canvas);
+        getChildren().addAll(back, canvas);
         widthProperty().addListener((o, a, b) -> repaint());
         heightProperty().addListener((o, a, b) -> repaint());
         setContextMenu();
@@ -56,10 +58,16 @@ public final class FigureCanvas extends Region {
         if (canvas.getWidth() != w || canvas.getHeight() != h) {
             canvas.setWidth(w);
             canvas.setHeight(h);
+            back.setWidth(w);
+            back.setHeight(h);
             repaint();
         }
     }
 
+    /**
+     * Paints the figure now. A {@link LayeredFigure}'s background is repainted only when its key changed, so
+     * a frame usually costs just the data on top.
+     */
     public void repaint() {
         double w = canvas.getWidth();
         double h = canvas.getHeight();
@@ -67,9 +75,25 @@ public final class FigureCanvas extends Region {
             return;
         }
         Figure f = figure.get();
+        FigureStyle style = dark.getAsBoolean() ? FigureStyle.DARK : FigureStyle.LIGHT;
+        // clearing the whole canvas through the GraphicsContext lets JavaFX drop the old drawing commands
+        canvas.getGraphicsContext2D().clearRect(0, 0, w, h);
         FXGraphics2D g = new FXGraphics2D(canvas.getGraphicsContext2D());
-        g.clearRect(0, 0, (int) Math.ceil(w), (int) Math.ceil(h));
-        f.draw(g, w, h, dark.getAsBoolean() ? FigureStyle.DARK : FigureStyle.LIGHT);
+        if (f instanceof LayeredFigure lf) {
+            Object key = lf.backgroundKey(w, h, style);
+            if (!key.equals(backKey)) {
+                backKey = key;
+                back.getGraphicsContext2D().clearRect(0, 0, w, h);
+                FXGraphics2D bg = new FXGraphics2D(back.getGraphicsContext2D());
+                lf.drawBackground(bg, w, h, style);
+                bg.dispose();
+            }
+            lf.drawForeground(g, w, h, style);
+        } else {
+            backKey = null;
+            back.getGraphicsContext2D().clearRect(0, 0, w, h);
+            f.draw(g, w, h, style);
+        }
         g.dispose();
         afterPaint.run();
     }
@@ -84,7 +108,7 @@ public final class FigureCanvas extends Region {
         }
         MenuItem copy = new MenuItem("Copy image");
         copy.setOnAction(e -> {
-            WritableImage img = canvas.snapshot(null, null);
+            WritableImage img = snapshot(null, null);
             ClipboardContent c = new ClipboardContent();
             c.putImage(img);
             Clipboard.getSystemClipboard().setContent(c);

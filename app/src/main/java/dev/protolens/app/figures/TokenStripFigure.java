@@ -1,13 +1,11 @@
 package dev.protolens.app.figures;
 
-import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.FontMetrics;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.geom.Rectangle2D;
-import java.awt.geom.RoundRectangle2D;
 
 /**
  * The token strip: one cell per target token, wrapped like text, filled with the colour of the probability
@@ -15,7 +13,7 @@ import java.awt.geom.RoundRectangle2D;
  * is printed under the cell. A legend explains the scale. Holds the values it shows (the Fit view eases them
  * from frame to frame); the cell layout is cached per width and remembered for hit testing (tooltips).
  */
-public final class TokenStripFigure implements Figure {
+public final class TokenStripFigure implements LayeredFigure {
     private static final double PAD_X = 5;
     private static final double GAP = 4;
     private static final double MIN_CELL = 18;
@@ -31,6 +29,8 @@ public final class TokenStripFigure implements Figure {
     private double layoutWidth = -1;
     private Object layoutFont;
     private double height = 120;
+    /** String widths per font: measuring text on a canvas builds a layout each time, too slow for 30 frames/s. */
+    private final java.util.Map<Object, Double> widths = new java.util.HashMap<>();
 
     /** A new text: its pieces as shown; probabilities start at 0 and nothing is written yet. */
     public void setTokens(String[] pieces) {
@@ -93,66 +93,78 @@ public final class TokenStripFigure implements Figure {
         return i >= 0 && i < cells.length ? cells[i] : null;
     }
 
+    private static final double LEGEND_H = 34;
+
     @Override
-    public void draw(Graphics2D g, double width, double h, FigureStyle s) {
-        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+    public Object backgroundKey(double width, double height, FigureStyle style) {
+        return java.util.List.of(width, height, style, title);
+    }
+
+    /** Title and legend: fixed at the top, so they do not move when the cells wrap differently. */
+    @Override
+    public void drawBackground(Graphics2D g, double width, double h, FigureStyle s) {
+        hints(g);
         g.setColor(s.background());
         g.fill(new Rectangle2D.Double(0, 0, width, h));
-        Font cellFont = s.font(1.08f, Font.PLAIN);
-        Font smallFont = s.font(0.85f, Font.ITALIC);
         Font titleFont = s.font(1.08f, Font.BOLD);
-        FontMetrics fm = g.getFontMetrics(cellFont);
-        FontMetrics sm = g.getFontMetrics(smallFont);
         FontMetrics tm = g.getFontMetrics(titleFont);
-
-        double top = 10 + tm.getHeight() + 6;
         g.setFont(titleFont);
         g.setColor(s.foreground());
         g.drawString(title, 12f, (float) (10 + tm.getAscent()));
+        drawLegend(g, s, 10 + tm.getHeight() + 6);
+    }
+
+    /** The caption and the cells: what changes from frame to frame. */
+    @Override
+    public void drawForeground(Graphics2D g, double width, double h, FigureStyle s) {
+        hints(g);
+        Font cellFont = s.font(1.08f, Font.PLAIN);
+        Font smallFont = s.font(0.85f, Font.ITALIC);
+        FontMetrics fm = g.getFontMetrics(cellFont);
+        FontMetrics sm = g.getFontMetrics(smallFont);
+        FontMetrics tm = g.getFontMetrics(s.font(1.08f, Font.BOLD));
         g.setFont(s.font());
         g.setColor(s.muted());
         FontMetrics cm = g.getFontMetrics();
         g.drawString(caption, (float) (width - 12 - cm.stringWidth(caption)), (float) (10 + tm.getAscent()));
 
+        double top = 10 + tm.getHeight() + 6 + LEGEND_H;
         double cellH = fm.getHeight() + 8;
         double rowH = cellH + sm.getHeight() + 6;
-        layout(fm, sm, width, top, cellH, rowH, cellFont);
+        layout(fm, width, top, cellH, rowH, cellFont);
 
-        g.setStroke(new BasicStroke(1f));
+        // axis-aligned rectangles: the cheapest shape to fill, which matters at 30 frames a second
         for (int i = 0; i < target.length; i++) {
             Rectangle2D r = cells[i];
             Color fill = s.scale().color(prob[i]);
-            RoundRectangle2D box = new RoundRectangle2D.Double(r.getX(), r.getY(), r.getWidth(), r.getHeight(), 7, 7);
             g.setColor(fill);
-            g.fill(box);
+            g.fill(r);
             if (correct[i]) {
                 g.setColor(s.foreground());
-                g.setStroke(new BasicStroke(1.6f));
-                g.draw(box);
-                g.setStroke(new BasicStroke(1f));
+                g.fill(new Rectangle2D.Double(r.getX(), r.getMaxY() - 3, r.getWidth(), 3));
             }
             g.setFont(cellFont);
             g.setColor(ColorScale.textOn(fill));
             String t = target[i];
-            g.drawString(t, (float) (r.getCenterX() - fm.stringWidth(t) / 2.0),
-                    (float) (r.getY() + 4 + fm.getAscent()));
+            g.drawString(t, (float) (r.getCenterX() - width(fm, t) / 2.0), (float) (r.getY() + 3 + fm.getAscent()));
             String w = written[i];
             if (!correct[i] && w != null) {
                 g.setFont(smallFont);
                 g.setColor(s.danger());
                 String shown = ellipsize(w, sm, r.getWidth() + GAP);
-                g.drawString(shown, (float) (r.getCenterX() - sm.stringWidth(shown) / 2.0),
+                g.drawString(shown, (float) (r.getCenterX() - width(sm, shown) / 2.0),
                         (float) (r.getMaxY() + 2 + sm.getAscent()));
             }
         }
-        double legendTop = target.length == 0 ? top : cells[target.length - 1].getY() + rowH + 4;
-        drawLegend(g, s, width, legendTop);
-        height = legendTop + 44;
+        height = (target.length == 0 ? top : cells[target.length - 1].getY() + rowH) + 6;
     }
 
-    private void layout(FontMetrics fm, FontMetrics sm, double width, double top, double cellH, double rowH,
-                        Font font) {
+    private static void hints(Graphics2D g) {
+        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+    }
+
+    private void layout(FontMetrics fm, double width, double top, double cellH, double rowH, Font font) {
         if (layoutWidth == width && font.equals(layoutFont) && cells.length == target.length) {
             return;
         }
@@ -161,7 +173,7 @@ public final class TokenStripFigure implements Figure {
         double y = top;
         double right = width - 12;
         for (int i = 0; i < target.length; i++) {
-            double w = Math.max(MIN_CELL, fm.stringWidth(target[i]) + 2 * PAD_X);
+            double w = Math.max(MIN_CELL, width(fm, target[i]) + 2 * PAD_X);
             if (x + w > right && x > 12) {
                 x = 12;
                 y += rowH;
@@ -173,37 +185,44 @@ public final class TokenStripFigure implements Figure {
         layoutFont = font;
     }
 
-    private void drawLegend(Graphics2D g, FigureStyle s, double width, double y) {
-        double w = Math.min(220, width * 0.35);
+    private void drawLegend(Graphics2D g, FigureStyle s, double y) {
+        double w = 180;
         double x = 12;
-        int steps = 64;
+        int steps = 48;
         for (int i = 0; i < steps; i++) {
             g.setColor(s.scale().color(i / (double) (steps - 1)));
-            g.fill(new Rectangle2D.Double(x + w * i / steps, y, w / steps + 0.6, 10));
+            g.fill(new Rectangle2D.Double(x + w * i / steps, y, w / steps + 0.6, 9));
         }
         g.setFont(s.font(0.85f, Font.PLAIN));
         FontMetrics fm = g.getFontMetrics();
+        float ty = (float) (y + 11 + fm.getAscent());
         g.setColor(s.muted());
-        g.drawString("0", (float) x, (float) (y + 12 + fm.getAscent()));
-        g.drawString("0.5", (float) (x + w / 2 - fm.stringWidth("0.5") / 2.0), (float) (y + 12 + fm.getAscent()));
-        g.drawString("1", (float) (x + w - fm.stringWidth("1")), (float) (y + 12 + fm.getAscent()));
-        String label = "probability of the correct token";
+        g.drawString("0", (float) x, ty);
+        g.drawString("0.5", (float) (x + w / 2 - fm.stringWidth("0.5") / 2.0), ty);
+        g.drawString("1", (float) (x + w - fm.stringWidth("1")), ty);
         g.setColor(s.foreground());
-        g.drawString(label, (float) (x + w + 12), (float) (y + fm.getAscent() - 1));
+        g.drawString("cell colour: probability of the correct token;  underlined: written correctly",
+                (float) (x + w + 14), (float) (y + fm.getAscent() - 1));
         g.setColor(s.danger());
-        String note = "red, under a cell: what the model writes there instead";
-        g.drawString(note, (float) (x + w + 12), (float) (y + 12 + fm.getAscent()));
+        g.drawString("red text under a cell: the token the model writes there instead", (float) (x + w + 14), ty);
     }
 
-    private static String ellipsize(String s, FontMetrics fm, double max) {
-        if (fm.stringWidth(s) <= max) {
+    private double width(FontMetrics fm, String s) {
+        if (widths.size() > 20_000) {
+            widths.clear();
+        }
+        // keyed by the metrics' class too: screen (JavaFX) and export (AWT) measure the same font differently
+        return widths.computeIfAbsent(java.util.List.of(fm.getClass(), fm.getFont(), s), k -> (double) fm.stringWidth(s));
+    }
+
+    private String ellipsize(String s, FontMetrics fm, double max) {
+        if (width(fm, s) <= max) {
             return s;
         }
         String e = s;
-        while (e.length() > 1 && fm.stringWidth(e + "…") > max) {
+        while (e.length() > 1 && width(fm, e + "…") > max) {
             e = e.substring(0, e.length() - 1);
         }
         return e + "…";
     }
-
 }

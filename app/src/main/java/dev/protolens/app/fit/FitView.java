@@ -42,8 +42,11 @@ import javafx.util.StringConverter;
  */
 public final class FitView extends HBox {
     private static final int MAX_CHIPS = 600;
-    private static final long CURVES_EVERY_NANOS = 50_000_000L;
-    private static final long STATS_EVERY_NANOS = 100_000_000L;
+    // Repaint budgets. Canvas paths are rasterised in software even on GPU pipelines, and here they share the
+    // CPU with the fit: the strip moves at 30 frames a second, curves and numbers update four times a second.
+    private static final long STRIP_EVERY_NANOS = 33_000_000L;
+    private static final long CURVES_EVERY_NANOS = 250_000_000L;
+    private static final long STATS_EVERY_NANOS = 250_000_000L;
 
     private final FitViewModel vm;
     private final Workbench wb;
@@ -59,8 +62,10 @@ public final class FitView extends HBox {
     private final Label eta = new Label("–");
     private final Label accuracy = new Label("–");
     private final FrameLoop loop;
+    private long lastStrip;
     private long lastCurves;
     private long lastStats;
+    private boolean stripMoving;
     private boolean curvesDirty;
 
     public FitView(Workbench wb, FitViewModel vm) {
@@ -116,9 +121,14 @@ public final class FitView extends HBox {
         if (l != null) {
             strip.show(l);
             curvesDirty = true;
+            stripMoving = true;
         }
-        boolean moving = strip.tick(now);
-        if (curvesDirty && now - lastCurves >= CURVES_EVERY_NANOS) {
+        boolean busy = vm.isBusy();
+        if (stripMoving && now - lastStrip >= STRIP_EVERY_NANOS) {
+            lastStrip = now;
+            stripMoving = strip.tick(now);
+        }
+        if (curvesDirty && (!busy || now - lastCurves >= CURVES_EVERY_NANOS)) {
             lastCurves = now;
             curvesDirty = false;
             List<CurvesFigure.Line> lines = vm.curves().lines();
@@ -126,11 +136,11 @@ public final class FitView extends HBox {
             curvesFigure.setLines(lines, vm.curves().best(), p != null ? Math.min(p.maxSteps(), 100) : 100);
             curves.repaint();
         }
-        if (now - lastStats >= STATS_EVERY_NANOS) {
+        if (!busy || now - lastStats >= STATS_EVERY_NANOS) {
             lastStats = now;
             showStats(vm.shownProgressProperty().get());
         }
-        return moving || curvesDirty || vm.isBusy();
+        return stripMoving || curvesDirty || busy;
     }
 
     private VBox left() {

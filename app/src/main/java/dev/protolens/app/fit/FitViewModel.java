@@ -67,6 +67,8 @@ import javafx.scene.input.ClipboardContent;
 public final class FitViewModel {
     static final int TOP_K = 5;
     static final long CHECKPOINT_MILLIS = 3000;
+    /** The strip repaints at most 30 times a second, so live states closer together than this are not built. */
+    private static final long LIVE_EVERY_NANOS = 30_000_000L;
     private static final long PREVIEW_DELAY_MS = 120;
 
     public enum Phase { IDLE, RUNNING, STOPPING, FINISHED }
@@ -427,8 +429,15 @@ public final class FitViewModel {
         wb.beginTask(task);
         wake.run();
 
+        long[] lastLive = {0};
         ModelSession.FitTask ft = s.fit(request, p -> {
+            // every step goes into the curves; the strip and the status bar need at most a frame's worth
             curves.record(p);
+            long now = System.nanoTime();
+            if (now - lastLive[0] < LIVE_EVERY_NANOS && !p.finished()) {
+                return;
+            }
+            lastLive[0] = now;
             FitProgress.Item b = p.best();
             String[] written = new String[b.argmax().length];
             for (int i = 0; i < written.length; i++) {
@@ -436,7 +445,7 @@ public final class FitViewModel {
             }
             pendingLive.set(new Live(b.targetProb(), written, b.correct(), caption(p), p));
             task.update(p.maxSteps() > 0 ? Math.min(1, (double) p.step() / p.maxSteps()) : -1,
-                    String.format(Locale.ROOT, "step %d, %d/%d tokens right", p.step(), b.correctCount(), n));
+                    "step " + p.step() + ", " + b.correctCount() + "/" + n + " tokens right");
             wake.run();
         }, 1, state -> checkpoint(runs, decoder, t, spec, state), CHECKPOINT_MILLIS);
         running = ft;

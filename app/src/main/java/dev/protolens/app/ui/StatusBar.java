@@ -4,8 +4,6 @@ import dev.protolens.engine.model.LoadedModel;
 import dev.protolens.engine.runtime.EngineRuntime;
 import dev.protolens.engine.session.ModelSession;
 import java.util.Locale;
-import javafx.animation.KeyFrame;
-import javafx.animation.Timeline;
 import javafx.geometry.Pos;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
@@ -15,15 +13,14 @@ import javafx.scene.control.Tooltip;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
-import javafx.util.Duration;
 
 /**
  * The bottom line of the window: the open model, the device and threads it runs on, the JVM's memory, and
- * the running task with its progress and a stop button. The task's numbers are read at most ten times a
- * second by a frame loop that runs only while a task exists.
+ * the running task with its progress and a stop button. The task's numbers are read four times a
+ * second by a plain timer (not an animation, which would keep JavaFX pulsing at 60 Hz).
  */
 public final class StatusBar extends HBox {
-    private static final long TASK_REFRESH_NANOS = 100_000_000L;
+    private static final long TASK_REFRESH_MILLIS = 250;
 
     private final Label model = new Label("No model");
     private final Label device = new Label();
@@ -32,9 +29,7 @@ public final class StatusBar extends HBox {
     private final ProgressBar taskProgress = new ProgressBar();
     private final Button cancel = new Button("Stop");
     private final HBox taskBox;
-    private final FrameLoop taskLoop;
     private RunningTask shown;
-    private long lastTaskPaint;
 
     public StatusBar(Workbench wb) {
         getStyleClass().add("status-bar");
@@ -66,16 +61,6 @@ public final class StatusBar extends HBox {
             }
         });
 
-        taskLoop = new FrameLoop(this, now -> {
-            if (shown == null) {
-                return false;
-            }
-            if (now - lastTaskPaint >= TASK_REFRESH_NANOS) {
-                lastTaskPaint = now;
-                paintTask();
-            }
-            return true;
-        });
         cancel.setOnAction(e -> {
             if (shown != null) {
                 shown.cancel();
@@ -89,19 +74,24 @@ public final class StatusBar extends HBox {
                 cancel.setVisible(now.cancellable());
                 cancel.setManaged(now.cancellable());
                 paintTask();
-                taskLoop.wake();
             }
         });
 
-        Timeline mem = new Timeline(new KeyFrame(Duration.seconds(2), e -> showMemory()));
-        mem.setCycleCount(Timeline.INDEFINITE);
-        // the status bar lives as long as the window: its memory line runs only while the window is showing
+        // the task's numbers and the memory line are read a few times a second while the window shows
+        java.util.concurrent.atomic.AtomicInteger ticks = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.ScheduledFuture<?>[] ticker = {null};
         sceneProperty().flatMap(s -> s.windowProperty()).flatMap(w -> w.showingProperty()).orElse(false)
-                .addListener((o, was, now) -> {
-                    if (now) {
-                        mem.play();
-                    } else {
-                        mem.stop();
+                .subscribe(showing -> {
+                    if (showing && ticker[0] == null) {
+                        ticker[0] = wb.every(TASK_REFRESH_MILLIS, () -> {
+                            paintTask();
+                            if (ticks.incrementAndGet() % 8 == 0) {
+                                showMemory();
+                            }
+                        });
+                    } else if (!showing && ticker[0] != null) {
+                        ticker[0].cancel(false);
+                        ticker[0] = null;
                     }
                 });
         showMemory();

@@ -42,6 +42,12 @@ public final class Workbench {
                 t.setDaemon(true);
                 return t;
             }, (r, pool) -> LOG.debug("the window is closed; dropped a late background task"));
+    private final java.util.concurrent.ScheduledExecutorService clock =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "protolens-clock");
+                t.setDaemon(true);
+                return t;
+            });
     private final RunLibrary library;
     private final ModelCandidates candidates;
     private final Theme.Choice theme;
@@ -107,6 +113,22 @@ public final class Workbench {
         settings = change.apply(settings);
         AppSettings snapshot = settings;
         io.execute(snapshot::save);
+    }
+
+    /**
+     * Runs {@code onFx} on the FX thread every {@code millis} until the returned handle is cancelled. Unlike a
+     * Timeline this does not keep JavaFX pulsing 60 times a second in between, which an idle window should not.
+     */
+    public java.util.concurrent.ScheduledFuture<?> every(long millis, Runnable onFx) {
+        java.util.concurrent.atomic.AtomicBoolean queued = new java.util.concurrent.atomic.AtomicBoolean();
+        return clock.scheduleAtFixedRate(() -> {
+            if (queued.compareAndSet(false, true)) {
+                Platform.runLater(() -> {
+                    queued.set(false);
+                    onFx.run();
+                });
+            }
+        }, millis, millis, java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     /** Background file work (saves, exports) in submission order, off the FX thread. */
@@ -225,6 +247,7 @@ public final class Workbench {
     /** Closes the model and waits for pending writes (window closing). */
     public void shutdown() {
         ModelSession s = session.get();
+        clock.shutdownNow();
         io.shutdown();
         try {
             io.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS);
