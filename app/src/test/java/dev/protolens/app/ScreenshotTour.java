@@ -1,5 +1,7 @@
 package dev.protolens.app;
 
+import dev.protolens.app.fit.FitView;
+import dev.protolens.app.fit.FitViewModel;
 import dev.protolens.app.ui.ProtoLensApp;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -17,7 +19,6 @@ import javafx.scene.Scene;
 import javafx.scene.control.Button;
 import javafx.scene.control.ChoiceBox;
 import javafx.scene.control.Label;
-import javafx.scene.control.TextArea;
 import javafx.scene.control.ToggleButton;
 import javafx.stage.Stage;
 import javafx.stage.Window;
@@ -56,44 +57,72 @@ public final class ScreenshotTour {
         waitFor("the model", () -> label("#status-model").getText().contains("llama"), 120);
 
         for (String theme : List.of("light", "dark")) {
+            // the dark pass fits three restarts at once: one thin curve each, the strip shows the best
+            int restarts = theme.equals("dark") ? 3 : 1;
             fx(() -> {
                 @SuppressWarnings("unchecked")
                 ChoiceBox<dev.protolens.app.ui.Theme> c = (ChoiceBox<dev.protolens.app.ui.Theme>) lookup("#theme-choice");
                 c.setValue(dev.protolens.app.ui.Theme.parse(theme));
                 ((ToggleButton) lookup("#nav-fit")).fire();
-                ((TextArea) lookup("#fit-text")).setText(text);
+                FitViewModel vm = ((FitView) lookup("#fit-view")).model();
+                vm.textProperty().set(text);
+                vm.restartsProperty().set(restarts);
+                vm.seedProperty().set(theme.equals("dark") ? 1 : 0);
                 return null;
             });
-            Thread.sleep(600);
+            Thread.sleep(800);
             fx(() -> {
-                Button again = (Button) lookupOrNull("#fit-again");
-                if (again != null && again.isVisible() && again.getScene() != null) {
-                    again.fire();
-                } else {
-                    ((Button) lookup("#fit-button")).fire();
-                }
+                ((Button) lookup("#fit-button")).fire();
                 return null;
             });
             waitFor("mid-fit", () -> stepOf(label("#fit-step").getText()) >= 180, 180);
-            Thread.sleep(300);
+            Thread.sleep(400);
             snapshot(out.resolve("fit-running-" + theme + ".png"));
             waitFor("the result", () -> lookupOrNull("#result-status") != null
                     && lookupOrNull("#result-status").getScene() != null, 600);
-            Thread.sleep(1200);
+            Thread.sleep(1500);
             snapshot(out.resolve("fit-finished-" + theme + ".png"));
             fx(() -> {
                 ((Button) lookup("#save-run")).fire();
                 return null;
             });
             Thread.sleep(1500);
+            if (theme.equals("light")) {
+                // a fit stopped early stays in the library as a checkpoint until it is saved
+                fx(() -> {
+                    FitViewModel vm = ((FitView) lookup("#fit-view")).model();
+                    vm.textProperty().set("Tom had a small dog named Max. Max liked to run in the sun.");
+                    return null;
+                });
+                Thread.sleep(800);
+                fx(() -> {
+                    ((Button) lookup("#fit-button")).fire();
+                    return null;
+                });
+                waitFor("a few steps", () -> stepOf(label("#fit-step").getText()) >= 60, 180);
+                fx(() -> {
+                    ((Button) lookup("#stop-button")).fire();
+                    return null;
+                });
+                waitFor("the stop", () -> lookupOrNull("#result-status") != null
+                        && lookupOrNull("#result-status").getScene() != null, 120);
+                Thread.sleep(1500);
+                snapshot(out.resolve("fit-stopped-" + theme + ".png"));
+            }
             fx(() -> {
                 ((ToggleButton) lookup("#nav-library")).fire();
                 return null;
             });
             Thread.sleep(2000);
+            fx(() -> {
+                ((javafx.scene.control.TableView<?>) lookup("#library-table")).getSelectionModel().select(0);
+                return null;
+            });
+            Thread.sleep(500);
             snapshot(out.resolve("library-" + theme + ".png"));
         }
         Platform.exit();
+        Thread.sleep(1000);
         System.exit(0);
     }
 

@@ -27,6 +27,10 @@ public final class FigureCanvas extends Region {
     private final Canvas back = new Canvas();
     private final Canvas canvas = new Canvas();
     private Object backKey;
+    // one Graphics2D per canvas for its whole life: FXGraphics2D caches the font and paint it last set on the
+    // GraphicsContext, so a fresh instance over the same context could skip a needed change
+    private final FXGraphics2D frontG = new FXGraphics2D(canvas.getGraphicsContext2D());
+    private final FXGraphics2D backG = new FXGraphics2D(back.getGraphicsContext2D());
     private final Supplier<Figure> figure;
     private final BooleanSupplier dark;
     private Runnable afterPaint = () -> { };
@@ -78,23 +82,19 @@ public final class FigureCanvas extends Region {
         FigureStyle style = dark.getAsBoolean() ? FigureStyle.DARK : FigureStyle.LIGHT;
         // clearing the whole canvas through the GraphicsContext lets JavaFX drop the old drawing commands
         canvas.getGraphicsContext2D().clearRect(0, 0, w, h);
-        FXGraphics2D g = new FXGraphics2D(canvas.getGraphicsContext2D());
         if (f instanceof LayeredFigure lf) {
             Object key = lf.backgroundKey(w, h, style);
             if (!key.equals(backKey)) {
                 backKey = key;
                 back.getGraphicsContext2D().clearRect(0, 0, w, h);
-                FXGraphics2D bg = new FXGraphics2D(back.getGraphicsContext2D());
-                lf.drawBackground(bg, w, h, style);
-                bg.dispose();
+                lf.drawBackground(backG, w, h, style);
             }
-            lf.drawForeground(g, w, h, style);
+            lf.drawForeground(frontG, w, h, style);
         } else {
             backKey = null;
             back.getGraphicsContext2D().clearRect(0, 0, w, h);
-            f.draw(g, w, h, style);
+            f.draw(frontG, w, h, style);
         }
-        g.dispose();
         afterPaint.run();
     }
 

@@ -94,6 +94,8 @@ public final class TokenStripFigure implements LayeredFigure {
     }
 
     private static final double LEGEND_H = 34;
+    private static final double LEGEND_W = 180;
+    private static final double LEGEND_TEXT_X = 12 + LEGEND_W + 14;
 
     @Override
     public Object backgroundKey(double width, double height, FigureStyle style) {
@@ -123,10 +125,11 @@ public final class TokenStripFigure implements LayeredFigure {
         FontMetrics fm = g.getFontMetrics(cellFont);
         FontMetrics sm = g.getFontMetrics(smallFont);
         FontMetrics tm = g.getFontMetrics(s.font(1.08f, Font.BOLD));
+        // aligned with the legend's text below, not measured against the title: the canvas bridge measures
+        // bold text narrower than it draws it
         g.setFont(s.font());
         g.setColor(s.muted());
-        FontMetrics cm = g.getFontMetrics();
-        g.drawString(caption, (float) (width - 12 - cm.stringWidth(caption)), (float) (10 + tm.getAscent()));
+        g.drawString(caption, (float) LEGEND_TEXT_X, (float) (10 + tm.getAscent()));
 
         double top = 10 + tm.getHeight() + 6 + LEGEND_H;
         double cellH = fm.getHeight() + 8;
@@ -186,7 +189,7 @@ public final class TokenStripFigure implements LayeredFigure {
     }
 
     private void drawLegend(Graphics2D g, FigureStyle s, double y) {
-        double w = 180;
+        double w = LEGEND_W;
         double x = 12;
         int steps = 48;
         for (int i = 0; i < steps; i++) {
@@ -202,9 +205,9 @@ public final class TokenStripFigure implements LayeredFigure {
         g.drawString("1", (float) (x + w - fm.stringWidth("1")), ty);
         g.setColor(s.foreground());
         g.drawString("cell colour: probability of the correct token;  underlined: written correctly",
-                (float) (x + w + 14), (float) (y + fm.getAscent() - 1));
+                (float) LEGEND_TEXT_X, (float) (y + fm.getAscent() - 1));
         g.setColor(s.danger());
-        g.drawString("red text under a cell: the token the model writes there instead", (float) (x + w + 14), ty);
+        g.drawString("red text under a cell: the token the model writes there instead", (float) LEGEND_TEXT_X, ty);
     }
 
     private double width(FontMetrics fm, String s) {

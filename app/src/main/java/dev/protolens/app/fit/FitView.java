@@ -81,7 +81,12 @@ public final class FitView extends HBox {
         curves.setPrefHeight(230);
 
         VBox left = left();
-        VBox right = right();
+        ScrollPane right = new ScrollPane(right());
+        right.setFitToWidth(true);
+        right.setFitToHeight(true);
+        right.setHbarPolicy(ScrollPane.ScrollBarPolicy.NEVER);
+        right.getStyleClass().add("edge-to-edge");
+        right.setId("fit-right");
         left.setPrefWidth(430);
         left.setMinWidth(360);
         HBox.setHgrow(right, Priority.ALWAYS);
@@ -203,7 +208,7 @@ public final class FitView extends HBox {
         HBox actions = new HBox(8, fit, stop);
 
         VBox box = new VBox(8, head, text, tokensRow, chipScroll, warning, settings(), actions);
-        VBox.setVgrow(text, Priority.SOMETIMES);
+        VBox.setVgrow(text, Priority.ALWAYS);
         return box;
     }
 
@@ -296,6 +301,7 @@ public final class FitView extends HBox {
         note.setId("fit-note");
         note.getStyleClass().add("muted");
         note.textProperty().bind(vm.noteProperty());
+        note.setMinWidth(0);
         Region gap = new Region();
         HBox.setHgrow(gap, Priority.ALWAYS);
         stats.getChildren().addAll(gap, note);
@@ -310,26 +316,23 @@ public final class FitView extends HBox {
         HBox curveBar = new HBox(10, log, gap2, hint);
         curveBar.setAlignment(Pos.CENTER_LEFT);
 
-        ScrollPane stripScroll = new ScrollPane(strip);
-        stripScroll.setFitToWidth(true);
-        stripScroll.setId("token-strip-scroll");
-        stripScroll.setHbarPolicy(ScrollPane.ScrollBarPolicy.NEVER);
-        stripScroll.prefViewportHeightProperty().bind(Bindings.createDoubleBinding(
-                () -> Math.min(strip.canvas().getPrefHeight(), 300.0), strip.canvas().prefHeightProperty()));
-        stripScroll.getStyleClass().add("edge-to-edge");
+        // the strip is as tall as its rows; with a long text the whole column scrolls, the curves keep a minimum
+        strip.canvas().minHeightProperty().bind(strip.canvas().prefHeightProperty());
 
         ResultPanel result = new ResultPanel(vm);
-        VBox box = new VBox(10, stats, stripScroll, curveBar, curves, result);
+        VBox box = new VBox(10, stats, strip, curveBar, curves, result);
         VBox.setVgrow(curves, Priority.ALWAYS);
-        box.setPadding(new Insets(2, 0, 0, 0));
+        box.setPadding(new Insets(2, 4, 0, 0));
         return box;
     }
 
     private static VBox stat(Label value, String name, String id) {
         value.setId(id);
+        value.setMinWidth(Region.USE_PREF_SIZE);
         value.getStyleClass().add("metric-value");
         Label n = new Label(name);
         n.getStyleClass().add("metric-name");
+        n.setMinWidth(Region.USE_PREF_SIZE);
         return new VBox(0, value, n);
     }
 

@@ -130,6 +130,8 @@ public final class FitViewModel {
     private final CurveRecorder curves = new CurveRecorder();
     private final AtomicReference<Live> pendingLive = new AtomicReference<>();
     private final AtomicReference<Alternatives> alternatives = new AtomicReference<>();
+    /** The fit's last snapshot (its final one once it ended), so the numbers show where it stopped. */
+    private final AtomicReference<FitProgress> lastProgress = new AtomicReference<>();
     private final ScheduledExecutorService previewWorker = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "token-preview");
         t.setDaemon(true);
@@ -418,6 +420,7 @@ public final class FitViewModel {
             curves.replace(List.of(request.start().history()), 0);
         }
         alternatives.set(null);
+        lastProgress.set(null);
         outcome.set(null);
         shownProgress.set(null);
         pendingLive.set(new Live(new float[n], new String[n], new boolean[n], "starting…", null));
@@ -433,6 +436,7 @@ public final class FitViewModel {
         ModelSession.FitTask ft = s.fit(request, p -> {
             // every step goes into the curves; the strip and the status bar need at most a frame's worth
             curves.record(p);
+            lastProgress.set(p);
             long now = System.nanoTime();
             if (now - lastLive[0] < LIVE_EVERY_NANOS && !p.finished()) {
                 return;
@@ -567,9 +571,13 @@ public final class FitViewModel {
         target.set(o.target());
         outcome.set(o);
         phase.set(Phase.FINISHED);
+        FitProgress last = o.opened() == null ? lastProgress.get() : null;
+        if (last == null) {
+            shownProgress.set(null);
+        }
         pendingLive.set(new Live(best.targetProb(), written, best.correct(),
                 String.format(Locale.ROOT, "%s · %d/%d tokens right", o.status(), best.correctCount(),
-                        best.length()), null));
+                        best.length()), last));
         wake.run();
     }
 

@@ -148,7 +148,9 @@ public final class LibraryView extends VBox {
                 setText(empty || v == null || v.isNaN() ? null : String.format(Locale.ROOT, "%.1f %%", v * 100));
             }
         });
-        TableColumn<RunRecord, Integer> steps = column("Steps", r -> r.metrics() == null ? 0 : r.metrics().updates(), 60);
+        // steps to reach 100 % where reached (restarts of one batch differ), else the updates done
+        TableColumn<RunRecord, Integer> steps = column("Steps", r -> r.metrics() == null ? 0
+                : r.metrics().stepsToReach() >= 0 ? r.metrics().stepsToReach() : r.metrics().updates(), 60);
         TableColumn<RunRecord, Long> seed = column("Seed", r -> r.settings() == null ? 0L : r.settings().seed(), 50);
         TableColumn<RunRecord, String> status = column("Status", r -> r.isCheckpoint() ? "checkpoint (unsaved)"
                 : r.status().replace('_', ' '), 130);
