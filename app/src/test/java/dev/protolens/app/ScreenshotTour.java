@@ -71,21 +71,14 @@ public final class ScreenshotTour {
                 return null;
             });
             Thread.sleep(800);
-            fx(() -> {
-                ((Button) lookup("#fit-button")).fire();
-                return null;
-            });
+            fire("#fit-button");
             waitFor("mid-fit", () -> stepOf(label("#fit-step").getText()) >= 180, 180);
             Thread.sleep(400);
             snapshot(out.resolve("fit-running-" + theme + ".png"));
-            waitFor("the result", () -> lookupOrNull("#result-status") != null
-                    && lookupOrNull("#result-status").getScene() != null, 600);
+            waitFor("the result", ScreenshotTour::resultShown, 600);
             Thread.sleep(1500);
             snapshot(out.resolve("fit-finished-" + theme + ".png"));
-            fx(() -> {
-                ((Button) lookup("#save-run")).fire();
-                return null;
-            });
+            fire("#save-run");
             Thread.sleep(1500);
             if (theme.equals("light")) {
                 // a fit stopped early stays in the library as a checkpoint until it is saved
@@ -95,24 +88,14 @@ public final class ScreenshotTour {
                     return null;
                 });
                 Thread.sleep(800);
-                fx(() -> {
-                    ((Button) lookup("#fit-button")).fire();
-                    return null;
-                });
+                fire("#fit-button");
                 waitFor("a few steps", () -> stepOf(label("#fit-step").getText()) >= 60, 180);
-                fx(() -> {
-                    ((Button) lookup("#stop-button")).fire();
-                    return null;
-                });
-                waitFor("the stop", () -> lookupOrNull("#result-status") != null
-                        && lookupOrNull("#result-status").getScene() != null, 120);
+                fire("#stop-button");
+                waitFor("the stop", ScreenshotTour::resultShown, 120);
                 Thread.sleep(1500);
                 snapshot(out.resolve("fit-stopped-" + theme + ".png"));
             }
-            fx(() -> {
-                ((ToggleButton) lookup("#nav-library")).fire();
-                return null;
-            });
+            fire("#nav-library");
             Thread.sleep(2000);
             fx(() -> {
                 ((javafx.scene.control.TableView<?>) lookup("#library-table")).getSelectionModel().select(0);
@@ -126,12 +109,25 @@ public final class ScreenshotTour {
         System.exit(0);
     }
 
+    /** Presses a button (or navigation toggle) as a click would. */
+    private static void fire(String query) throws Exception {
+        fx(() -> {
+            ((javafx.scene.control.ButtonBase) lookup(query)).fire();
+            return null;
+        });
+    }
+
     private static int stepOf(String s) {
         try {
             return Integer.parseInt(s.split(" ")[0]);
         } catch (RuntimeException e) {
             return -1;
         }
+    }
+
+    private static boolean resultShown() {
+        Node n = lookupOrNull("#result-status");
+        return n != null && n.getScene() != null;
     }
 
     private static Window window() {
