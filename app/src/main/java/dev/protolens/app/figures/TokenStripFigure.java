@@ -132,7 +132,7 @@ public final class TokenStripFigure implements LayeredFigure {
         g.drawString(caption, (float) LEGEND_TEXT_X, (float) (10 + tm.getAscent()));
 
         double top = 10 + tm.getHeight() + 6 + LEGEND_H;
-        double cellH = fm.getHeight() + 8;
+        double cellH = fm.getHeight() + 9;
         double rowH = cellH + sm.getHeight() + 6;
         layout(fm, width, top, cellH, rowH, cellFont);
 
@@ -144,12 +144,12 @@ public final class TokenStripFigure implements LayeredFigure {
             g.fill(r);
             if (correct[i]) {
                 g.setColor(s.foreground());
-                g.fill(new Rectangle2D.Double(r.getX(), r.getMaxY() - 3, r.getWidth(), 3));
+                g.fill(new Rectangle2D.Double(r.getX(), r.getMaxY() - 2, r.getWidth(), 2));
             }
             g.setFont(cellFont);
             g.setColor(ColorScale.textOn(fill));
             String t = target[i];
-            g.drawString(t, (float) (r.getCenterX() - width(fm, t) / 2.0), (float) (r.getY() + 3 + fm.getAscent()));
+            g.drawString(t, (float) (r.getCenterX() - width(fm, t) / 2.0), (float) (r.getY() + 3.5 + fm.getAscent()));
             String w = written[i];
             if (!correct[i] && w != null) {
                 g.setFont(smallFont);
