@@ -6,6 +6,7 @@ import static dev.protolens.app.GuiTesting.waitUntil;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.protolens.app.GuiTesting;
+import dev.protolens.app.ui.MainWindow;
 import dev.protolens.app.ui.ProtoLensApp;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +19,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
 
-/** A broken model folder gives an error dialog in words (no stack trace) and the window stays usable. */
+/**
+ * A broken model folder gives an error dialog in words (no stack trace) and the window stays usable; files
+ * dropped on the window go where they belong.
+ */
 class BadModelWindowTest {
     @TempDir
     Path tmp;
@@ -62,6 +66,34 @@ class BadModelWindowTest {
         openThroughPicker(good);
         waitUntil("the good model", 120, () -> ((Label) find("#status-model")).getText().contains("llama"));
         waitUntil("the token preview", 30, () -> ((Label) find("#token-count")).getText().startsWith("N = "));
+    }
+
+    @Test
+    void droppedFilesAreRoutedAModelFolderOpensATextFileBecomesTheText() throws Exception {
+        Path good = GuiTesting.sharedModel("stories260k-hf");
+        Path text = tmp.resolve("story.txt");
+        Files.writeString(text, "The cat sat on the mat.\n");
+        app = GuiTesting.start(tmp.resolve("home"));
+        waitUntil("the model picker", 30, () -> find("#model-picker") != null);
+        robot.clickOn(robot.lookup("#model-picker .button").match(n -> ((javafx.scene.control.Button) n).isCancelButton())
+                .queryButton());
+        waitUntil("the picker to close", 30, () -> find("#model-picker") == null);
+
+        MainWindow window = onFx(() -> (MainWindow) find("#main-window"));
+        onFx(() -> {
+            window.route(good);
+            return null;
+        });
+        waitUntil("the dropped model", 120, () -> ((Label) find("#status-model")).getText().contains("llama"));
+        robot.clickOn("#nav-library");
+        onFx(() -> {
+            window.route(text);
+            return null;
+        });
+        waitUntil("the dropped text in the Fit view", 30, () -> find("#fit-view") != null
+                && find("#fit-view").getScene() != null
+                && ((javafx.scene.control.TextArea) find("#fit-text")).getText().equals("The cat sat on the mat."));
+        waitUntil("its tokens", 30, () -> ((Label) find("#token-count")).getText().startsWith("N = "));
     }
 
     private void openThroughPicker(Path model) {
