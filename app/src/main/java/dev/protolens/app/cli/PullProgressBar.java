@@ -55,8 +55,9 @@ final class PullProgressBar implements DownloadListener {
             return;
         }
         lastDraw = now;
-        String head = String.format(Locale.ROOT, " %3.0f%% %s/%s %s/s ", 100 * p.fraction(), Sizes.human(p.bytesDone()),
-                Sizes.human(p.bytesTotal()), Sizes.human((long) p.bytesPerSecond()));
+        String head = String.format(Locale.ROOT, " %3.0f%% %s/%s %s/s %d/%d ", 100 * p.fraction(),
+                Sizes.human(p.bytesDone()), Sizes.human(p.bytesTotal()), Sizes.human((long) p.bytesPerSecond()),
+                p.filesDone(), p.filesTotal());
         String file = p.file() == null ? (end ? "done" : "") : p.file();
         int barWidth = Math.max(10, Math.min(30, width - head.length() - 4 - Math.min(file.length(), 24)));
         int filled = (int) Math.round(barWidth * p.fraction());

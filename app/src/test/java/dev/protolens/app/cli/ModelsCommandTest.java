@@ -161,7 +161,7 @@ class ModelsCommandTest {
             assertThat(frame.strip().length()).isLessThan(80);
         }
         String half = s.split("\r")[2];
-        assertThat(half).contains("]  50% 10.0 MB/20.0 MB 2.50 MB/s model.safetensors");
+        assertThat(half).contains("]  50% 10.0 MB/20.0 MB 2.50 MB/s 1/2 model.safetensors");
         long filled = half.chars().filter(ch -> ch == '#').count();
         long empty = half.substring(0, half.indexOf(']')).chars().filter(ch -> ch == '-').count();
         assertThat(Math.abs(filled - empty)).isLessThanOrEqualTo(1);

@@ -4,6 +4,8 @@ import dev.protolens.engine.hub.DownloadProgress.Stage;
 import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Sums the files of one pull into the events a listener sees. Every method is synchronized, so events from parallel
@@ -11,6 +13,7 @@ import java.util.Map;
  * the download restarts from zero, the count waits until the new bytes pass the old mark.
  */
 final class ProgressTracker {
+    private static final Logger LOG = LoggerFactory.getLogger(ProgressTracker.class);
     private static final long WINDOW_NANOS = 3_000_000_000L;
 
     private final String repoId;
@@ -23,6 +26,7 @@ final class ProgressTracker {
     private long network;
     private int filesDone;
     private long lastEmit;
+    private boolean listenerFailed;
 
     ProgressTracker(String repoId, DownloadListener listener, java.time.Duration every) {
         this.repoId = repoId;
@@ -104,7 +108,16 @@ final class ProgressTracker {
     private void emit(Stage stage, String file) {
         lastEmit = System.nanoTime();
         long[] f = file == null ? null : files.get(file);
-        listener.onProgress(new DownloadProgress(repoId, stage, file, f == null ? 0 : f[1], f == null ? 0 : f[0],
-                f == null ? 0 : f[2], done, total, filesDone, files.size(), speed()));
+        DownloadProgress p = new DownloadProgress(repoId, stage, file, f == null ? 0 : f[1], f == null ? 0 : f[0],
+                f == null ? 0 : f[2], done, total, filesDone, files.size(), speed());
+        try {
+            listener.onProgress(p);
+        } catch (RuntimeException e) {
+            // a broken progress display must not break the download; say so once
+            if (!listenerFailed) {
+                listenerFailed = true;
+                LOG.warn("the download progress listener failed; the download goes on without it", e);
+            }
+        }
     }
 }

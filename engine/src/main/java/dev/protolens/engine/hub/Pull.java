@@ -3,6 +3,7 @@ package dev.protolens.engine.hub;
 import dev.protolens.engine.UserError;
 import dev.protolens.engine.hub.DownloadProgress.Stage;
 import dev.protolens.engine.hub.RepoInfo.RepoFile;
+import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -76,6 +77,8 @@ final class Pull {
     private static final class Task {
         final Plan plan;
         volatile Thread thread;
+        /** Only a transfer is watched: hashing a large file sends no bytes and must not be taken for a stall. */
+        volatile boolean transferring;
         volatile long lastByteNanos = System.nanoTime();
         volatile boolean stalled;
 
@@ -358,7 +361,7 @@ final class Pull {
         long now = System.nanoTime();
         for (Task t : tasks) {
             Thread th = t.thread;
-            if (th != null && now - t.lastByteNanos > options.stallTimeout().toNanos()) {
+            if (th != null && t.transferring && now - t.lastByteNanos > options.stallTimeout().toNanos()) {
                 LOG.info("{}: no data for {} s, reconnecting", t.plan.name(), options.stallTimeout().toSeconds());
                 t.stalled = true;
                 t.lastByteNanos = now;
@@ -462,6 +465,7 @@ final class Pull {
             }
         }
         checkStop();
+        Thread.interrupted(); // a stall interrupt that raced with the last byte must not break the hashing below
         tracker.stage(p.name(), Stage.VERIFYING);
         verify(p);
         try {
@@ -477,6 +481,8 @@ final class Pull {
     /** Appends to the .incomplete file from {@code at[0]} on, advancing it as bytes arrive. */
     private void transfer(Task task, long[] at) throws IOException, InterruptedException {
         Plan p = task.plan;
+        task.lastByteNanos = System.nanoTime();
+        task.transferring = true;
         try (HubClient.Opened o = client.open(repoId, commit, p.name(), at[0])) {
             if (o.status == 416) {
                 // the server thinks the partial file is already past the end: start over
@@ -518,6 +524,8 @@ final class Pull {
                     tracker.progress(p.name(), at[0], n);
                 }
             }
+        } finally {
+            task.transferring = false;
         }
     }
 
@@ -526,7 +534,8 @@ final class Pull {
             return;
         }
         String got;
-        try (InputStream in = Files.newInputStream(p.part())) {
+        // FileInputStream, not an NIO channel: a cancel's interrupt must not close the file under the hash
+        try (InputStream in = new FileInputStream(p.part().toFile())) {
             MessageDigest md = MessageDigest.getInstance(p.sha256() != null ? "SHA-256" : "SHA-1");
             if (p.sha256() == null) {
                 md.update(("blob " + p.size() + "\0").getBytes(StandardCharsets.US_ASCII));

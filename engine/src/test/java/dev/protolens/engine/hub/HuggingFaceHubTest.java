@@ -388,6 +388,14 @@ class HuggingFaceHubTest {
     }
 
     @Test
+    void aFailingProgressListenerDoesNotStopTheDownload() throws Exception {
+        PulledModel r = pull(env(tmp, hub.endpoint()), fast(), TINY, null, p -> {
+            throw new IllegalStateException("broken progress display");
+        });
+        assertThat(r.bytesDownloaded()).isEqualTo(total);
+    }
+
+    @Test
     void aHubWithoutBlobIdsIsAskedThroughHeadRequests() throws Exception {
         repo.hideBlobIds();
         PulledModel r = pull(env(tmp, hub.endpoint()), fast(), TINY, null, null);
