@@ -120,8 +120,18 @@ final class HubClient {
 
     Metadata head(String repoId, String revision, String file) throws InterruptedException {
         URI url = resolveUrl(repoId, revision, file);
-        HttpResponse<Void> r = sendOrOffline(request(url).method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
-                HttpResponse.BodyHandlers.discarding());
+        HttpResponse<Void> r = null;
+        // follow redirects within the hub (a renamed repo) but stop at the first one that leaves it: that answer
+        // carries X-Linked-Etag and X-Linked-Size of an LFS file, like huggingface_hub reads them
+        for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
+            r = sendOrOffline(request(url).method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
+                    HttpResponse.BodyHandlers.discarding());
+            URI next = r.statusCode() / 100 == 3 ? r.headers().firstValue("Location").map(url::resolve).orElse(null) : null;
+            if (next == null || !sameOrigin(next, origin)) {
+                break;
+            }
+            url = next;
+        }
         if (r.statusCode() >= 400) {
             throw statusError(r.statusCode(), r.headers(), repoId, revision, file);
         }
@@ -191,6 +201,11 @@ final class HubClient {
             }
             try (InputStream in = r.body()) {
                 in.readNBytes(4096);
+            }
+            if (!sameOrigin(url, origin)) {
+                // a CDN refusing a signed link (expired, throttled): a fresh resolve gives a new link, so retry
+                throw new HubError(HubError.Kind.SERVER, "the download server refused " + file + " of " + repoId
+                        + " (" + s + ")");
             }
             throw statusError(s, r.headers(), repoId, revision, file);
         }

@@ -388,6 +388,15 @@ class HuggingFaceHubTest {
     }
 
     @Test
+    void aCdnRefusingAnExpiredLinkIsAskedAgainThroughTheHub() throws Exception {
+        repo.cdnRefuses("model.safetensors", 1);
+        PulledModel r = pull(env(tmp, hub.endpoint()), fast(), TINY, null, null);
+        assertThat(r.files()).filteredOn(f -> f.file().equals("model.safetensors"))
+                .singleElement().extracting(PulledModel.FileResult::retries).isEqualTo(1);
+        assertThat(hub.requests("/resolve/" + repo.commit() + "/model.safetensors")).hasSize(2);
+    }
+
+    @Test
     void aFailingProgressListenerDoesNotStopTheDownload() throws Exception {
         PulledModel r = pull(env(tmp, hub.endpoint()), fast(), TINY, null, p -> {
             throw new IllegalStateException("broken progress display");

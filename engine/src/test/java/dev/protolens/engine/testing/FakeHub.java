@@ -115,6 +115,7 @@ public final class FakeHub implements AutoCloseable {
         final Set<String> ignoreRange = ConcurrentHashMap.newKeySet();
         final Map<String, long[]> drops = new ConcurrentHashMap<>();
         final Map<String, long[]> stalls = new ConcurrentHashMap<>();
+        final Map<String, long[]> refusals = new ConcurrentHashMap<>();
         final AtomicInteger served = new AtomicInteger();
         volatile boolean gated;
         volatile long bytesPerSecond;
@@ -156,6 +157,12 @@ public final class FakeHub implements AutoCloseable {
         /** The next {@code times} responses for this file go silent after {@code bytes} body bytes (a stalled link). */
         public Repo stallAfter(String file, long bytes, int times) {
             stalls.put(file, new long[] {bytes, times});
+            return this;
+        }
+
+        /** The CDN answers the next {@code times} requests for this file with 403, like an expired signed link. */
+        public Repo cdnRefuses(String file, int times) {
+            refusals.put(file, new long[] {0, times});
             return this;
         }
 
@@ -243,6 +250,10 @@ public final class FakeHub implements AutoCloseable {
                         .filter(n -> isLfs(n) && repo.hashes(n).sha256().equals(parts[3])).findFirst().orElse(null);
                 if (file == null) {
                     error(ex, 404, "EntryNotFound", "no such object");
+                    return;
+                }
+                if (take(repo.refusals.get(file)) == 0) {
+                    error(ex, 403, null, "Request has expired");
                     return;
                 }
                 body(ex, repo, file, new Headers());
