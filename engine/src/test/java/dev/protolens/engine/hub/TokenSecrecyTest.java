@@ -40,7 +40,7 @@ class TokenSecrecyTest {
         logs.start();
         root.addAppender(logs);
         Level before = root.getLevel();
-        root.setLevel(Level.ALL);
+        root.setLevel(Level.TRACE);
         List<String> printed = new ArrayList<>();
         try (FakeHub hub = new FakeHub()) {
             Path tiny = Shared.model("tinyllama-v0");
