@@ -8,6 +8,7 @@ import dev.protolens.engine.hub.ModelDownload;
 import dev.protolens.engine.hub.PulledModel;
 import dev.protolens.engine.hub.RecentModels;
 import dev.protolens.engine.hub.Sizes;
+import dev.protolens.engine.store.AppDirs;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,7 +32,7 @@ final class ModelsCommand implements Runnable {
     static Supplier<Map<String, String>> environment = System::getenv;
 
     static HubEnvironment hubEnvironment() {
-        return HubEnvironment.from(environment.get());
+        return HubEnvironment.from(environment.get(), AppDirs.config());
     }
 
     @Override

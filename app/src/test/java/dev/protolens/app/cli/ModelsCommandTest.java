@@ -18,7 +18,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
-/** {@code protolens models list|pull|rm} against a fake hub, with HF_HOME and PROTOLENS_HOME in a temporary folder. */
+/**
+ * {@code protolens models list|pull|rm} against a fake hub, with HF_HOME and the settings folder ({@code protolens.home},
+ * which AppDirs reads) in a temporary folder.
+ */
 class ModelsCommandTest {
     static final String REPO = "protolens-test/tinyllama-v0";
 
@@ -28,45 +31,29 @@ class ModelsCommandTest {
     Path tiny;
     final Map<String, String> env = new HashMap<>();
 
-    record Run(int code, String out, String err) {}
-
     @BeforeEach
     void start() {
         tiny = Shared.model("tinyllama-v0");
         hub = new FakeHub();
         hub.serve(REPO, tiny).extra("pytorch_model.bin", new byte[] {1, 2, 3});
         env.put("HF_HOME", tmp.resolve("hf").toString());
-        env.put("PROTOLENS_HOME", tmp.resolve("settings").toString());
         env.put("HF_ENDPOINT", hub.endpoint());
+        System.setProperty("protolens.home", tmp.resolve("settings").toString());
         ModelsCommand.environment = () -> Map.copyOf(env);
     }
 
     @AfterEach
     void stop() {
         ModelsCommand.environment = System::getenv;
+        System.clearProperty("protolens.home");
         hub.close();
-    }
-
-    static Run run(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-        try {
-            int code = ProtoLensCommand.run(args);
-            return new Run(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
     }
 
     @Test
     void pullListAndRemoveThroughTheCommandLine() throws Exception {
-        Run pull = run("models", "pull", REPO, "--json");
-        assertThat(pull.code()).as(pull.err()).isZero();
+        Cli.Result pull = Cli.run("models", "pull", REPO, "--json");
+        assertThat(pull.exit()).as(pull.err()).isZero();
+        assertThat(pull.out()).as(pull.err()).startsWith("{");
         JsonNode p = Json.MAPPER.readTree(pull.out());
         Path snapshot = Path.of(p.get("path").asString());
         assertThat(snapshot).startsWith(tmp.resolve("hf/hub/models--protolens-test--tinyllama-v0/snapshots"));
@@ -78,8 +65,8 @@ class ModelsCommandTest {
         System.out.print(pull.err());
 
         new RecentModels(tmp.resolve("settings")).remember(tiny);
-        Run list = run("models", "list", "--json");
-        assertThat(list.code()).isZero();
+        Cli.Result list = Cli.run("models", "list", "--json");
+        assertThat(list.exit()).isZero();
         JsonNode l = Json.MAPPER.readTree(list.out());
         assertThat(l.get("cache_dir").asString()).isEqualTo(tmp.resolve("hf/hub").toString());
         assertThat(l.get("cached")).hasSize(1);
@@ -91,54 +78,54 @@ class ModelsCommandTest {
         assertThat(c.get("size_bytes").asLong()).isEqualTo(20_480_413L);
         assertThat(l.get("recent").get(0).get("path").asString()).isEqualTo(tiny.toString());
 
-        Run text = run("models", "list");
+        Cli.Result text = Cli.run("models", "list");
         assertThat(text.out()).contains(REPO, "main (", "20.5 MB", "llama", "ready", "tinyllama-v0");
 
-        Run again = run("models", "pull", REPO);
-        assertThat(again.code()).isZero();
+        Cli.Result again = Cli.run("models", "pull", REPO);
+        assertThat(again.exit()).isZero();
         assertThat(again.out().strip()).isEqualTo(snapshot.toString());
         assertThat(again.err()).contains("  cached  model.safetensors");
 
-        Run rm = run("models", "rm", REPO);
-        assertThat(rm.code()).as(rm.err()).isZero();
+        Cli.Result rm = Cli.run("models", "rm", REPO);
+        assertThat(rm.exit()).as(rm.err()).isZero();
         assertThat(rm.out()).contains("removed " + REPO + " (1 snapshot, 6 files, 20.5 MB freed)");
         assertThat(tmp.resolve("hf/hub/models--protolens-test--tinyllama-v0")).doesNotExist();
         assertThat(tiny.resolve("model.safetensors")).exists();
-        Run rmAgain = run("models", "rm", REPO);
-        assertThat(rmAgain.code()).isEqualTo(2);
+        Cli.Result rmAgain = Cli.run("models", "rm", REPO);
+        assertThat(rmAgain.exit()).isEqualTo(2);
         assertThat(rmAgain.err()).contains("error: " + REPO + " is not in the Hugging Face cache");
     }
 
     @Test
     void userErrorsExitWithTwoAndOneLineThatSaysWhatToDo() {
         hub.serve("protolens-test/gated", tiny).gated();
-        Run gated = run("models", "pull", "protolens-test/gated");
-        assertThat(gated.code()).isEqualTo(2);
+        Cli.Result gated = Cli.run("models", "pull", "protolens-test/gated");
+        assertThat(gated.exit()).isEqualTo(2);
         assertThat(gated.err()).contains("error: protolens-test/gated is gated",
                 "accept the licence at " + hub.endpoint() + "/protolens-test/gated", "HF_TOKEN")
                 .doesNotContain("Exception");
 
         env.put("HF_TOKEN", FakeHub.TOKEN);
-        Run ok = run("models", "pull", "protolens-test/gated", "--json");
-        assertThat(ok.code()).as(ok.err()).isZero();
-        Run list = run("models", "list", "--json");
+        Cli.Result ok = Cli.run("models", "pull", "protolens-test/gated", "--json");
+        assertThat(ok.exit()).as(ok.err()).isZero();
+        Cli.Result list = Cli.run("models", "list", "--json");
         assertThat(list.out()).contains("\"token_source\" : \"HF_TOKEN\"");
-        for (Run r : new Run[] {gated, ok, list}) {
+        for (Cli.Result r : new Cli.Result[] {gated, ok, list}) {
             assertThat(r.out() + r.err()).doesNotContain(FakeHub.TOKEN);
         }
 
         env.put("HF_HUB_OFFLINE", "1");
         hub.clearRequests();
-        Run offline = run("models", "pull", "protolens-test/other");
-        assertThat(offline.code()).isEqualTo(2);
+        Cli.Result offline = Cli.run("models", "pull", "protolens-test/other");
+        assertThat(offline.exit()).isEqualTo(2);
         assertThat(offline.err()).contains("HF_HUB_OFFLINE is set");
         assertThat(hub.requests()).isEmpty();
-        Run cached = run("models", "pull", "protolens-test/gated");
-        assertThat(cached.code()).isZero();
+        Cli.Result cached = Cli.run("models", "pull", "protolens-test/gated");
+        assertThat(cached.exit()).isZero();
         assertThat(Files.isDirectory(Path.of(cached.out().strip()))).isTrue();
 
-        Run bad = run("models", "pull", "no such/repo");
-        assertThat(bad.code()).isEqualTo(2);
+        Cli.Result bad = Cli.run("models", "pull", "no such/repo");
+        assertThat(bad.exit()).isEqualTo(2);
         assertThat(bad.err()).contains("is not a Hugging Face repo id");
     }
 

@@ -1,5 +1,6 @@
 package dev.protolens.engine.hub;
 
+import dev.protolens.engine.store.AppDirs;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -13,7 +14,7 @@ import java.util.Optional;
  * @param endpoint    {@code HF_ENDPOINT}, else https://huggingface.co (no trailing slash)
  * @param cacheDir    {@code HF_HUB_CACHE}, else {@code $HF_HOME/hub}, else {@code ~/.cache/huggingface/hub}
  * @param hfHome      {@code HF_HOME}, else {@code $XDG_CACHE_HOME/huggingface}, else {@code ~/.cache/huggingface}
- * @param settingsDir ProtoLens's own settings folder (see {@link ProtoLensHome})
+ * @param settingsDir ProtoLens's own settings folder ({@link AppDirs#config()}: recent models, a saved token)
  * @param offline     {@code HF_HUB_OFFLINE} is 1/true/yes/on: no network call at all, the cache only
  * @param token       the access token for gated and private repos, if any (see {@link HubToken#find})
  */
@@ -27,10 +28,11 @@ public record HubEnvironment(String endpoint, Path cacheDir, Path hfHome, Path s
     }
 
     public static HubEnvironment fromSystem() {
-        return from(System.getenv());
+        return from(System.getenv(), AppDirs.config());
     }
 
-    public static HubEnvironment from(Map<String, String> env) {
+    /** @param env the environment variables to read (tests pass their own, so nothing touches the real cache) */
+    public static HubEnvironment from(Map<String, String> env, Path settingsDir) {
         Path user = Path.of(System.getProperty("user.home"));
         Path hfHome;
         if (set(env, "HF_HOME")) {
@@ -49,7 +51,7 @@ public record HubEnvironment(String endpoint, Path cacheDir, Path hfHome, Path s
         } else {
             cache = hfHome.resolve("hub");
         }
-        Path settings = ProtoLensHome.resolve(env);
+        Path settings = settingsDir.toAbsolutePath();
         String endpoint = set(env, "HF_ENDPOINT") ? env.get("HF_ENDPOINT").strip() : DEFAULT_ENDPOINT;
         return new HubEnvironment(endpoint, cache.toAbsolutePath(), hfHome, settings, truthy(env.get("HF_HUB_OFFLINE")),
                 HubToken.find(env, settings, hfHome));

@@ -16,21 +16,20 @@ class HubEnvironmentTest {
     @Test
     void cacheFolderFollowsHfHubCacheThenHfHomeThenXdg() {
         String home = tmp.resolve("hf").toString();
-        String p = tmp.resolve("p").toString();
-        assertThat(HubEnvironment.from(Map.of("HF_HOME", home, "PROTOLENS_HOME", p)).cacheDir())
+        Path p = tmp.resolve("p");
+        assertThat(HubEnvironment.from(Map.of("HF_HOME", home), p).cacheDir())
                 .isEqualTo(tmp.resolve("hf/hub"));
-        assertThat(HubEnvironment.from(Map.of("HF_HOME", home, "HF_HUB_CACHE", tmp.resolve("c").toString(),
-                "PROTOLENS_HOME", p)).cacheDir()).isEqualTo(tmp.resolve("c"));
-        assertThat(HubEnvironment.from(Map.of("XDG_CACHE_HOME", tmp.resolve("x").toString(), "PROTOLENS_HOME", p))
+        assertThat(HubEnvironment.from(Map.of("HF_HOME", home, "HF_HUB_CACHE", tmp.resolve("c").toString()), p).cacheDir()).isEqualTo(tmp.resolve("c"));
+        assertThat(HubEnvironment.from(Map.of("XDG_CACHE_HOME", tmp.resolve("x").toString()), p)
                 .cacheDir()).isEqualTo(tmp.resolve("x/huggingface/hub"));
-        assertThat(HubEnvironment.from(Map.of("PROTOLENS_HOME", p)).cacheDir())
+        assertThat(HubEnvironment.from(Map.of(), p).cacheDir())
                 .isEqualTo(Path.of(System.getProperty("user.home"), ".cache", "huggingface", "hub"));
     }
 
     @Test
     void endpointAndOfflineFlag() {
-        Map<String, String> base = Map.of("HF_HOME", tmp.toString(), "PROTOLENS_HOME", tmp.toString());
-        HubEnvironment d = HubEnvironment.from(base);
+        Map<String, String> base = Map.of("HF_HOME", tmp.toString());
+        HubEnvironment d = HubEnvironment.from(base, tmp);
         assertThat(d.endpoint()).isEqualTo("https://huggingface.co");
         assertThat(d.offline()).isFalse();
         assertThat(d.repoPage("meta-llama/Llama-3.2-1B")).isEqualTo("https://huggingface.co/meta-llama/Llama-3.2-1B");
@@ -46,25 +45,25 @@ class HubEnvironmentTest {
     @Test
     void tokenComesFromHfTokenThenSettingsThenTheCliTokenFile() throws Exception {
         Path settings = tmp.resolve("settings");
-        Map<String, String> base = Map.of("HF_HOME", tmp.resolve("hf").toString(), "PROTOLENS_HOME", settings.toString());
-        assertThat(HubEnvironment.from(base).token()).isEmpty();
+        Map<String, String> base = Map.of("HF_HOME", tmp.resolve("hf").toString());
+        assertThat(HubEnvironment.from(base, settings).token()).isEmpty();
         Files.createDirectories(tmp.resolve("hf"));
         Files.writeString(tmp.resolve("hf/token"), "hf_cli\n");
-        assertThat(HubEnvironment.from(base).token().orElseThrow().source()).endsWith("token");
+        assertThat(HubEnvironment.from(base, settings).token().orElseThrow().source()).endsWith("token");
         HubToken.save(settings, "hf_saved");
-        assertThat(HubEnvironment.from(base).token().orElseThrow().source()).isEqualTo("ProtoLens settings");
+        assertThat(HubEnvironment.from(base, settings).token().orElseThrow().source()).isEqualTo("ProtoLens settings");
         HubToken t = with(base, "HF_TOKEN", "hf_env").token().orElseThrow();
         assertThat(t.source()).isEqualTo("HF_TOKEN");
         assertThat(t.bearer()).isEqualTo("Bearer hf_env");
         assertThat(t.toString()).doesNotContain("hf_env");
         assertThat(with(base, "HF_TOKEN", "hf_env").toString()).doesNotContain("hf_env");
         assertThat(HubToken.forget(settings)).isTrue();
-        assertThat(HubEnvironment.from(base).token().orElseThrow().source()).endsWith("token");
+        assertThat(HubEnvironment.from(base, settings).token().orElseThrow().source()).endsWith("token");
     }
 
-    private static HubEnvironment with(Map<String, String> base, String k, String v) {
+    private HubEnvironment with(Map<String, String> base, String k, String v) {
         Map<String, String> m = new java.util.HashMap<>(base);
         m.put(k, v);
-        return HubEnvironment.from(m);
+        return HubEnvironment.from(m, tmp.resolve("settings"));
     }
 }

@@ -22,12 +22,11 @@ final class HubTesting {
     static HubEnvironment env(Path tmp, String endpoint, String... more) {
         Map<String, String> e = new HashMap<>();
         e.put("HF_HOME", tmp.resolve("hf").toString());
-        e.put("PROTOLENS_HOME", tmp.resolve("settings").toString());
         e.put("HF_ENDPOINT", endpoint);
         for (int i = 0; i < more.length; i += 2) {
             e.put(more[i], more[i + 1]);
         }
-        return HubEnvironment.from(e);
+        return HubEnvironment.from(e, tmp.resolve("settings"));
     }
 
     static PullOptions fast() {

@@ -6,7 +6,6 @@ import dev.protolens.engine.testing.Shared;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,8 +15,7 @@ class RecentModelsTest {
 
     @Test
     void remembersNewestFirstAndDescribesEachEntryFresh() throws Exception {
-        Path settings = HubEnvironment.from(Map.of("PROTOLENS_HOME", tmp.resolve("home").toString())).settingsDir();
-        assertThat(settings).isEqualTo(tmp.resolve("home"));
+        Path settings = tmp.resolve("home");
         RecentModels recent = new RecentModels(settings);
         Path tiny = Shared.model("tinyllama-v0");
         Path gguf = Files.write(tmp.resolve("small.gguf"), new byte[] {'G', 'G', 'U', 'F', 3, 0, 0, 0});
