@@ -1,10 +1,13 @@
 package dev.protolens.engine.hub;
 
+import java.util.Set;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Gets models from a Hugging Face hub into the shared cache. One instance per environment; it holds one HTTP
- * client, so close it when done.
+ * client, so close it when done (closing cancels pulls still running; their partial files stay for a resume).
  *
  * <pre>{@code
  * try (HuggingFaceHub hub = new HuggingFaceHub(HubEnvironment.fromSystem())) {
@@ -20,6 +23,7 @@ public final class HuggingFaceHub implements AutoCloseable {
     private final PullOptions options;
     private final HfCache cache;
     private final HubClient client;
+    private final Set<ModelDownload> running = ConcurrentHashMap.newKeySet();
 
     public HuggingFaceHub(HubEnvironment env) {
         this(env, PullOptions.defaults());
@@ -61,6 +65,8 @@ public final class HuggingFaceHub implements AutoCloseable {
         ModelDownload handle = new ModelDownload(id, rev);
         Pull pull = new Pull(env, cache, client, options, id, rev, handle,
                 listener == null ? DownloadListener.NONE : listener);
+        running.add(handle);
+        handle.result().whenComplete((r, e) -> running.remove(handle));
         Thread.ofPlatform().daemon().name("protolens-pull " + id).start(() -> {
             Thread me = Thread.currentThread();
             handle.enter(me);
@@ -79,6 +85,16 @@ public final class HuggingFaceHub implements AutoCloseable {
 
     @Override
     public void close() {
+        for (ModelDownload d : running) {
+            d.cancel();
+        }
+        for (ModelDownload d : running) {
+            try {
+                d.result().handle((r, e) -> r).get(5, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                // closing anyway
+            }
+        }
         client.close();
     }
 }

@@ -397,6 +397,25 @@ class HuggingFaceHubTest {
     }
 
     @Test
+    void closingTheHubCancelsARunningPullAndKeepsItsPartialFile() throws Exception {
+        repo.throttle(4_000_000);
+        CountDownLatch started = new CountDownLatch(1);
+        ModelDownload d;
+        try (HuggingFaceHub h = new HuggingFaceHub(env(tmp, hub.endpoint()), fast())) {
+            d = h.pull(TINY, null, p -> {
+                if ("model.safetensors".equals(p.file()) && p.fileBytes() > 1_000_000) {
+                    started.countDown();
+                }
+            });
+            assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
+        }
+        assertThat(d.result()).isDone();
+        assertThatThrownBy(d::await).isInstanceOf(CancellationException.class);
+        assertThat(Files.size(blobs().resolve(sha256(tiny.resolve("model.safetensors")) + ".incomplete")))
+                .isGreaterThan(1_000_000);
+    }
+
+    @Test
     void aFailingProgressListenerDoesNotStopTheDownload() throws Exception {
         PulledModel r = pull(env(tmp, hub.endpoint()), fast(), TINY, null, p -> {
             throw new IllegalStateException("broken progress display");
