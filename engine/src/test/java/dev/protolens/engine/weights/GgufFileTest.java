@@ -290,6 +290,13 @@ class GgufFileTest {
             assertThat(q8.info("blk.0.ffn_down.weight").type()).isEqualTo(TensorType.Q8_0);
             assertThat(f32.string("general.architecture")).isEqualTo("llama");
             assertThat(f32.strings("tokenizer.ggml.tokens")).hasSize(512);
+            // the test writer's Q8_0 quantiser (ggml's reference) reproduces llama.cpp's bytes
+            for (TensorInfo t : q8.tensors()) {
+                if (t.type() == TensorType.Q8_0) {
+                    byte[] mine = GgufWriter.encode(GgufWriter.Q8_0, f32.floats(t.name()));
+                    assertThat(mine).as(t.name()).isEqualTo(q8.bytes(t.name()).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE));
+                }
+            }
             // Q8_0 keeps every weight within half a step of the F32 file, plus the step's own f16 rounding
             // (up to 127 steps x 2^-11 relative)
             float[] a = f32.floats("blk.0.ffn_down.weight");

@@ -46,6 +46,30 @@ public final class GgufWriter {
         return kv("general.alignment", UINT32, (long) a);
     }
 
+    /** Replaces the value of an existing key, keeping its type. */
+    public GgufWriter replace(String key, Object value) {
+        for (int i = 0; i < kvs.size(); i++) {
+            if (kvs.get(i).key.equals(key)) {
+                kvs.set(i, new Kv(key, kvs.get(i).type, value));
+                return this;
+            }
+        }
+        throw new IllegalArgumentException("no key " + key);
+    }
+
+    /** Adds a string-valued key. */
+    public GgufWriter add(String key, String value) {
+        return string(key, value);
+    }
+
+    /** Leaves a tensor out. */
+    public GgufWriter drop(String tensor) {
+        if (!tensors.removeIf(t -> t.name.equals(tensor))) {
+            throw new IllegalArgumentException("no tensor " + tensor);
+        }
+        return this;
+    }
+
     /** A scalar (Long for integers, Float/Double, Boolean, String) or an array ({@link #array}). */
     public GgufWriter kv(String key, int type, Object value) {
         kvs.add(new Kv(key, type, value));
