@@ -133,6 +133,11 @@ public final class GgufModelReader {
         int layers = positive(f, p + "block_count");
         int heads = positive(f, p + "attention.head_count");
         int kvHeads = f.has(p + "attention.head_count_kv") ? positive(f, p + "attention.head_count_kv") : heads;
+        int blocks = blocksInFile(f);
+        if (layers != blocks) {
+            throw new WeightsFormatException(f.path(), p + "block_count = " + layers + " but the file holds tensors"
+                    + " for " + blocks + " blocks");
+        }
         int ffn = positive(f, p + "feed_forward_length");
         int context = positive(f, p + "context_length");
         double eps = f.number(p + "attention.layer_norm_rms_epsilon");
@@ -179,6 +184,18 @@ public final class GgufModelReader {
         return new ModelConfig(Architecture.LLAMA, "llama", d, layers, heads, kvHeads, headDim, headDim, ffn, vocab,
                 context, eps, theta, scaling, tied, false, false, false, "silu", true, vocabulary.bosId(),
                 vocabulary.eosId(), storedDtype(f));
+    }
+
+    /** Distinct {@code blk.N} indices among the tensors (so a lying block count allocates nothing). */
+    private static int blocksInFile(GgufFile f) {
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (TensorInfo t : f.tensors()) {
+            Matcher m = BLOCK.matcher(t.name());
+            if (m.matches()) {
+                seen.add(m.group(1));
+            }
+        }
+        return seen.size();
     }
 
     private static int positive(GgufFile f, String key) {

@@ -57,6 +57,7 @@ final class GgufFixtures {
                 .u32("llama.context_length", 128).f32("llama.attention.layer_norm_rms_epsilon", 1e-5f)
                 .f32("llama.rope.freq_base", (float) theta).u32("llama.rope.dimension_count", headDim)
                 .string("tokenizer.ggml.model", "llama").strings("tokenizer.ggml.tokens", tokens)
-                .tensor("token_embd.weight", GgufWriter.F32, new float[tokens.size() * d], tokens.size(), d);
+                .tensor("token_embd.weight", GgufWriter.F32, new float[tokens.size() * d], tokens.size(), d)
+                .tensor("blk.0.attn_norm.weight", GgufWriter.F32, new float[d], d);
     }
 }
