@@ -1,23 +1,17 @@
 package dev.protolens.engine.weights;
 
-import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -47,7 +41,7 @@ import java.util.OptionalLong;
  * row boundaries (the stories260K Q8_0 file has 172-wide rows), so only the total element count must be a
  * whole number of blocks.
  */
-public final class GgufFile implements TensorSource {
+public final class GgufFile extends MappedTensorFile {
     private static final int MAGIC = 0x46554747; // "GGUF" read little-endian
     private static final int DEFAULT_ALIGNMENT = 32;
     private static final int MAX_DIMS = 4;
@@ -128,53 +122,26 @@ public final class GgufFile implements TensorSource {
         }
     }
 
-    private final Path path;
-    private final Arena arena;
-    private final MemorySegment data;
     private final int version;
     private final long alignment;
     private final long dataOffset;
     private final Map<String, Value> values;
-    private final Map<String, TensorInfo> tensors;
     private final Map<String, String> metadataText;
 
     private GgufFile(Path path, Arena arena, MemorySegment data, int version, long alignment, long dataOffset,
                      Map<String, Value> values, Map<String, TensorInfo> tensors) {
-        this.path = path;
-        this.arena = arena;
-        this.data = data;
+        super(path, arena, data, tensors);
         this.version = version;
         this.alignment = alignment;
         this.dataOffset = dataOffset;
         this.values = values;
-        this.tensors = tensors;
         Map<String, String> text = new LinkedHashMap<>();
         values.forEach((k, v) -> text.put(k, v.display()));
         this.metadataText = Collections.unmodifiableMap(text);
     }
 
     public static GgufFile open(Path path) {
-        if (!Files.isRegularFile(path)) {
-            throw new WeightsFormatException(path.toAbsolutePath() + ": no such file");
-        }
-        Arena arena = Arena.ofShared();
-        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-            long size = ch.size();
-            if (size < 8) {
-                throw new WeightsFormatException(path, "not a GGUF file (only " + size + " bytes)");
-            }
-            MemorySegment file = ch.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
-            return new Parser(path, file).parse(arena);
-        } catch (NoSuchFileException e) {
-            arena.close();
-            throw new WeightsFormatException(path.toAbsolutePath() + ": no such file");
-        } catch (IOException e) {
-            arena.close();
-            throw new WeightsFormatException(path, "cannot be read: " + e.getMessage());
-        } catch (RuntimeException e) {
-            arena.close();
-            throw e;
-        }
+        return map(path, 8, "GGUF", (file, arena) -> new Parser(path, file).parse(arena));
     }
 
     /** GGUF version of the file: 1, 2 or 3. */
@@ -236,7 +203,7 @@ public final class GgufFile implements TensorSource {
         }
         long x = (Long) v.value();
         if (v.type() == ValueType.UINT64 && x < 0) {
-            throw new WeightsFormatException(path, "metadata '" + key + "' = " + v.display() + " is too large");
+            throw new WeightsFormatException(path(), "metadata '" + key + "' = " + v.display() + " is too large");
         }
         return OptionalLong.of(x);
     }
@@ -330,7 +297,7 @@ public final class GgufFile implements TensorSource {
         for (int i = 0; i < r.length; i++) {
             long x = v.integerAt(i);
             if (x != (int) x) {
-                throw new WeightsFormatException(path, "metadata '" + key + "'[" + i + "] = " + x + " is out of range");
+                throw new WeightsFormatException(path(), "metadata '" + key + "'[" + i + "] = " + x + " is out of range");
             }
             r[i] = (int) x;
         }
@@ -338,46 +305,18 @@ public final class GgufFile implements TensorSource {
     }
 
     private WeightsFormatException missing(String key) {
-        return new WeightsFormatException(path, "metadata key '" + key + "' is missing");
+        return new WeightsFormatException(path(), "metadata key '" + key + "' is missing");
     }
 
     private WeightsFormatException wrongType(String key, Value v, String expected) {
         String got = v.type() == ValueType.ARRAY ? "an array of " + v.elementType().ggufName() : v.type().ggufName();
-        return new WeightsFormatException(path, "metadata '" + key + "' should be " + expected + " but is " + got);
-    }
-
-    // ------------------------------------------------------------------------------------------ TensorSource
-
-    @Override
-    public Path path() {
-        return path;
-    }
-
-    @Override
-    public List<TensorInfo> tensors() {
-        return List.copyOf(tensors.values());
+        return new WeightsFormatException(path(), "metadata '" + key + "' should be " + expected + " but is " + got);
     }
 
     /** Scalars as text, arrays summarised ({@code [512 × string]}); use the typed accessors for values. */
     @Override
     public Map<String, String> metadata() {
         return metadataText;
-    }
-
-    @Override
-    public Optional<TensorInfo> find(String name) {
-        return Optional.ofNullable(tensors.get(name));
-    }
-
-    @Override
-    public MemorySegment bytes(String name) {
-        TensorInfo t = info(name);
-        return data.asSlice(t.offset(), t.byteLength());
-    }
-
-    @Override
-    public void close() {
-        arena.close();
     }
 
     // ------------------------------------------------------------------------------------------ ggml types
@@ -502,7 +441,7 @@ public final class GgufFile implements TensorSource {
                             + " bytes (the file is truncated or its header is wrong)");
                 }
             }
-            checkNoOverlap(list);
+            TensorInfo.requireNoOverlap(path, list);
             MemorySegment dataArea = file.asSlice(Math.min(dataOffset, size));
             return new GgufFile(path, arena, dataArea, version, alignment, dataOffset,
                     Collections.unmodifiableMap(values), Collections.unmodifiableMap(byName));
@@ -587,19 +526,6 @@ public final class GgufFile implements TensorSource {
             return new TensorInfo(name, type, shape, offset, bytes);
         }
 
-        private void checkNoOverlap(List<TensorInfo> list) {
-            List<TensorInfo> sorted = new ArrayList<>(list);
-            sorted.sort(Comparator.comparingLong(TensorInfo::offset));
-            for (int i = 1; i < sorted.size(); i++) {
-                TensorInfo a = sorted.get(i - 1);
-                TensorInfo b = sorted.get(i);
-                if (b.offset() < a.offset() + a.byteLength()) {
-                    throw new WeightsFormatException(path, "tensors '" + a.name() + "' and '" + b.name()
-                            + "' overlap in the data area");
-                }
-            }
-        }
-
         private Value value(String key, ValueType type, int depth) {
             String what = "the value of metadata '" + key + "'";
             return switch (type) {
@@ -670,41 +596,11 @@ public final class GgufFile implements TensorSource {
                     }
                     yield r;
                 }
-                case UINT16, INT16 -> {
-                    need(2L * len, what);
-                    short[] r = new short[len];
-                    MemorySegment.copy(file, U16, pos, r, 0, len);
-                    pos += 2L * len;
-                    yield r;
-                }
-                case UINT32, INT32 -> {
-                    need(4L * len, what);
-                    int[] r = new int[len];
-                    MemorySegment.copy(file, U32, pos, r, 0, len);
-                    pos += 4L * len;
-                    yield r;
-                }
-                case UINT64, INT64 -> {
-                    need(8L * len, what);
-                    long[] r = new long[len];
-                    MemorySegment.copy(file, U64, pos, r, 0, len);
-                    pos += 8L * len;
-                    yield r;
-                }
-                case FLOAT32 -> {
-                    need(4L * len, what);
-                    float[] r = new float[len];
-                    MemorySegment.copy(file, F32, pos, r, 0, len);
-                    pos += 4L * len;
-                    yield r;
-                }
-                case FLOAT64 -> {
-                    need(8L * len, what);
-                    double[] r = new double[len];
-                    MemorySegment.copy(file, F64, pos, r, 0, len);
-                    pos += 8L * len;
-                    yield r;
-                }
+                case UINT16, INT16 -> copy(new short[len], U16, len, what);
+                case UINT32, INT32 -> copy(new int[len], U32, len, what);
+                case UINT64, INT64 -> copy(new long[len], U64, len, what);
+                case FLOAT32 -> copy(new float[len], F32, len, what);
+                case FLOAT64 -> copy(new double[len], F64, len, what);
                 case STRING -> {
                     String[] r = new String[len];
                     for (int i = 0; i < len; i++) {
@@ -761,6 +657,14 @@ public final class GgufFile implements TensorSource {
                 throw new WeightsFormatException(path, what + " at byte " + at + " is not valid UTF-8; the file is"
                         + " damaged");
             }
+        }
+
+        private <A> A copy(A array, ValueLayout layout, int len, String what) {
+            long bytes = layout.byteSize() * len;
+            need(bytes, what);
+            MemorySegment.copy(file, layout, pos, array, 0, len);
+            pos += bytes;
+            return array;
         }
 
         private void need(long n, String what) {

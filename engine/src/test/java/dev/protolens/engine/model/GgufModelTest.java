@@ -113,7 +113,7 @@ class GgufModelTest {
             assertClose(logits.toFloatArray(), fx.floats("ref_logits"), 1e-4, "GGUF ref_logits vs oracle");
             LanguageModel.Trace t = m.model().trace(protoInput(fx, step, m.config().hiddenSize()));
             assertClose(t.logits().toFloatArray(), fx.floats("logits"), 1e-4, "GGUF logits at [e, m...] vs oracle");
-            int n = (int) longs(fx, "token_ids").length;
+            int n = longs(fx, "token_ids").length;
             int d = m.config().hiddenSize();
             float[] residual = fx.floats("residual");
             for (int l = 0; l <= m.config().numLayers(); l++) {
@@ -235,8 +235,17 @@ class GgufModelTest {
         Path p = dir.resolve("llama3.gguf");
         GgufFixtures.tinyLlama(headDim, theta).tensor("rope_freqs.weight", GgufWriter.F32, divisors, divisors.length).write(p);
         GgufModelReader.Opened o = GgufModelReader.open(p);
-        try (var t = o.tensors(); var tok = o.tokenizer()) {
+        try {
             assertThat(o.config().ropeScaling()).isEqualTo(new RopeScaling("llama3", 8, 1, 4, 8192));
+            // and the forward pass's frequencies are llama.cpp's: base frequency / divisor
+            float[] inv = RotaryFrequencies.inverseFrequencies(o.config());
+            for (int j = 0; j < inv.length; j++) {
+                double want = Math.pow(theta, -2.0 * j / headDim) / divisors[j];
+                assertThat((double) inv[j]).as("inv_freq[" + j + "]").isCloseTo(want, org.assertj.core.data.Percentage.withPercentage(1e-3));
+            }
+        } finally {
+            o.tensors().close();
+            o.tokenizer().close();
         }
         divisors[divisors.length - 1] = 3;
         Path q = dir.resolve("odd-rope.gguf");
