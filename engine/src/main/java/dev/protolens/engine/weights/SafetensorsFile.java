@@ -149,7 +149,11 @@ public final class SafetensorsFile extends MappedTensorFile {
         }
         long begin = offs.get(0).asLong();
         long end = offs.get(1).asLong();
-        if (begin < 0 || end < begin) {
+        if (begin < 0) {
+            throw new WeightsFormatException(path, where + ": data_offsets [" + begin + ", " + end + "] begin at a"
+                    + " negative position");
+        }
+        if (end < begin) {
             throw new WeightsFormatException(path, where + ": data_offsets [" + begin + ", " + end + "] are not increasing");
         }
         if (end > dataSize) {
