@@ -38,22 +38,42 @@ public final class SafetensorsFile extends MappedTensorFile {
     }
 
     public static SafetensorsFile open(Path path) {
-        return map(path, 8, "safetensors", (file, arena) -> {
-            long size = file.byteSize();
-            long headerLen = file.get(ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 0);
-            if (headerLen <= 0 || headerLen > MAX_HEADER) {
-                throw new WeightsFormatException(path, "not a safetensors file (header length " + headerLen
-                        + " is outside 1.." + MAX_HEADER + ")");
-            }
-            if (8 + headerLen > size) {
-                throw new WeightsFormatException(path, "truncated: the header says " + headerLen
-                        + " bytes but the file has only " + (size - 8) + " after the length field");
-            }
-            byte[] headerBytes = file.asSlice(8, headerLen).toArray(ValueLayout.JAVA_BYTE);
-            MemorySegment dataArea = file.asSlice(8 + headerLen);
-            Header h = parseHeader(path, headerBytes, dataArea.byteSize());
-            return new SafetensorsFile(path, arena, dataArea, h.tensors, h.metadata);
-        });
+        return map(path, 8, "safetensors", (file, arena) -> read(path, file, arena));
+    }
+
+    /**
+     * A small file already read into memory (a run's vectors, once its checksum matched), validated the same
+     * way; {@code path} only names it in messages. Close it on the thread that opened it.
+     */
+    public static SafetensorsFile of(Path path, byte[] bytes) {
+        if (bytes.length < 8) {
+            throw new WeightsFormatException(path, "not a safetensors file (only " + bytes.length + " bytes)");
+        }
+        // a confined arena is free to close; the bytes stay on the heap and the arena only marks the lifetime
+        Arena arena = Arena.ofConfined();
+        try {
+            return read(path, MemorySegment.ofArray(bytes), arena);
+        } catch (RuntimeException e) {
+            arena.close();
+            throw e;
+        }
+    }
+
+    private static SafetensorsFile read(Path path, MemorySegment file, Arena arena) {
+        long size = file.byteSize();
+        long headerLen = file.get(ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 0);
+        if (headerLen <= 0 || headerLen > MAX_HEADER) {
+            throw new WeightsFormatException(path, "not a safetensors file (header length " + headerLen
+                    + " is outside 1.." + MAX_HEADER + ")");
+        }
+        if (8 + headerLen > size) {
+            throw new WeightsFormatException(path, "truncated: the header says " + headerLen
+                    + " bytes but the file has only " + (size - 8) + " after the length field");
+        }
+        byte[] headerBytes = file.asSlice(8, headerLen).toArray(ValueLayout.JAVA_BYTE);
+        MemorySegment dataArea = file.asSlice(8 + headerLen);
+        Header h = parseHeader(path, headerBytes, dataArea.byteSize());
+        return new SafetensorsFile(path, arena, dataArea, h.tensors, h.metadata);
     }
 
     private record Header(Map<String, TensorInfo> tensors, Map<String, String> metadata) {}
