@@ -37,7 +37,7 @@ class KilledSaveTest {
         int inFlightKept = 0;
         for (int k = 0; k < kills; k++) {
             long confirmed;
-            try (SaveLoopChild child = new SaveLoopChild(library, ID, revision, atomic, tmp.resolve("child-" + k + ".err"))) {
+            try (SaveLoopChild child = new SaveLoopChild(library, ID, revision, atomic, tmp.resolve("child-" + k))) {
                 child.awaitSaves(1 + r.nextInt(3), 120_000);
                 Thread.sleep(r.nextInt(25)); // a random moment: almost all of the child's time is spent saving
                 confirmed = child.kill();

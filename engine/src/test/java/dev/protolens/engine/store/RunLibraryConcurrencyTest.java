@@ -77,7 +77,7 @@ class RunLibraryConcurrencyTest {
         int rounds = 0;
         List<String> readErrors = new ArrayList<>();
         AtomicInteger saves = new AtomicInteger();
-        try (SaveLoopChild child = new SaveLoopChild(library, ID, 0, tmp.resolve("atomic.txt"), tmp.resolve("child.err"))) {
+        try (SaveLoopChild child = new SaveLoopChild(library, ID, 0, tmp.resolve("atomic.txt"), tmp.resolve("child"))) {
             child.awaitSaves(1, 120_000);
             long end = System.currentTimeMillis() + 4_000;
             while (System.currentTimeMillis() < end) {

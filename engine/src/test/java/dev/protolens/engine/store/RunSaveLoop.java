@@ -2,6 +2,7 @@ package dev.protolens.engine.store;
 
 import dev.protolens.engine.decode.ProtoTokens;
 import dev.protolens.engine.fit.FitState;
+import java.io.FileOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -13,8 +14,10 @@ import java.util.Random;
  * revision is in run.json (label, metrics.updates, history) and in every vector and optimiser value, so a
  * record whose two files come from different saves is caught.
  *
- * <p>Arguments: library folder, run id, last revision already saved, the AtomicFiles file. It stops on its
- * own when its parent is gone or after two minutes, so a crashed test leaves no process behind.
+ * <p>Arguments: library folder, run id, last revision already saved, the AtomicFiles file, the progress
+ * file. "saved N" goes to the progress file with one unbuffered write, not to stdout: the parent's end of a
+ * pipe may lose what was still in it when the child was killed, a file keeps it. It stops on its own when its
+ * parent is gone or after two minutes, so a crashed test leaves no process behind.
  */
 final class RunSaveLoop {
     static final int D = 64;
@@ -29,12 +32,13 @@ final class RunSaveLoop {
         RunRecord base = RandomRuns.record(new Random(revision), id, D);
         ProcessHandle parent = ProcessHandle.current().parent().orElse(null);
         long stopAt = System.nanoTime() + 120_000_000_000L;
-        while (System.nanoTime() < stopAt && (parent == null || parent.isAlive())) {
-            revision++;
-            lib.save(record(base, revision), vectors(revision), state(revision));
-            AtomicFiles.write(atomic, atomicContent(revision));
-            System.out.println("saved " + revision);
-            System.out.flush();
+        try (FileOutputStream progress = new FileOutputStream(args[4], true)) {
+            while (System.nanoTime() < stopAt && (parent == null || parent.isAlive())) {
+                revision++;
+                lib.save(record(base, revision), vectors(revision), state(revision));
+                AtomicFiles.write(atomic, atomicContent(revision));
+                progress.write(("saved " + revision + "\n").getBytes(StandardCharsets.US_ASCII));
+            }
         }
     }
 
