@@ -75,7 +75,7 @@ class BadModelFilesTest {
         Files.delete(dir.resolve("model.safetensors"));
         Files.createDirectory(dir.resolve("model.safetensors"));
         assertThatThrownBy(() -> ModelLoader.load(dir)).isInstanceOf(UserError.class)
-                .hasMessageContaining("model.safetensors");
+                .hasMessageContaining("model.safetensors").hasMessageContaining("is a folder");
     }
 
     @ParameterizedTest(name = "tokenizer.json = {0}")

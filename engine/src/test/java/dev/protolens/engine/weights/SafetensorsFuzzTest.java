@@ -261,7 +261,7 @@ class SafetensorsFuzzTest {
 
     private void checkNotAFile() throws IOException {
         Path dir = Files.createDirectory(tmp.resolve("a-folder.safetensors"));
-        expectRefused("folder", dir, Expect.refused("no such file"));
+        expectRefused("folder", dir, Expect.refused("is a folder"));
         expectRefused("missing", tmp.resolve("nothing-here.safetensors"), Expect.refused("no such file"));
     }
 
