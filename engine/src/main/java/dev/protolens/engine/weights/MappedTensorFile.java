@@ -39,6 +39,9 @@ abstract sealed class MappedTensorFile implements TensorSource permits Safetenso
      * short, cannot be read or the parser refuses it.
      */
     static <T> T map(Path path, long minSize, String format, HeaderParser<T> parser) {
+        if (Files.isDirectory(path)) {
+            throw new WeightsFormatException(path.toAbsolutePath() + " is a folder, not a " + format + " file");
+        }
         if (!Files.isRegularFile(path)) {
             throw new WeightsFormatException(path.toAbsolutePath() + ": no such file");
         }
