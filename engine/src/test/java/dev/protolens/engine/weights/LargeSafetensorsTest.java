@@ -69,6 +69,8 @@ class LargeSafetensorsTest {
             assumeTrue(used < (1L << 30), "skipped: the filesystem of " + tmp + " wrote " + used
                     + " bytes for a sparse file (it cannot make sparse files); a >2 GiB file would fill the disk");
             assertThat(Files.size(f)).isGreaterThan(1L << 31);
+            System.out.printf("sparse file of %d bytes took %d bytes of disk; tensors 'far' and 'far_bf16' at data"
+                    + " offset %d%n", Files.size(f), Math.max(0, used), FILLER);
 
             try (SafetensorsFile s = SafetensorsFile.open(f)) {
                 assertThat(s.info("far").offset()).isGreaterThan(Integer.MAX_VALUE);
