@@ -9,20 +9,16 @@ import dev.protolens.engine.weights.TensorInfo;
 import dev.protolens.engine.weights.WeightsFormatException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -37,17 +33,14 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * A folder of runs, one sub-folder each ({@code <id>/run.json} + {@code <id>/vectors.safetensors}).
  *
- * <p>Saving never leaves a half-written run: a new version is written and flushed into a hidden
- * {@code .incoming-*} folder, then swapped in with atomic renames (the old version parked as
- * {@code .replaced-*} for the instant between the two renames, and restored by the next {@link #list()} if the
- * process died right there). Deleting moves a run to {@code .trash/}, so it can be undone.
+ * <p>Saving never leaves a half-written run: the run folder is swapped in whole by
+ * {@link AtomicFiles#writeFolder}, and the next {@link #list()} finishes a swap a crash interrupted. Deleting
+ * moves a run to {@code .trash/}, so it can be undone.
  */
 public final class RunLibrary {
     public static final String RUN_JSON = "run.json";
     public static final String VECTORS = "vectors.safetensors";
     static final String VECTORS_FORMAT = "protolens-run-vectors/1";
-    private static final String INCOMING = ".incoming-";
-    private static final String REPLACED = ".replaced-";
     private static final String TRASH = ".trash";
 
     public static final ObjectMapper JSON = JsonMapper.builder()
@@ -221,20 +214,10 @@ public final class RunLibrary {
         byte[] vec = w.toBytes();
         RunRecord rec = record.withVectorsSha256(sha256(vec));
         try {
-            Files.createDirectories(root);
-            Path tmp = Files.createTempDirectory(root, INCOMING + record.id() + "-");
-            writeDurably(tmp.resolve(VECTORS), vec);
-            writeDurably(tmp.resolve(RUN_JSON), JSON.writeValueAsBytes(rec));
-            Path parked = null;
-            if (Files.exists(target)) {
-                parked = root.resolve(REPLACED + record.id() + "-" + System.nanoTime());
-                move(target, parked);
-            }
-            move(tmp, target);
-            syncDirectory(root);
-            if (parked != null) {
-                deleteTree(parked);
-            }
+            Map<String, byte[]> files = new LinkedHashMap<>();
+            files.put(VECTORS, vec);
+            files.put(RUN_JSON, JSON.writeValueAsBytes(rec));
+            AtomicFiles.writeFolder(root, record.id(), files);
         } catch (IOException e) {
             throw new RunStoreException("Could not save run " + record.id() + " in " + root + ": " + e.getMessage()
                     + (e.getMessage() != null && e.getMessage().contains("No space") ? " (the disk is full)" : ""), e);
@@ -252,7 +235,7 @@ public final class RunLibrary {
             Path trash = root.resolve(TRASH);
             Files.createDirectories(trash);
             Path to = trash.resolve(id + "-" + System.nanoTime());
-            move(dir, to);
+            AtomicFiles.move(dir, to);
             return to;
         } catch (IOException e) {
             throw new RunStoreException("Could not delete run " + id + ": " + e.getMessage(), e);
@@ -262,7 +245,7 @@ public final class RunLibrary {
     /** Puts a deleted run back. */
     public void restore(Path trashed, String id) {
         try {
-            move(trashed, folder(id));
+            AtomicFiles.move(trashed, folder(id));
         } catch (FileAlreadyExistsException e) {
             throw new RunStoreException("A run '" + id + "' exists again; the deleted copy stays in " + trashed);
         } catch (IOException e) {
@@ -282,60 +265,10 @@ public final class RunLibrary {
 
     /** Finishes what a crash interrupted: restores parked runs, removes half-written folders. */
     private void recover() {
-        try (Stream<Path> s = Files.list(root)) {
-            for (Path p : s.toList()) {
-                String n = p.getFileName().toString();
-                if (n.startsWith(REPLACED)) {
-                    String id = n.substring(REPLACED.length(), n.lastIndexOf('-'));
-                    Path target = root.resolve(id);
-                    if (!Files.exists(target)) {
-                        move(p, target);
-                    } else {
-                        deleteTree(p);
-                    }
-                } else if (n.startsWith(INCOMING)) {
-                    deleteTree(p);
-                }
-            }
+        try {
+            AtomicFiles.recoverFolders(root);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void move(Path from, Path to) throws IOException {
-        try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(from, to);
-        }
-    }
-
-    private static void writeDurably(Path file, byte[] data) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            ByteBuffer b = ByteBuffer.wrap(data);
-            while (b.hasRemaining()) {
-                ch.write(b);
-            }
-            ch.force(true);
-        }
-    }
-
-    private static void syncDirectory(Path dir) {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException | UnsupportedOperationException e) {
-            // not every platform can sync a directory (Windows); the renames are still atomic
-        }
-    }
-
-    static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(p)) {
-            for (Path x : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(x);
-            }
         }
     }
 
