@@ -21,7 +21,6 @@ import dev.protolens.engine.store.RunRecord;
 import dev.protolens.engine.store.RunRecords;
 import dev.protolens.engine.store.RunStoreException;
 import dev.protolens.engine.testing.Shared;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -287,7 +286,7 @@ class SolutionGeometryTest {
         BezierPath line = BezierPath.straight(a.vectors(), b.vectors(), PathSpace.E);
         LearnedPath fake = new LearnedPath(line, LearnedPath.Status.MAX_STEPS, 0.5, 1.0, 0, new float[0], 0);
         SavedPath s = SavedPath.save(library, a, b, fake, BezierSpec.defaults().withSteps(0));
-        Path control = s.record() != null ? new PathLibrary(library).root().resolve(s.record().id()).resolve(PathLibrary.CONTROL) : null;
+        Path control = new PathLibrary(library).root().resolve(s.record().id()).resolve(PathLibrary.CONTROL);
         byte[] bytes = Files.readAllBytes(control);
         bytes[bytes.length - 1] ^= 0x55;
         Files.write(control, bytes);
@@ -308,7 +307,7 @@ class SolutionGeometryTest {
     }
 
     @Test
-    void projectionsOfTheRunsHaveOnePointPerRun() throws IOException {
+    void projectionsOfTheRunsHaveOnePointPerRun() {
         RunSpace space = RunSpace.of(all(), null);
         Pca pca = Pca.fit(space.matrix(VectorKind.BOTH), 2);
         assertThat(pca.coordinates()).hasNumberOfRows(16);
