@@ -8,14 +8,11 @@ import dev.protolens.engine.weights.SafetensorsWriter;
 import dev.protolens.engine.weights.TensorInfo;
 import dev.protolens.engine.weights.WeightsFormatException;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -25,7 +22,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 import tools.jackson.core.JacksonException;
@@ -53,8 +49,6 @@ public final class RunLibrary {
     public static final String RUN_JSON = "run.json";
     public static final String VECTORS = "vectors.safetensors";
     static final String VECTORS_FORMAT = "protolens-run-vectors/1";
-    private static final String INCOMING = ".incoming-";
-    private static final String REPLACED = ".replaced-";
     private static final String TRASH = ".trash";
     private static final String LOCK = ".lock";
     /** Far beyond any real run (a 5000-step history is ~100 KB, vectors with optimiser state ~8·4·d bytes). */
@@ -277,20 +271,10 @@ public final class RunLibrary {
         RunRecord rec = record.withVectorsSha256(sha256(vec));
         byte[] json = JSON.writeValueAsBytes(rec);
         locked(true, "save run " + record.id() + " in " + root, lockedHere -> {
-            Path tmp = Files.createTempDirectory(root, INCOMING + record.id() + "-");
-            writeDurably(tmp.resolve(VECTORS), vec);
-            writeDurably(tmp.resolve(RUN_JSON), json);
-            Path parked = null;
-            if (Files.exists(target)) {
-                // the suffix has no '-', so recover() finds the id before the last one
-                parked = root.resolve(REPLACED + record.id() + "-" + ThreadLocalRandom.current().nextLong(Long.MAX_VALUE));
-                move(target, parked);
-            }
-            move(tmp, target);
-            syncDirectory(root);
-            if (parked != null) {
-                deleteTree(parked);
-            }
+            Map<String, byte[]> files = new java.util.LinkedHashMap<>();
+            files.put(VECTORS, vec);
+            files.put(RUN_JSON, json);
+            AtomicFiles.writeFolder(root, record.id(), files);
             return null;
         });
         return new Run(rec, vectors, target, resume);
@@ -361,7 +345,7 @@ public final class RunLibrary {
             Path trash = root.resolve(TRASH);
             Files.createDirectories(trash);
             Path to = trash.resolve(id + "-" + System.nanoTime());
-            move(dir, to);
+            AtomicFiles.move(dir, to);
             return to;
         });
     }
@@ -373,7 +357,7 @@ public final class RunLibrary {
             if (Files.exists(target)) {
                 throw new RunStoreException("A run '" + id + "' exists again; the deleted copy stays in " + trashed);
             }
-            move(trashed, target);
+            AtomicFiles.move(trashed, target);
             return null;
         });
     }
@@ -388,69 +372,9 @@ public final class RunLibrary {
         }
     }
 
-    /**
-     * Finishes what a crash interrupted: restores parked runs, removes half-written folders. Called with the
-     * lock held, so nothing it touches belongs to a save in progress. What it cannot tidy stays for next time.
-     */
+    /** Finishes what a crash interrupted (see AtomicFiles); called with the lock held. */
     private void recover() throws IOException {
-        List<Path> entries;
-        try (Stream<Path> s = Files.list(root)) {
-            entries = s.toList();
-        }
-        for (Path p : entries) {
-            String n = p.getFileName().toString();
-            try {
-                if (n.startsWith(REPLACED) && n.lastIndexOf('-') > REPLACED.length()) {
-                    Path target = root.resolve(n.substring(REPLACED.length(), n.lastIndexOf('-')));
-                    if (!Files.exists(target)) {
-                        move(p, target);
-                    } else {
-                        deleteTree(p);
-                    }
-                } else if (n.startsWith(INCOMING)) {
-                    deleteTree(p);
-                }
-            } catch (IOException e) {
-                // e.g. a file held open on Windows: left as it is; list() and load() skip dot-folders
-            }
-        }
-    }
-
-    private static void move(Path from, Path to) throws IOException {
-        try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(from, to);
-        }
-    }
-
-    private static void writeDurably(Path file, byte[] data) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            ByteBuffer b = ByteBuffer.wrap(data);
-            while (b.hasRemaining()) {
-                ch.write(b);
-            }
-            ch.force(true);
-        }
-    }
-
-    private static void syncDirectory(Path dir) {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException | UnsupportedOperationException e) {
-            // not every platform can sync a directory (Windows); the renames are still atomic
-        }
-    }
-
-    static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(p)) {
-            for (Path x : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(x);
-            }
-        }
+        AtomicFiles.recoverFolders(root);
     }
 
     static String sha256(byte[] data) {
