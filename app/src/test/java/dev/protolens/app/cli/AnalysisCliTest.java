@@ -2,6 +2,7 @@ package dev.protolens.app.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.protolens.engine.testing.Shared;
 import dev.protolens.engine.store.PathLibrary;
 import dev.protolens.engine.store.RunLibrary;
 import java.nio.file.Files;
@@ -28,7 +29,7 @@ class AnalysisCliTest {
 
     @BeforeAll
     static void fit() throws Exception {
-        Path m = Cli.shared("models/stories260k-hf");
+        Path m = Shared.model("stories260k-hf");
         lib = tmp.resolve("lib");
         Cli.Result r = Cli.run("fit", "--model", m.toString(), "--text", CAT, "--restarts", "3", "--library",
                 lib.toString(), "--json", "--quiet");
