@@ -19,7 +19,7 @@ for j in app/target/lib/*.jar; do
     smile-*) lic="${lic:-GPL-3.0 (Smile)}";;
     openblas-*|arpack-*|javacpp-*) lic="${lic:-BSD-3-Clause (OpenBLAS, ARPACK-NG) / Apache-2.0 (JavaCPP presets)}";;
   esac
-  printf '%-55s %s\n' "$name" "${lic:-see the library's own distribution}"
+  printf '%-55s %s\n' "$name" "${lic:-see the library distribution}"
 done
 echo
 echo "The bundled Java runtime is OpenJDK (GPL-2.0 with the Classpath Exception)."

@@ -66,6 +66,10 @@ final class FitCommand implements Callable<Integer> {
     @Option(names = "--restarts", defaultValue = "1", description = "Fit K seeds of the text in one batch. Default ${DEFAULT-VALUE}.")
     int restarts;
 
+    @Option(names = "--shared-m", description = "With --restarts: one m for all restarts, each its own e (the paper's"
+            + " setting for paths between solutions of one text).")
+    boolean sharedM;
+
     @Option(names = "--target-accuracy", defaultValue = "1.0", description = "Stop when this token accuracy is reached. Default ${DEFAULT-VALUE}.")
     double targetAccuracy;
 
@@ -93,7 +97,10 @@ final class FitCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--restarts must be at least 1");
         }
         FitSpec spec = new FitSpec(Arrangement.parse(arrangement), Init.parse(init), seed, lr, FitSpec.BETA1,
-                FitSpec.BETA2, FitSpec.EPS, weightDecay, steps, targetAccuracy, false);
+                FitSpec.BETA2, FitSpec.EPS, weightDecay, steps, targetAccuracy, sharedM);
+        if (sharedM && restarts < 2) {
+            throw new IllegalArgumentException("--shared-m needs --restarts of at least 2");
+        }
         String t = text.text != null ? text.text : TextSource.readFile(text.file);
         RunLibrary lib = noSave ? null : (library != null ? new RunLibrary(library) : RunLibrary.openDefault());
         try (LoadedModel m = modelOptions.load(model); ModelSession session = ModelSession.of(m)) {

@@ -1,6 +1,8 @@
 package dev.protolens.app.cli;
 
+import dev.protolens.engine.hub.RecentModels;
 import dev.protolens.engine.model.LoadedModel;
+import dev.protolens.engine.store.AppDirs;
 import dev.protolens.engine.model.ModelLoader;
 import dev.protolens.engine.runtime.EngineRuntime;
 import dev.protolens.engine.runtime.RuntimeOptions;
@@ -29,6 +31,12 @@ final class ModelOptions {
     LoadedModel load(Path model) {
         EngineRuntime rt = runtime();
         System.err.println("loading " + model + " (" + rt.describe() + ")");
-        return ModelLoader.load(model, rt, s -> { });
+        LoadedModel m = ModelLoader.load(model, rt, s -> { });
+        try {
+            new RecentModels(AppDirs.config()).remember(m.path());
+        } catch (RuntimeException e) {
+            // the recent list is a convenience; a read-only settings folder must not stop a command
+        }
+        return m;
     }
 }

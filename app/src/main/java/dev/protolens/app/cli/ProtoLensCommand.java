@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
 /** {@code protolens}: the command line. Results go to stdout (one JSON object with --json), logs to stderr. */
 @Command(name = "protolens", mixinStandardHelpOptions = true, versionProvider = ProtoLensCommand.VersionInfo.class,
         description = "See a frozen LLM write a whole text in one forward pass from two learned vectors.",
-        subcommands = {InspectCommand.class, GenerateCommand.class, FitCommand.class, DecodeCommand.class, BenchCommand.class, SweepCommand.class})
+        subcommands = {InspectCommand.class, GenerateCommand.class, FitCommand.class, DecodeCommand.class, BenchCommand.class, SweepCommand.class,
+                ModelsCommand.class, ProjectCommand.class, InterpolateCommand.class})
 public final class ProtoLensCommand implements Runnable {
 
     @Override

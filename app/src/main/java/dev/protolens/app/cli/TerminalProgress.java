@@ -18,7 +18,8 @@ final class TerminalProgress {
 
     TerminalProgress(PrintStream out) {
         this.out = out;
-        this.tty = System.console() != null && System.getenv("TERM") != null && !"dumb".equals(System.getenv("TERM"));
+        java.io.Console c = System.console();
+        this.tty = c != null && c.isTerminal() && !"dumb".equals(System.getenv("TERM"));
         this.maxStrip = 60;
     }
 

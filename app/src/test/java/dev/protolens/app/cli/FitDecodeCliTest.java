@@ -3,6 +3,7 @@ package dev.protolens.app.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.protolens.engine.store.RunLibrary;
+import dev.protolens.engine.testing.Shared;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
@@ -22,7 +23,7 @@ class FitDecodeCliTest {
     @ParameterizedTest
     @ValueSource(strings = {"stories260k-hf", "tinyllama-v0"})
     void fitsLilyWithSeedsZeroToTwoAndDecodesTheSavedRuns(String model) throws Exception {
-        Path m = Cli.shared("models/" + model);
+        Path m = Shared.model(model);
         Path lib = tmp.resolve("lib");
         Cli.Result r = Cli.run("fit", "--model", m.toString(), "--text", LILY, "--seed", "0", "--restarts", "3",
                 "--library", lib.toString(), "--json", "--quiet");
@@ -44,7 +45,7 @@ class FitDecodeCliTest {
 
     @Test
     void decodesABareVectorsFileWithATarget() throws Exception {
-        Path m = Cli.shared("models/stories260k-hf");
+        Path m = Shared.model("stories260k-hf");
         Path lib = tmp.resolve("lib");
         Cli.Result r = Cli.run("fit", "--model", m.toString(), "--text", LILY, "--library", lib.toString(), "--json", "--quiet");
         assertThat(r.exit()).as(r.err()).isZero();
@@ -64,7 +65,7 @@ class FitDecodeCliTest {
 
     @Test
     void badInputGivesAClearMessageANonZeroExitAndWritesNothing() throws Exception {
-        Path m = Cli.shared("models/stories260k-hf");
+        Path m = Shared.model("stories260k-hf");
         Path lib = tmp.resolve("lib");
         Cli.Result empty = Cli.run("fit", "--model", m.toString(), "--text", "", "--library", lib.toString());
         assertThat(empty.exit()).isEqualTo(2);
@@ -89,7 +90,7 @@ class FitDecodeCliTest {
         Cli.Result ok = Cli.run("fit", "--model", m.toString(), "--text", LILY, "--library", lib.toString(), "--json", "--quiet");
         String id = RunLibrary.JSON.readTree(ok.out()).get("items").get(0).get("run_id").asString();
         Cli.Result other = Cli.run("decode", "--run", id, "--library", lib.toString(), "--model",
-                Cli.shared("models/tinyllama-v0").toString());
+                Shared.model("tinyllama-v0").toString());
         assertThat(other.exit()).isEqualTo(2);
         assertThat(other.err()).contains("was fitted with stories260k-hf").contains("not with tinyllama-v0");
     }

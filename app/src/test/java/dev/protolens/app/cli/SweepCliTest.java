@@ -3,6 +3,7 @@ package dev.protolens.app.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.protolens.engine.store.RunLibrary;
+import dev.protolens.engine.testing.Shared;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -16,7 +17,7 @@ class SweepCliTest {
 
     @Test
     void writesTheCapacityTableAsCsvAndJson() throws Exception {
-        Path model = Cli.shared("models/stories260k-hf");
+        Path model = Shared.model("stories260k-hf");
         Path texts = Files.createDirectories(tmp.resolve("texts"));
         Files.writeString(texts.resolve("lily.txt"), "Lily and Ben went to the park to play with a red ball.\n");
         Files.writeString(texts.resolve("max.txt"), "Once upon a time, there was a little dog named Max.\n");

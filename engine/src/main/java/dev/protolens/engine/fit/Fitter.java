@@ -6,8 +6,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.engine.PtNDArray;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import dev.protolens.engine.model.LanguageModel;
 import dev.protolens.engine.model.LoadedModel;
@@ -57,8 +55,8 @@ public final class Fitter {
         try (NDManager params = model.manager().newSubManager()) {
             NDArray e = params.create(start.e(), new Shape(items, d));
             NDArray m = params.create(start.m(), new Shape(mRows, d));
-            Adam adamE = new Adam(params, spec, start.adamE1(), start.adamE2(), e.getShape());
-            Adam adamM = new Adam(params, spec, start.adamM1(), start.adamM2(), m.getShape());
+            AdamW adamE = AdamW.of(params, spec, start.adamE1(), start.adamE2(), e.getShape());
+            AdamW adamM = AdamW.of(params, spec, start.adamM1(), start.adamM2(), m.getShape());
             e.setRequiresGradient(true);
             if (trainM) {
                 m.setRequiresGradient(true);
@@ -150,9 +148,9 @@ public final class Fitter {
         return new StepStats(loss, prob, am);
     }
 
-    private static FitState state(int step, NDArray e, NDArray m, Adam ae, Adam am, FitHistory history) {
-        return new FitState(step, e.toFloatArray(), m.toFloatArray(), ae.m1.toFloatArray(), ae.m2.toFloatArray(),
-                am.m1.toFloatArray(), am.m2.toFloatArray(), history.copy());
+    private static FitState state(int step, NDArray e, NDArray m, AdamW ae, AdamW am, FitHistory history) {
+        return new FitState(step, e.toFloatArray(), m.toFloatArray(), ae.firstMoment(), ae.secondMoment(),
+                am.firstMoment(), am.secondMoment(), history.copy());
     }
 
     private FitState initialState(FitRequest req, int d, int mRows) {
@@ -246,37 +244,6 @@ public final class Fitter {
             NDArray mm = shared ? m.broadcast(items, d) : m;
             NDArray both = e.expandDims(1).concat(mm.expandDims(1), 1); // (items, 2, d)
             return both.get(new NDIndex(":, {}", pattern));
-        }
-    }
-
-    /** torch.optim.AdamW (as in torch 1.13; see ../shared/oracle/README.md), on the (rows, d) parameter. */
-    private static final class Adam {
-        final NDArray m1;
-        final NDArray m2;
-        final FitSpec spec;
-
-        Adam(NDManager mgr, FitSpec spec, float[] m1, float[] m2, Shape shape) {
-            this.spec = spec;
-            this.m1 = m1 != null ? mgr.create(m1, shape) : mgr.zeros(shape);
-            this.m2 = m2 != null ? mgr.create(m2, shape) : mgr.zeros(shape);
-        }
-
-        /** Update number k (1-based) with p's gradient, then zero the gradient. Outside autograd. */
-        void update(NDManager sm, NDArray p, int k) {
-            m1.tempAttach(sm);
-            m2.tempAttach(sm);
-            NDArray g = p.getGradient();
-            double lr = spec.lr();
-            double b1 = spec.beta1();
-            double b2 = spec.beta2();
-            p.muli(1 - lr * spec.weightDecay());
-            m1.muli(b1).addi(g.mul(1 - b1));
-            m2.muli(b2).addi(g.mul(g).muli(1 - b2));
-            double bc1 = 1 - Math.pow(b1, k);
-            double bc2 = 1 - Math.pow(b2, k);
-            NDArray denom = m2.sqrt().divi(Math.sqrt(bc2)).addi(spec.eps());
-            p.subi(m1.div(denom).muli(lr / bc1));
-            JniUtils.zeroGrad((PtNDArray) p);
         }
     }
 

@@ -9,9 +9,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A one-slot mailbox with its own delivery thread: {@link #offer} never blocks (it replaces an undelivered
- * value), so the producer (the fit) runs at full speed whatever the consumer does.
+ * value), so the producer (a fit, a path being learned, a t-SNE) runs at full speed whatever the consumer does.
  */
-final class ProgressChannel<T> {
+public final class ProgressChannel<T> {
     private static final Logger LOG = LoggerFactory.getLogger(ProgressChannel.class);
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
@@ -21,12 +21,12 @@ final class ProgressChannel<T> {
     private boolean closed;
     private boolean delivering;
 
-    ProgressChannel(String name, Consumer<T> listener) {
+    public ProgressChannel(String name, Consumer<T> listener) {
         this.listener = listener;
         this.thread = Thread.ofPlatform().daemon().name(name).start(this::loop);
     }
 
-    void offer(T value) {
+    public void offer(T value) {
         lock.lock();
         try {
             pending = value;
@@ -37,7 +37,7 @@ final class ProgressChannel<T> {
     }
 
     /** Stops after delivering what is pending; waits at most a second for that. */
-    void close() {
+    public void close() {
         lock.lock();
         try {
             closed = true;

@@ -28,12 +28,19 @@ public final class WeightLoader {
     private final TensorSource source;
     private final NDManager manager;
     private final DataType target;
+    private final long chunkBytes;
     private long parameters;
 
     public WeightLoader(TensorSource source, NDManager manager, DataType target) {
+        this(source, manager, target, CHUNK_BYTES);
+    }
+
+    /** With another chunk size: tests take the chunked path with tensors of a few bytes. */
+    WeightLoader(TensorSource source, NDManager manager, DataType target, long chunkBytes) {
         this.source = source;
         this.manager = manager;
         this.target = target;
+        this.chunkBytes = chunkBytes;
     }
 
     public TensorSource source() {
@@ -105,7 +112,7 @@ public final class WeightLoader {
         MemorySegment bytes = source.bytes(t.name());
         long rows = shape.length == 0 ? 1 : shape[0];
         long rowElems = rows == 0 ? 0 : elements / rows;
-        long rowsPerChunk = Math.max(1, CHUNK_BYTES / Math.max(1, rowElems * 4));
+        long rowsPerChunk = Math.max(1, chunkBytes / Math.max(1, rowElems * 4));
         if (t.type().blockSize > 1 && rowElems % t.type().blockSize != 0) {
             rowsPerChunk = rows; // a row is not block aligned: decode in one piece (small tensors only)
         }

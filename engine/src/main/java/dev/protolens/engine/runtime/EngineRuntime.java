@@ -54,9 +54,11 @@ public final class EngineRuntime {
         try {
             engine = Engine.getEngine("PyTorch");
         } catch (RuntimeException | UnsatisfiedLinkError e) {
-            throw new RuntimeStartException("The PyTorch engine could not start: " + e.getMessage()
-                    + ". If you set PYTORCH_LIBRARY_PATH, check it points at a libtorch 2.7.1 folder;"
-                    + " otherwise delete ~/.djl.ai/pytorch and start again.", e);
+            String cuda = System.getenv("PYTORCH_LIBRARY_PATH") != null || cudaDownloadRequested()
+                    ? " A CUDA libtorch was requested (PYTORCH_LIBRARY_PATH / PYTORCH_FLAVOR): check that it is"
+                    + " libtorch 2.7.1 for this CUDA driver, or unset those variables to run on the CPU with the"
+                    + " bundled libtorch." : " Delete ~/.djl.ai/pytorch (a damaged extraction) and start again.";
+            throw new RuntimeStartException("The PyTorch engine could not start: " + e.getMessage() + "." + cuda, e);
         }
         int threads = options.threads() > 0 ? options.threads() : RuntimeOptions.defaultThreads();
         JniUtils.setNumThreads(threads);
@@ -66,8 +68,19 @@ public final class EngineRuntime {
         return instance;
     }
 
+    /**
+     * The user asked for DJL's CUDA libtorch to be downloaded (PYTORCH_FLAVOR=cu…) and allowed ProtoLens to
+     * download it (PROTOLENS_ENGINE_DOWNLOAD=1). Only then does the engine leave offline mode.
+     */
+    static boolean cudaDownloadRequested() {
+        String flavor = System.getenv("PYTORCH_FLAVOR");
+        return flavor != null && flavor.startsWith("cu") && "1".equals(System.getenv("PROTOLENS_ENGINE_DOWNLOAD"));
+    }
+
     private static void prepareProperties(RuntimeOptions options) {
-        System.setProperty("ai.djl.offline", "true");
+        // ProtoLens makes no network call unless the user asks for a download: libtorch comes from the CPU
+        // native jar, or from PYTORCH_LIBRARY_PATH, or (explicitly allowed) DJL's CUDA download
+        System.setProperty("ai.djl.offline", cudaDownloadRequested() ? "false" : "true");
         System.setProperty("OPT_OUT_TRACKING", "true");
         // grad mode is per native thread: we switch it on explicitly where gradients are needed
         System.setProperty("ai.djl.pytorch.graph_optimizer", "false");
@@ -81,7 +94,17 @@ public final class EngineRuntime {
     }
 
     private static Device chooseDevice(Engine engine, String requested) {
-        int gpus = engine.getGpuCount();
+        int gpus;
+        try {
+            gpus = engine.getGpuCount();
+        } catch (RuntimeException | UnsatisfiedLinkError e) {
+            LOG.warn("CUDA could not start ({}); running on the CPU", e.getMessage());
+            gpus = 0;
+        }
+        if (gpus == 0 && (System.getenv("PYTORCH_LIBRARY_PATH") != null || cudaDownloadRequested())) {
+            LOG.warn("a CUDA libtorch was configured but PyTorch sees no usable GPU (driver missing or too old);"
+                    + " running on the CPU");
+        }
         if (requested == null || requested.isBlank() || requested.equals("auto")) {
             return gpus > 0 ? Device.gpu() : Device.cpu();
         }

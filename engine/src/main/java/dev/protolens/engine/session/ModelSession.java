@@ -1,5 +1,12 @@
 package dev.protolens.engine.session;
 
+import dev.protolens.engine.analysis.BezierLearner;
+import dev.protolens.engine.analysis.BezierSpec;
+import dev.protolens.engine.analysis.Interpolation;
+import dev.protolens.engine.analysis.LearnedPath;
+import dev.protolens.engine.analysis.PathMonitor;
+import dev.protolens.engine.analysis.PathProgress;
+import dev.protolens.engine.analysis.PathSpace;
 import dev.protolens.engine.fit.FitMonitor;
 import dev.protolens.engine.fit.FitProgress;
 import dev.protolens.engine.fit.FitRequest;
@@ -21,7 +28,7 @@ import java.util.function.Function;
 
 /**
  * One loaded model and the single worker thread that does all work on it. Everything (fits, decodes,
- * interpolation curves) is submitted here: one thread keeps DJL's one-gradient-collector rule and
+ * interpolation curves, learned paths) is submitted here: one thread keeps DJL's one-gradient-collector rule and
  * libtorch's per-thread grad mode simple, and a decode asked for while a fit runs is served between two
  * of the fit's steps instead of waiting for the fit to end.
  */
@@ -31,6 +38,7 @@ public final class ModelSession implements AutoCloseable {
     private final LoadedModel model;
     private final Fitter fitter;
     private volatile FitTask running;
+    private volatile PathTask learning;
 
     private ModelSession(ExecutorService worker, LoadedModel model) {
         this.worker = worker;
@@ -139,16 +147,52 @@ public final class ModelSession implements AutoCloseable {
         return task;
     }
 
+    /** A Bézier path being learned: its result, and a way to stop it. */
+    public record PathTask(CompletableFuture<LearnedPath> result, PathMonitor monitor) {
+        /** Stops before the next update; the result then holds the best control point so far. */
+        public void cancel() {
+            monitor.cancel();
+        }
+    }
+
+    /**
+     * Starts learning the control point of a Bézier path between two solutions of one text, on the worker
+     * (decodes submitted meanwhile are served between its updates, as during a fit).
+     *
+     * @param progress snapshots every {@code every} updates, on their own thread (null for none)
+     */
+    public PathTask learnPath(Interpolation ends, PathSpace space, BezierSpec spec, Consumer<PathProgress> progress,
+                              int every) {
+        PathMonitor monitor = new PathMonitor(progress, every).betweenSteps(this::drain);
+        CompletableFuture<LearnedPath> f = new CompletableFuture<>();
+        PathTask task = new PathTask(f, monitor);
+        learning = task;
+        worker.execute(() -> {
+            try {
+                f.complete(new BezierLearner(model).learn(ends, space, spec, monitor));
+            } catch (Throwable t) {
+                f.completeExceptionally(t);
+            } finally {
+                learning = null;
+            }
+        });
+        return task;
+    }
+
     public boolean isFitting() {
         return running != null;
     }
 
-    /** Stops a running fit, waits for the worker (a few seconds at most) and frees the model. */
+    /** Stops a running fit or path, waits for the worker (a few seconds at most) and frees the model. */
     @Override
     public void close() {
         FitTask t = running;
         if (t != null) {
             t.cancel();
+        }
+        PathTask p = learning;
+        if (p != null) {
+            p.cancel();
         }
         worker.shutdown();
         try {

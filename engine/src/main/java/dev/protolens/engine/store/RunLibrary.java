@@ -8,15 +8,11 @@ import dev.protolens.engine.weights.SafetensorsWriter;
 import dev.protolens.engine.weights.TensorInfo;
 import dev.protolens.engine.weights.WeightsFormatException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -25,6 +21,8 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
@@ -39,16 +37,24 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <p>Saving never leaves a half-written run: a new version is written and flushed into a hidden
  * {@code .incoming-*} folder, then swapped in with atomic renames (the old version parked as
- * {@code .replaced-*} for the instant between the two renames, and restored by the next {@link #list()} if the
- * process died right there). Deleting moves a run to {@code .trash/}, so it can be undone.
+ * {@code .replaced-*} for the instant between the two renames, and restored by the next {@link #list()} or
+ * {@link #load} if the process died right there). Deleting moves a run to {@code .trash/}, so it can be undone.
+ *
+ * <p>Saving, listing, loading and deleting hold the library's lock: one per folder within this process, and
+ * an OS lock on {@code .lock} across processes (the GUI reading while a CLI fit checkpoints into the same
+ * folder). Without it a listing's clean-up deletes the folder a save is writing, and a load reads run.json of
+ * one save with the vectors of the next. The OS releases the lock of a killed process.
  */
 public final class RunLibrary {
     public static final String RUN_JSON = "run.json";
     public static final String VECTORS = "vectors.safetensors";
     static final String VECTORS_FORMAT = "protolens-run-vectors/1";
-    private static final String INCOMING = ".incoming-";
-    private static final String REPLACED = ".replaced-";
     private static final String TRASH = ".trash";
+    private static final String LOCK = ".lock";
+    /** Far beyond any real run (a 5000-step history is ~100 KB, vectors with optimiser state ~8·4·d bytes). */
+    static final long MAX_RUN_JSON = 64L << 20;
+    static final long MAX_VECTORS = 256L << 20;
+    private static final ConcurrentHashMap<Path, ReentrantLock> IN_PROCESS = new ConcurrentHashMap<>();
 
     public static final ObjectMapper JSON = JsonMapper.builder()
             .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
@@ -75,26 +81,33 @@ public final class RunLibrary {
 
     public record Listing(List<RunRecord> runs, List<Problem> problems) {}
 
-    /** Every readable run, newest first (reads only run.json); damaged runs are reported, not thrown. */
+    /**
+     * Every run that loads, newest first. A run whose run.json or vectors are damaged (or do not fit each
+     * other) is reported as a problem, not thrown, and the others are still listed. Runs are small, so
+     * checking each in full costs little (100 runs, ten of them d=2048 with optimiser state: 0.2 s).
+     */
     public Listing list() {
         List<RunRecord> runs = new ArrayList<>();
         List<Problem> problems = new ArrayList<>();
         if (!Files.isDirectory(root)) {
             return new Listing(runs, problems);
         }
-        recover();
-        try (Stream<Path> s = Files.list(root)) {
-            for (Path dir : s.filter(Files::isDirectory).filter(p -> !p.getFileName().toString().startsWith("."))
-                    .toList()) {
-                try {
-                    runs.add(readRecord(dir));
-                } catch (RunStoreException e) {
-                    problems.add(new Problem(dir, e.getMessage()));
+        locked(false, "list the run library " + root, lockedHere -> {
+            if (lockedHere) {
+                recover();
+            }
+            try (Stream<Path> s = Files.list(root)) {
+                for (Path dir : s.filter(Files::isDirectory).filter(p -> !p.getFileName().toString().startsWith("."))
+                        .toList()) {
+                    try {
+                        runs.add(loadFolder(dir).record()); // a listed run is one that opens
+                    } catch (RunStoreException e) {
+                        problems.add(new Problem(dir, e.getMessage()));
+                    }
                 }
             }
-        } catch (IOException e) {
-            throw new RunStoreException("Cannot list the run library " + root + ": " + e.getMessage(), e);
-        }
+            return null;
+        });
         runs.sort(Comparator.comparing(RunRecord::createdAt, Comparator.nullsLast(Comparator.reverseOrder())));
         return new Listing(runs, problems);
     }
@@ -113,18 +126,61 @@ public final class RunLibrary {
     /** Loads a run by id, or from a run folder path. Checks schema, vector shapes and the vectors' hash. */
     public Run load(String id) {
         Path dir = folder(id);
-        if (!Files.isDirectory(dir)) {
-            throw new RunStoreException("There is no run '" + id + "' in " + root);
-        }
-        return loadFolder(dir);
+        return locked(false, "load run " + id, lockedHere -> {
+            if (!Files.isDirectory(dir) && lockedHere) {
+                recover(); // a save killed between its two renames parked the run under another name
+            }
+            if (!Files.isDirectory(dir)) {
+                throw new RunStoreException("There is no run '" + id + "' in " + root);
+            }
+            return loadFolder(dir);
+        });
     }
 
     /** Loads the run stored in {@code dir} (a run folder anywhere). */
     public static Run loadFolder(Path dir) {
         RunRecord r = readRecord(dir);
+        byte[] bytes = readVectors(dir, r);
+        try (SafetensorsFile f = SafetensorsFile.of(dir.resolve(VECTORS), bytes)) {
+            int d = r.model().hiddenSize();
+            float[] e = vector(f, "e", d, r.id());
+            float[] m = vector(f, "m", d, r.id());
+            FitState resume = null;
+            if (f.contains("adam_e1") && f.metadata().containsKey("step")) {
+                resume = new FitState(step(f.metadata().get("step"), r.id()), vector(f, "state_e", d, r.id()),
+                        vector(f, "state_m", d, r.id()), vector(f, "adam_e1", d, r.id()),
+                        vector(f, "adam_e2", d, r.id()), vector(f, "adam_m1", d, r.id()),
+                        vector(f, "adam_m2", d, r.id()), null);
+            }
+            return new Run(r, new ProtoTokens(e, m), dir, resume);
+        } catch (WeightsFormatException ex) {
+            throw new RunStoreException("Run " + r.id() + ": " + VECTORS + " is damaged: " + ex.getMessage(), ex);
+        }
+    }
+
+    private static int step(String step, String id) {
+        try {
+            int n = Integer.parseInt(step);
+            if (n >= 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new RunStoreException("Run " + id + ": " + VECTORS + " is damaged: its optimiser state gives step '"
+                + step + "', not a number of updates");
+    }
+
+    /** The vectors file's bytes, checked against the record's checksum. */
+    private static byte[] readVectors(Path dir, RunRecord r) {
         Path vf = dir.resolve(VECTORS);
         byte[] bytes;
         try {
+            long size = Files.size(vf);
+            if (size > MAX_VECTORS) {
+                throw new RunStoreException("Run " + r.id() + ": " + VECTORS + " is damaged: it has " + size
+                        + " bytes, far more than a run's vectors");
+            }
             bytes = Files.readAllBytes(vf);
         } catch (NoSuchFileException e) {
             throw new RunStoreException("Run " + r.id() + " has no " + VECTORS + " (" + dir + ")");
@@ -135,20 +191,7 @@ public final class RunLibrary {
             throw new RunStoreException("Run " + r.id() + ": " + VECTORS + " is damaged (its checksum does not match"
                     + " run.json). The run cannot be used; delete it or restore it from a backup.");
         }
-        try (SafetensorsFile f = SafetensorsFile.open(vf)) {
-            int d = r.model().hiddenSize();
-            float[] e = vector(f, "e", d, r.id());
-            float[] m = vector(f, "m", d, r.id());
-            FitState resume = null;
-            if (f.contains("adam_e1") && f.metadata().containsKey("step")) {
-                resume = new FitState(Integer.parseInt(f.metadata().get("step")), f.floats("state_e"),
-                        f.floats("state_m"), f.floats("adam_e1"), f.floats("adam_e2"), f.floats("adam_m1"),
-                        f.floats("adam_m2"), null);
-            }
-            return new Run(r, new ProtoTokens(e, m), dir, resume);
-        } catch (WeightsFormatException ex) {
-            throw new RunStoreException("Run " + r.id() + ": " + VECTORS + " is damaged: " + ex.getMessage(), ex);
-        }
+        return bytes;
     }
 
     private static float[] vector(SafetensorsFile f, String name, int d, String id) {
@@ -166,6 +209,11 @@ public final class RunLibrary {
         String name = dir.getFileName().toString();
         JsonNode tree;
         try {
+            long size = Files.size(f);
+            if (size > MAX_RUN_JSON) {
+                throw new RunStoreException("Run " + name + ": " + RUN_JSON + " is damaged: it has " + size
+                        + " bytes, far more than a run record");
+            }
             tree = JSON.readTree(Files.readString(f));
         } catch (NoSuchFileException e) {
             throw new RunStoreException("Run folder " + name + " has no " + RUN_JSON);
@@ -175,13 +223,14 @@ public final class RunLibrary {
         if (tree == null || !tree.isObject() || !tree.has("schema_version")) {
             throw new RunStoreException("Run " + name + ": " + RUN_JSON + " is not a ProtoLens run record");
         }
-        int v = tree.get("schema_version").asInt(-1);
+        JsonNode schema = tree.get("schema_version");
+        if (!schema.isIntegralNumber() || !schema.canConvertToInt() || schema.asInt() < 1) {
+            throw new RunStoreException("Run " + name + ": unknown record schema " + schema);
+        }
+        int v = schema.asInt();
         if (v > RunRecord.SCHEMA_VERSION) {
             throw new RunStoreException("Run " + name + " was written by a newer ProtoLens (record schema " + v
                     + "); this version reads schema " + RunRecord.SCHEMA_VERSION + ". Update ProtoLens to open it.");
-        }
-        if (v < 1) {
-            throw new RunStoreException("Run " + name + ": unknown record schema " + tree.get("schema_version"));
         }
         try {
             RunRecord r = JSON.treeToValue(tree, RunRecord.class);
@@ -220,54 +269,97 @@ public final class RunLibrary {
         }
         byte[] vec = w.toBytes();
         RunRecord rec = record.withVectorsSha256(sha256(vec));
+        byte[] json = JSON.writeValueAsBytes(rec);
+        locked(true, "save run " + record.id() + " in " + root, lockedHere -> {
+            Map<String, byte[]> files = new java.util.LinkedHashMap<>();
+            files.put(VECTORS, vec);
+            files.put(RUN_JSON, json);
+            AtomicFiles.writeFolder(root, record.id(), files);
+            return null;
+        });
+        return new Run(rec, vectors, target, resume);
+    }
+
+    @FunctionalInterface
+    private interface LockedWork<T> {
+        /** @param lockedHere false when the library is read-only here, so nothing can be saved meanwhile */
+        T run(boolean lockedHere) throws IOException;
+    }
+
+    /**
+     * Runs {@code work} holding the library's lock (see the class comment). Reading a library this process
+     * cannot write to (a read-only copy) runs unlocked: no one can be saving there either.
+     */
+    private <T> T locked(boolean write, String what, LockedWork<T> work) {
         try {
-            Files.createDirectories(root);
-            Path tmp = Files.createTempDirectory(root, INCOMING + record.id() + "-");
-            writeDurably(tmp.resolve(VECTORS), vec);
-            writeDurably(tmp.resolve(RUN_JSON), JSON.writeValueAsBytes(rec));
-            Path parked = null;
-            if (Files.exists(target)) {
-                parked = root.resolve(REPLACED + record.id() + "-" + System.nanoTime());
-                move(target, parked);
+            if (write) {
+                Files.createDirectories(root);
             }
-            move(tmp, target);
-            syncDirectory(root);
-            if (parked != null) {
-                deleteTree(parked);
+            Path key = Files.isDirectory(root) ? root.toRealPath() : root;
+            ReentrantLock inProcess = IN_PROCESS.computeIfAbsent(key, k -> new ReentrantLock());
+            inProcess.lock();
+            try {
+                if (inProcess.getHoldCount() > 1) {
+                    return work.run(true);
+                }
+                FileChannel ch;
+                try {
+                    ch = FileChannel.open(root.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                } catch (IOException e) {
+                    if (write) {
+                        throw e;
+                    }
+                    return work.run(false);
+                }
+                try (ch) {
+                    FileLock osLock = null;
+                    try {
+                        osLock = ch.lock();
+                    } catch (IOException e) {
+                        // a file system without locks (some network shares): this process is still serialised
+                    }
+                    try {
+                        return work.run(true);
+                    } finally {
+                        if (osLock != null) {
+                            osLock.release();
+                        }
+                    }
+                }
+            } finally {
+                inProcess.unlock();
             }
         } catch (IOException e) {
-            throw new RunStoreException("Could not save run " + record.id() + " in " + root + ": " + e.getMessage()
+            throw new RunStoreException("Could not " + what + ": " + e.getMessage()
                     + (e.getMessage() != null && e.getMessage().contains("No space") ? " (the disk is full)" : ""), e);
         }
-        return new Run(rec, vectors, target, resume);
     }
 
     /** Moves a run to the library's trash; {@link #restore} undoes it. Returns the trash location. */
     public Path delete(String id) {
         Path dir = folder(id);
-        if (!Files.isDirectory(dir)) {
-            throw new RunStoreException("There is no run '" + id + "' in " + root);
-        }
-        try {
+        return locked(false, "delete run " + id, lockedHere -> {
+            if (!Files.isDirectory(dir)) {
+                throw new RunStoreException("There is no run '" + id + "' in " + root);
+            }
             Path trash = root.resolve(TRASH);
             Files.createDirectories(trash);
             Path to = trash.resolve(id + "-" + System.nanoTime());
-            move(dir, to);
+            AtomicFiles.move(dir, to);
             return to;
-        } catch (IOException e) {
-            throw new RunStoreException("Could not delete run " + id + ": " + e.getMessage(), e);
-        }
+        });
     }
 
     /** Puts a deleted run back. */
     public void restore(Path trashed, String id) {
-        try {
-            move(trashed, folder(id));
-        } catch (FileAlreadyExistsException e) {
-            throw new RunStoreException("A run '" + id + "' exists again; the deleted copy stays in " + trashed);
-        } catch (IOException e) {
-            throw new RunStoreException("Could not restore run " + id + ": " + e.getMessage(), e);
-        }
+        Path target = folder(id);
+        locked(false, "restore run " + id, lockedHere -> {
+            if (Files.exists(target)) {
+                throw new RunStoreException("A run '" + id + "' exists again; the deleted copy stays in " + trashed);
+            }
+            AtomicFiles.move(trashed, target);
+            return null;
+        });
     }
 
     /** Refuses to use a run with a model it was not fitted with. */
@@ -280,63 +372,9 @@ public final class RunLibrary {
         }
     }
 
-    /** Finishes what a crash interrupted: restores parked runs, removes half-written folders. */
-    private void recover() {
-        try (Stream<Path> s = Files.list(root)) {
-            for (Path p : s.toList()) {
-                String n = p.getFileName().toString();
-                if (n.startsWith(REPLACED)) {
-                    String id = n.substring(REPLACED.length(), n.lastIndexOf('-'));
-                    Path target = root.resolve(id);
-                    if (!Files.exists(target)) {
-                        move(p, target);
-                    } else {
-                        deleteTree(p);
-                    }
-                } else if (n.startsWith(INCOMING)) {
-                    deleteTree(p);
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void move(Path from, Path to) throws IOException {
-        try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(from, to);
-        }
-    }
-
-    private static void writeDurably(Path file, byte[] data) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            ByteBuffer b = ByteBuffer.wrap(data);
-            while (b.hasRemaining()) {
-                ch.write(b);
-            }
-            ch.force(true);
-        }
-    }
-
-    private static void syncDirectory(Path dir) {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException | UnsupportedOperationException e) {
-            // not every platform can sync a directory (Windows); the renames are still atomic
-        }
-    }
-
-    static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(p)) {
-            for (Path x : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(x);
-            }
-        }
+    /** Finishes what a crash interrupted (see AtomicFiles); called with the lock held. */
+    private void recover() throws IOException {
+        AtomicFiles.recoverFolders(root);
     }
 
     static String sha256(byte[] data) {

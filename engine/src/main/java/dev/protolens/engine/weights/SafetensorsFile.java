@@ -1,25 +1,19 @@
 package dev.protolens.engine.weights;
 
-import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
@@ -30,60 +24,56 @@ import tools.jackson.databind.ObjectMapper;
  * is validated before any tensor byte is read: offsets inside the data area, shape x element size equal to
  * the byte length, no two tensors overlapping.
  */
-public final class SafetensorsFile implements TensorSource {
+public final class SafetensorsFile extends MappedTensorFile {
     /** Headers larger than this are refused (the format's own reference implementation uses 100 MB). */
     static final long MAX_HEADER = 100L * 1024 * 1024;
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final Path path;
-    private final Arena arena;
-    private final MemorySegment data;
-    private final Map<String, TensorInfo> tensors;
     private final Map<String, String> metadata;
 
     private SafetensorsFile(Path path, Arena arena, MemorySegment data, Map<String, TensorInfo> tensors,
                             Map<String, String> metadata) {
-        this.path = path;
-        this.arena = arena;
-        this.data = data;
-        this.tensors = tensors;
+        super(path, arena, data, tensors);
         this.metadata = metadata;
     }
 
     public static SafetensorsFile open(Path path) {
-        if (!Files.isRegularFile(path)) {
-            throw new WeightsFormatException(path.toAbsolutePath() + ": no such file");
+        return map(path, 8, "safetensors", (file, arena) -> read(path, file, arena));
+    }
+
+    /**
+     * A small file already read into memory (a run's vectors, once its checksum matched), validated the same
+     * way; {@code path} only names it in messages. Close it on the thread that opened it.
+     */
+    public static SafetensorsFile of(Path path, byte[] bytes) {
+        if (bytes.length < 8) {
+            throw new WeightsFormatException(path, "not a safetensors file (only " + bytes.length + " bytes)");
         }
-        Arena arena = Arena.ofShared();
-        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-            long size = ch.size();
-            if (size < 8) {
-                throw new WeightsFormatException(path, "not a safetensors file (only " + size + " bytes)");
-            }
-            MemorySegment file = ch.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
-            long headerLen = file.get(ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 0);
-            if (headerLen <= 0 || headerLen > MAX_HEADER) {
-                throw new WeightsFormatException(path, "not a safetensors file (header length " + headerLen
-                        + " is outside 1.." + MAX_HEADER + ")");
-            }
-            if (8 + headerLen > size) {
-                throw new WeightsFormatException(path, "truncated: the header says " + headerLen
-                        + " bytes but the file has only " + (size - 8) + " after the length field");
-            }
-            byte[] headerBytes = file.asSlice(8, headerLen).toArray(ValueLayout.JAVA_BYTE);
-            MemorySegment dataArea = file.asSlice(8 + headerLen);
-            Header h = parseHeader(path, headerBytes, dataArea.byteSize());
-            return new SafetensorsFile(path, arena, dataArea, h.tensors, h.metadata);
-        } catch (NoSuchFileException e) {
-            arena.close();
-            throw new WeightsFormatException(path.toAbsolutePath() + ": no such file");
-        } catch (IOException e) {
-            arena.close();
-            throw new WeightsFormatException(path, "cannot be read: " + e.getMessage());
+        // a confined arena is free to close; the bytes stay on the heap and the arena only marks the lifetime
+        Arena arena = Arena.ofConfined();
+        try {
+            return read(path, MemorySegment.ofArray(bytes), arena);
         } catch (RuntimeException e) {
             arena.close();
             throw e;
         }
+    }
+
+    private static SafetensorsFile read(Path path, MemorySegment file, Arena arena) {
+        long size = file.byteSize();
+        long headerLen = file.get(ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 0);
+        if (headerLen <= 0 || headerLen > MAX_HEADER) {
+            throw new WeightsFormatException(path, "not a safetensors file (header length " + headerLen
+                    + " is outside 1.." + MAX_HEADER + ")");
+        }
+        if (8 + headerLen > size) {
+            throw new WeightsFormatException(path, "truncated: the header says " + headerLen
+                    + " bytes but the file has only " + (size - 8) + " after the length field");
+        }
+        byte[] headerBytes = file.asSlice(8, headerLen).toArray(ValueLayout.JAVA_BYTE);
+        MemorySegment dataArea = file.asSlice(8 + headerLen);
+        Header h = parseHeader(path, headerBytes, dataArea.byteSize());
+        return new SafetensorsFile(path, arena, dataArea, h.tensors, h.metadata);
     }
 
     private record Header(Map<String, TensorInfo> tensors, Map<String, String> metadata) {}
@@ -125,7 +115,7 @@ public final class SafetensorsFile implements TensorSource {
             }
             list.add(parseTensor(path, name, v, dataSize));
         }
-        checkNoOverlap(path, list);
+        TensorInfo.requireNoOverlap(path, list);
         Map<String, TensorInfo> byName = new LinkedHashMap<>();
         list.stream().sorted(Comparator.comparingLong(TensorInfo::offset)).forEach(t -> byName.put(t.name(), t));
         return new Header(Collections.unmodifiableMap(byName), Collections.unmodifiableMap(metadata));
@@ -179,7 +169,11 @@ public final class SafetensorsFile implements TensorSource {
         }
         long begin = offs.get(0).asLong();
         long end = offs.get(1).asLong();
-        if (begin < 0 || end < begin) {
+        if (begin < 0) {
+            throw new WeightsFormatException(path, where + ": data_offsets [" + begin + ", " + end + "] begin at a"
+                    + " negative position");
+        }
+        if (end < begin) {
             throw new WeightsFormatException(path, where + ": data_offsets [" + begin + ", " + end + "] are not increasing");
         }
         if (end > dataSize) {
@@ -199,46 +193,8 @@ public final class SafetensorsFile implements TensorSource {
         return new TensorInfo(name, type, shape, begin, end - begin);
     }
 
-    private static void checkNoOverlap(Path path, List<TensorInfo> list) {
-        List<TensorInfo> sorted = new ArrayList<>(list);
-        sorted.sort(Comparator.comparingLong(TensorInfo::offset));
-        for (int i = 1; i < sorted.size(); i++) {
-            TensorInfo a = sorted.get(i - 1);
-            TensorInfo b = sorted.get(i);
-            if (b.offset() < a.offset() + a.byteLength()) {
-                throw new WeightsFormatException(path, "tensors '" + a.name() + "' and '" + b.name() + "' overlap");
-            }
-        }
-    }
-
-    @Override
-    public Path path() {
-        return path;
-    }
-
-    @Override
-    public List<TensorInfo> tensors() {
-        return List.copyOf(tensors.values());
-    }
-
     @Override
     public Map<String, String> metadata() {
         return metadata;
-    }
-
-    @Override
-    public Optional<TensorInfo> find(String name) {
-        return Optional.ofNullable(tensors.get(name));
-    }
-
-    @Override
-    public MemorySegment bytes(String name) {
-        TensorInfo t = info(name);
-        return data.asSlice(t.offset(), t.byteLength());
-    }
-
-    @Override
-    public void close() {
-        arena.close();
     }
 }

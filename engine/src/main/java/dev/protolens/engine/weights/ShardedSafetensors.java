@@ -3,6 +3,7 @@ package dev.protolens.engine.weights;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -50,13 +51,15 @@ public final class ShardedSafetensors implements TensorSource {
         Map<String, TensorInfo> infos = new LinkedHashMap<>();
         try {
             for (Map.Entry<String, JsonNode> e : map.properties()) {
-                String file = e.getValue().asString();
-                if (file.contains("/") || file.contains("\\") || file.startsWith(".")) {
-                    throw new WeightsFormatException(indexFile, "shard name '" + file + "' must be a plain file name");
+                JsonNode v = e.getValue();
+                if (!v.isString() || v.asString().isBlank()) {
+                    throw new WeightsFormatException(indexFile, "weight_map entry for '" + e.getKey() + "' is " + v
+                            + ", not a shard file name");
                 }
+                String file = v.asString();
                 SafetensorsFile shard = byFile.get(file);
                 if (shard == null) {
-                    Path p = dir.resolve(file);
+                    Path p = shardPath(indexFile, dir, file);
                     if (!Files.isRegularFile(p)) {
                         throw new WeightsFormatException(indexFile, "shard " + file + " (holding '" + e.getKey()
                                 + "') is missing from " + dir);
@@ -78,6 +81,23 @@ public final class ShardedSafetensors implements TensorSource {
         }
         return new ShardedSafetensors(indexFile, new ArrayList<>(byFile.values()), owner,
                 Collections.unmodifiableMap(infos));
+    }
+
+    /** The shard's path, which must be a file in the index's own folder: an index must not point elsewhere. */
+    private static Path shardPath(Path indexFile, Path dir, String file) {
+        Path p = null;
+        if (!file.contains("/") && !file.contains("\\") && !file.startsWith(".")) {
+            try {
+                p = dir.resolve(file);
+            } catch (InvalidPathException ex) {
+                p = null;
+            }
+        }
+        if (p == null || !dir.equals(p.getParent())) {
+            throw new WeightsFormatException(indexFile, "shard name '" + file + "' must be a plain file name"
+                    + " in the folder of the index");
+        }
+        return p;
     }
 
     @Override

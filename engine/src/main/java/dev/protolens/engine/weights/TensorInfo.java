@@ -1,10 +1,14 @@
 package dev.protolens.engine.weights;
 
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
 
 /**
- * One stored tensor: its name in the file, element type, shape (outermost first, as PyTorch writes it)
- * and where its bytes lie in the file.
+ * One stored tensor: its name in the file, element type, shape (outermost first, as PyTorch writes it; GGUF's
+ * innermost-first {@code ne} is reversed into this order) and where its bytes lie in the file's data area.
  */
 public record TensorInfo(String name, TensorType type, long[] shape, long offset, long byteLength) {
     public TensorInfo {
@@ -14,6 +18,19 @@ public record TensorInfo(String name, TensorType type, long[] shape, long offset
     @Override
     public long[] shape() {
         return shape.clone();
+    }
+
+    /** Refuses a file whose tensors share bytes (a header that lies about offsets). */
+    static void requireNoOverlap(Path file, List<TensorInfo> list) {
+        List<TensorInfo> sorted = new ArrayList<>(list);
+        sorted.sort(Comparator.comparingLong(TensorInfo::offset));
+        for (int i = 1; i < sorted.size(); i++) {
+            TensorInfo a = sorted.get(i - 1);
+            TensorInfo b = sorted.get(i);
+            if (b.offset() < a.offset() + a.byteLength()) {
+                throw new WeightsFormatException(file, "tensors '" + a.name() + "' and '" + b.name() + "' overlap");
+            }
+        }
     }
 
     public long elementCount() {

@@ -1,0 +1,180 @@
+package dev.protolens.app.cli;
+
+import dev.protolens.engine.UserError;
+import dev.protolens.engine.analysis.Locality;
+import dev.protolens.engine.analysis.Metric;
+import dev.protolens.engine.analysis.Pca;
+import dev.protolens.engine.analysis.RunSpace;
+import dev.protolens.engine.analysis.Tsne;
+import dev.protolens.engine.analysis.VectorKind;
+import dev.protolens.engine.store.Run;
+import dev.protolens.engine.store.RunLibrary;
+import dev.protolens.engine.store.RunRecord;
+import dev.protolens.engine.store.RunStoreException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "project", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Map a library's solutions to 2-D with PCA or t-SNE: one point per run of one model, with its",
+            "text, seed and accuracy. The JSON also holds the same-text and different-text distance distributions."})
+final class ProjectCommand implements Callable<Integer> {
+    @Option(names = "--library", description = "Run library folder (default: the app's library).")
+    Path library;
+
+    @Option(names = "--method", required = true, description = "pca or tsne.")
+    String method;
+
+    @Option(names = "--vectors", defaultValue = "e", description = "e, m or both (e and m concatenated). Default ${DEFAULT-VALUE}.")
+    String vectors;
+
+    @Option(names = "--model-identity", description = "Map only the runs of this model (identity, its first characters, or the model's name); needed when the library holds runs of several models.")
+    String modelIdentity;
+
+    @Option(names = "--perplexity", defaultValue = "20", description = "t-SNE perplexity (lowered to (runs-1)/3 for small libraries). Default ${DEFAULT-VALUE}.")
+    double perplexity;
+
+    @Option(names = "--iterations", defaultValue = "1000", description = "t-SNE iterations. Default ${DEFAULT-VALUE}.")
+    int iterations;
+
+    @Option(names = "--seed", defaultValue = "0", description = "t-SNE seed. Default ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Option(names = "--out", required = true, description = "Output: .csv or .json (coordinates with run ids); .svg, .png, .pdf once figures arrive.")
+    Path out;
+
+    @Option(names = "--json", description = "Print the JSON on stdout too.")
+    boolean json;
+
+    @Override
+    public Integer call() throws IOException {
+        OutputFormat format = OutputFormat.of(out);
+        VectorKind kind = VectorKind.parse(vectors);
+        String m = method.trim().toLowerCase(Locale.ROOT);
+        if (!m.equals("pca") && !m.equals("tsne") && !m.equals("t-sne")) {
+            throw new UserError("Unknown --method '" + method + "': use pca or tsne.");
+        }
+        boolean tsne = !m.equals("pca");
+        RunLibrary lib = library != null ? new RunLibrary(library) : RunLibrary.openDefault();
+        if (!Files.isDirectory(lib.root())) {
+            throw new UserError("There is no run library at " + lib.root() + ".");
+        }
+        RunSpace space = RunSpace.of(load(lib), modelIdentity);
+        double[][] x = space.matrix(kind);
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("library", lib.root().toString());
+        o.put("model", Map.of("identity", space.modelIdentity(), "name", space.modelName()));
+        o.put("method", tsne ? "tsne" : "pca");
+        o.put("vectors", kind.cliName());
+        double[][] xy;
+        if (tsne) {
+            Tsne t = Tsne.of(x, new Tsne.Options(perplexity, iterations, seed, Tsne.Options.defaults().learningRate(),
+                    Tsne.Options.defaults().earlyExaggeration()));
+            Tsne.Result r = t.run();
+            xy = r.coordinates();
+            o.put("perplexity", r.perplexity());
+            o.put("iterations", r.iterations());
+            o.put("seed", seed);
+            o.put("kl_divergence", r.cost());
+            if (r.perplexity() < perplexity) {
+                System.err.printf(Locale.ROOT, "perplexity lowered from %s to %.2f: t-SNE needs more than 3 × perplexity"
+                        + " runs and there are %d%n", perplexity, r.perplexity(), space.size());
+            }
+        } else {
+            Pca p = Pca.fit(x, Math.min(2, x[0].length));
+            xy = p.coordinates();
+            o.put("variance_explained", p.varianceExplained());
+        }
+        List<Map<String, Object>> points = new ArrayList<>();
+        for (int i = 0; i < space.size(); i++) {
+            RunRecord r = space.runs().get(i).record();
+            Map<String, Object> pt = new LinkedHashMap<>();
+            pt.put("run_id", r.id());
+            pt.put("x", xy[i][0]);
+            pt.put("y", xy[i].length > 1 ? xy[i][1] : 0.0);
+            pt.put("text", r.text());
+            pt.put("seed", r.settings() != null ? r.settings().seed() : null);
+            pt.put("accuracy", r.metrics() != null ? r.metrics().accuracy() : null);
+            pt.put("created_at", r.createdAt());
+            points.add(pt);
+        }
+        o.put("points", points);
+        Locality loc = space.locality(kind, Metric.COSINE);
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("metric", loc.metric().cliName());
+        d.put("mean_same_text", finite(loc.meanSameText()));
+        d.put("mean_different_texts", finite(loc.meanDifferentTexts()));
+        d.put("nearest_is_same_text", finite(loc.nearestIsSameText()));
+        d.put("same_text", loc.sameText());
+        d.put("different_texts", loc.differentTexts());
+        o.put("distances", d);
+
+        switch (format) {
+            case CSV -> OutputFormat.write(out, csv(points));
+            case JSON -> OutputFormat.write(out, Json.MAPPER.writeValueAsString(o));
+            case SVG, PNG, PDF -> throw format.figureNotYet(out);
+        }
+        if (json) {
+            Json.print(o);
+        } else {
+            System.out.printf(Locale.ROOT, "%s of %d runs of %s (%s vectors)%s%n", tsne ? "t-SNE" : "PCA", space.size(),
+                    space.modelName(), kind.cliName(), tsne ? "" : String.format(Locale.ROOT, ": variance explained %s",
+                            varianceText((double[]) o.get("variance_explained"))));
+            System.out.printf(Locale.ROOT, "mean cosine distance: same text %.4f (%d pairs), different texts %.4f (%d pairs)%n",
+                    loc.meanSameText(), loc.sameText().length, loc.meanDifferentTexts(), loc.differentTexts().length);
+            System.out.println("wrote " + out);
+        }
+        return 0;
+    }
+
+    /** Every run the library can read; damaged ones are named on stderr and left out. */
+    private static List<Run> load(RunLibrary lib) {
+        RunLibrary.Listing listing = lib.list();
+        for (RunLibrary.Problem p : listing.problems()) {
+            System.err.println("skipped " + p.folder().getFileName() + ": " + p.message());
+        }
+        List<Run> runs = new ArrayList<>();
+        for (RunRecord r : listing.runs()) {
+            try {
+                runs.add(lib.load(r.id()));
+            } catch (RunStoreException e) {
+                System.err.println("skipped " + r.id() + ": " + e.getMessage());
+            }
+        }
+        return runs;
+    }
+
+    private static String csv(List<Map<String, Object>> points) {
+        StringBuilder b = new StringBuilder("run_id,x,y,text,seed,accuracy,created_at\n");
+        for (Map<String, Object> p : points) {
+            b.append(OutputFormat.csv((String) p.get("run_id"))).append(',')
+                    .append(String.format(Locale.ROOT, "%.6f,%.6f", (double) p.get("x"), (double) p.get("y"))).append(',')
+                    .append(OutputFormat.csv((String) p.get("text"))).append(',')
+                    .append(p.get("seed") == null ? "" : p.get("seed")).append(',')
+                    .append(p.get("accuracy") == null ? "" : String.format(Locale.ROOT, "%.4f", (double) p.get("accuracy")))
+                    .append(',').append(OutputFormat.csv((String) p.get("created_at"))).append('\n');
+        }
+        return b.toString();
+    }
+
+    private static String varianceText(double[] v) {
+        StringBuilder b = new StringBuilder();
+        for (double x : v) {
+            b.append(b.isEmpty() ? "" : " + ").append(String.format(Locale.ROOT, "%.1f%%", 100 * x));
+        }
+        return b.toString();
+    }
+
+    /** JSON has no NaN: a mean of nothing is null. */
+    private static Double finite(double v) {
+        return Double.isFinite(v) ? v : null;
+    }
+}

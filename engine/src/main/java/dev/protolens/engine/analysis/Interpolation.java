@@ -1,0 +1,109 @@
+package dev.protolens.engine.analysis;
+
+import dev.protolens.engine.UserError;
+import dev.protolens.engine.decode.Decoded;
+import dev.protolens.engine.decode.OneStepDecoder;
+import dev.protolens.engine.decode.ProtoTokens;
+import dev.protolens.engine.fit.Arrangement;
+import dev.protolens.engine.model.LoadedModel;
+import dev.protolens.engine.store.Run;
+import dev.protolens.engine.store.RunRecord;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Two solutions to walk between and what the model should write on the way. Between two solutions of the
+ * same text the target is that text (accuracy and loss along the path); between different texts there is
+ * none, and each decoded point is compared with both ends instead.
+ *
+ * @param idsA the text end A was fitted to, as token ids
+ */
+public record Interpolation(ProtoTokens a, ProtoTokens b, long[] idsA, long[] idsB, Arrangement arrangement) {
+
+    public Interpolation {
+        if (a.dim() != b.dim()) {
+            throw new UserError("The two solutions have " + a.dim() + " and " + b.dim() + " dimensions: they"
+                    + " belong to different models.");
+        }
+    }
+
+    /** Between two saved runs of one model and one arrangement. */
+    public static Interpolation between(Run ra, Run rb) {
+        RunRecord x = ra.record();
+        RunRecord y = rb.record();
+        if (!x.model().identity().equals(y.model().identity())) {
+            throw new UserError("Run " + x.id() + " was fitted with " + x.model().name() + " (identity "
+                    + x.model().identity() + ") and run " + y.id() + " with " + y.model().name() + " (identity "
+                    + y.model().identity() + "): only runs of one model share a space. Pick two runs of the same model.");
+        }
+        Arrangement arr = arrangement(x);
+        Arrangement arrB = arrangement(y);
+        if (arr != arrB) {
+            throw new UserError("Run " + x.id() + " uses the arrangement " + arr.label() + " and run " + y.id()
+                    + " uses " + arrB.label() + ": a path between them would decode one of its ends wrongly."
+                    + " Pick two runs fitted with the same arrangement.");
+        }
+        return new Interpolation(ra.vectors(), rb.vectors(), x.tokenIds(), y.tokenIds(), arr);
+    }
+
+    private static Arrangement arrangement(RunRecord r) {
+        if (r.settings() == null || r.settings().arrangement() == null) {
+            throw new UserError("Run " + r.id() + " does not say which arrangement it was fitted with (no settings in"
+                    + " its run.json), so it cannot be decoded along a path.");
+        }
+        return Arrangement.parse(r.settings().arrangement());
+    }
+
+    public boolean sameText() {
+        return Arrays.equals(idsA, idsB);
+    }
+
+    /** The text every point should write, or null between different texts. */
+    public long[] target() {
+        return sameText() ? idsA : null;
+    }
+
+    /** Tokens decoded at every point: the longer end's length. */
+    public int length() {
+        return Math.max(idsA.length, idsB.length);
+    }
+
+    /** The path's points at {@code points} evenly spaced τ, decoded in one batched forward pass. */
+    public PathCurve curve(LoadedModel model, BezierPath path, int points) {
+        return curve(model, path, BezierPath.taus(points), 0);
+    }
+
+    /** The given τ values, decoded in one batched forward pass (with top-k alternatives per position). */
+    public PathCurve curve(LoadedModel model, BezierPath path, double[] taus, int topK) {
+        List<ProtoTokens> at = new ArrayList<>(taus.length);
+        for (double t : taus) {
+            at.add(path.at(t));
+        }
+        List<Decoded> out = new OneStepDecoder(model).decodeAll(at, length(), arrangement, target(), topK);
+        List<PathPoint> pts = new ArrayList<>(taus.length);
+        for (int i = 0; i < taus.length; i++) {
+            pts.add(point(taus[i], out.get(i)));
+        }
+        return new PathCurve(path, pts);
+    }
+
+    /** One point, for a slider. */
+    public PathPoint at(LoadedModel model, BezierPath path, double tau, int topK) {
+        return curve(model, path, new double[] {tau}, topK).points().getFirst();
+    }
+
+    private PathPoint point(double tau, Decoded d) {
+        boolean[] sameA = new boolean[d.length()];
+        boolean[] sameB = new boolean[d.length()];
+        int ca = 0;
+        int cb = 0;
+        for (int j = 0; j < d.length(); j++) {
+            sameA[j] = j < idsA.length && d.ids()[j] == idsA[j];
+            sameB[j] = j < idsB.length && d.ids()[j] == idsB[j];
+            ca += sameA[j] ? 1 : 0;
+            cb += sameB[j] ? 1 : 0;
+        }
+        return new PathPoint(tau, d, sameA, sameB, (double) ca / idsA.length, (double) cb / idsB.length);
+    }
+}
