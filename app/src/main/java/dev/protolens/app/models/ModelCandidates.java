@@ -1,41 +1,34 @@
 package dev.protolens.app.models;
 
+import dev.protolens.engine.hub.CachedModel;
+import dev.protolens.engine.hub.HfCache;
+import dev.protolens.engine.hub.HubEnvironment;
+import dev.protolens.engine.hub.LocalModel;
+import dev.protolens.engine.hub.RecentModels;
 import dev.protolens.engine.store.AppDirs;
-import dev.protolens.engine.store.AtomicFiles;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
-import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Models the picker can offer without the user typing a path: the recently opened ones, the project's
- * test models ({@code shared/models} beside a checkout, for dev setups), a {@code models/} folder in the
- * working directory, and the Hugging Face cache ({@code ~/.cache/huggingface/hub/models--*}/snapshots/*).
- * Everything here is a quick look at files (config.json, names, sizes); nothing is loaded.
- *
- * <p>Kept to this one class on purpose: the engine's {@code hub} package (cache discovery and downloads)
- * replaces it once merged. The recent list uses that package's file format ({@code recent-models.json}:
- * path + last_opened), so the list survives the swap.
+ * Models the picker can offer without the user typing a path: the recently opened ones and the Hugging Face
+ * cache (both from the engine's {@code hub} package), plus the project's test models ({@code shared/models}
+ * beside a checkout, for dev setups) and a {@code models/} folder in the working directory. Everything here
+ * is a quick look at files (config.json, names, sizes); nothing is loaded.
  */
 public final class ModelCandidates {
-    public static final String RECENT_FILE = "recent-models.json";
-    private static final int RECENT_LIMIT = 20;
-    private static final ObjectMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+    private static final ObjectMapper JSON = JsonMapper.builder().build();
 
     public enum Source {
         RECENT("recent"), PROJECT("project models"), LOCAL("models folder"), HF_CACHE("Hugging Face cache");
@@ -108,17 +101,9 @@ public final class ModelCandidates {
         return new ModelCandidates(AppDirs.config(), from, hfCacheFolder());
     }
 
-    /** HF_HUB_CACHE, else HF_HOME/hub, else ~/.cache/huggingface/hub (huggingface_hub's own order). */
+    /** Where the Hugging Face cache is (HF_HUB_CACHE, HF_HOME, or ~/.cache/huggingface/hub). */
     public static Path hfCacheFolder() {
-        String hub = System.getenv("HF_HUB_CACHE");
-        if (hub != null && !hub.isBlank()) {
-            return Path.of(hub);
-        }
-        String home = System.getenv("HF_HOME");
-        if (home != null && !home.isBlank()) {
-            return Path.of(home, "hub");
-        }
-        return Path.of(System.getProperty("user.home"), ".cache", "huggingface", "hub");
+        return HubEnvironment.fromSystem().cacheDir();
     }
 
     private static java.util.Optional<Path> jarFolder() {
@@ -137,9 +122,9 @@ public final class ModelCandidates {
     /** Recently opened models, newest first (ones that no longer exist are left out). */
     public List<Candidate> recent() {
         List<Candidate> out = new ArrayList<>();
-        for (Path p : readRecent().keySet()) {
-            if (Files.exists(p)) {
-                out.add(inspect(p, Source.RECENT));
+        for (RecentModels.RecentModel r : new RecentModels(settingsDir).list()) {
+            if (r.exists()) {
+                out.add(inspect(r.path(), Source.RECENT));
             }
         }
         return out;
@@ -147,7 +132,8 @@ public final class ModelCandidates {
 
     /** Models found on disk: project models, a local models folder, the HF cache. Recent ones are not repeated. */
     public List<Candidate> found() {
-        Set<Path> seen = new LinkedHashSet<>(readRecent().keySet());
+        Set<Path> seen = new LinkedHashSet<>();
+        new RecentModels(settingsDir).list().forEach(r -> seen.add(r.path()));
         List<Candidate> out = new ArrayList<>();
         Set<Path> roots = new LinkedHashSet<>();
         for (Path start : searchFrom) {
@@ -197,129 +183,66 @@ public final class ModelCandidates {
         return out;
     }
 
-    /** {@code models--org--name/snapshots/<commit>} folders, and .gguf files inside them. */
+    /** Snapshots in the Hugging Face cache, and the .gguf files inside them. */
     List<Path> hfSnapshots() {
         List<Path> out = new ArrayList<>();
-        if (hfCache == null || !Files.isDirectory(hfCache)) {
+        if (hfCache == null) {
             return out;
         }
-        for (Path repo : sortedChildren(hfCache)) {
-            if (!repo.getFileName().toString().startsWith("models--")) {
-                continue;
+        for (CachedModel m : new HfCache(hfCache).list()) {
+            if (m.commit() == null) {
+                continue; // a first download still running
             }
-            for (Path snap : sortedChildren(repo.resolve("snapshots"))) {
-                if (Files.isRegularFile(snap.resolve("config.json"))) {
-                    out.add(snap.toAbsolutePath().normalize());
-                }
-                for (Path f : sortedChildren(snap)) {
-                    if (isGguf(f)) {
-                        out.add(f.toAbsolutePath().normalize());
-                    }
+            if (Files.isRegularFile(m.path().resolve("config.json"))) {
+                out.add(m.path().toAbsolutePath().normalize());
+            }
+            for (Path f : sortedChildren(m.path())) {
+                if (isGguf(f)) {
+                    out.add(f.toAbsolutePath().normalize());
                 }
             }
         }
         return out;
     }
 
-    /** A quick look at a folder or .gguf file: family and sizes from config.json, what a load would miss. */
+    /**
+     * A quick look at a folder or .gguf file: whether a load would find what it needs (the hub's
+     * {@link LocalModel}), and the sizes the picker shows from config.json.
+     */
     public static Candidate inspect(Path path, Source source) {
         Path p = path.toAbsolutePath().normalize();
-        String name = displayName(p);
-        if (isGguf(p)) {
-            long size = sizeOf(p);
-            return new Candidate(p, name, source, "gguf", 0, 0, 0, size,
-                    Files.isRegularFile(p) ? null : "the file is missing");
+        LocalModel m = LocalModel.inspect(p);
+        String problem = m.loadable() ? null : "missing " + String.join(", ", m.missing());
+        if (m.kind() == LocalModel.Kind.GGUF) {
+            return new Candidate(p, displayName(p), source, "gguf", 0, 0, 0, m.sizeBytes(), problem);
         }
-        if (!Files.isDirectory(p)) {
-            return new Candidate(p, name, source, null, 0, 0, 0, 0, "not a folder or .gguf file");
-        }
-        String family = null;
         int layers = 0;
         int d = 0;
         int vocab = 0;
-        List<String> missing = new ArrayList<>();
         Path config = p.resolve("config.json");
         if (Files.isRegularFile(config)) {
             try {
                 JsonNode c = JSON.readTree(Files.readString(config));
                 JsonNode text = c.has("text_config") ? c.get("text_config") : c;
-                family = text.path("model_type").asString(null);
                 layers = firstInt(text, "num_hidden_layers", "n_layer", "num_layers");
                 d = firstInt(text, "hidden_size", "n_embd", "d_model");
                 vocab = firstInt(text, "vocab_size");
             } catch (IOException | JacksonException e) {
-                missing.add("a readable config.json");
+                // LocalModel already reports an unreadable config.json
             }
-        } else {
-            missing.add("config.json");
         }
-        if (!Files.isRegularFile(p.resolve("tokenizer.json"))) {
-            missing.add("tokenizer.json");
-        }
-        long size;
-        boolean weights;
-        try (Stream<Path> s = Files.list(p)) {
-            List<Path> files = s.toList();
-            weights = files.stream().anyMatch(f -> f.getFileName().toString().endsWith(".safetensors"));
-            size = files.stream().filter(Files::isRegularFile).mapToLong(ModelCandidates::sizeOf).sum();
-        } catch (IOException e) {
-            weights = false;
-            size = 0;
-        }
-        if (!weights) {
-            missing.add("*.safetensors weights");
-        }
-        String problem = missing.isEmpty() ? null : "missing " + String.join(", ", missing);
-        return new Candidate(p, name, source, family, layers, d, vocab, size, problem);
+        return new Candidate(p, displayName(p), source, m.family(), layers, d, vocab, m.sizeBytes(), problem);
     }
 
     /** Puts a model at the top of the recent list. */
-    public synchronized void remember(Path model) {
-        Path p = model.toAbsolutePath().normalize();
-        Map<Path, Instant> entries = new LinkedHashMap<>();
-        entries.put(p, Instant.now());
-        readRecent().forEach((k, v) -> {
-            if (entries.size() < RECENT_LIMIT) {
-                entries.putIfAbsent(k, v);
-            }
-        });
-        List<Map<String, Object>> models = new ArrayList<>();
-        entries.forEach((k, v) -> models.add(Map.of("path", k.toString(), "last_opened", v.toString())));
+    public void remember(Path model) {
         try {
-            Files.createDirectories(settingsDir);
-            AtomicFiles.write(settingsDir.resolve(RECENT_FILE),
-                    JSON.writeValueAsBytes(Map.of("schema", 1, "models", models)));
-        } catch (IOException | JacksonException e) {
+            new RecentModels(settingsDir).remember(model);
+        } catch (RuntimeException e) {
             // the list is a convenience; the model is open either way
             org.slf4j.LoggerFactory.getLogger(ModelCandidates.class).warn("could not save the recent models: {}",
                     e.getMessage());
         }
-    }
-
-    private synchronized Map<Path, Instant> readRecent() {
-        Map<Path, Instant> out = new LinkedHashMap<>();
-        Path f = settingsDir.resolve(RECENT_FILE);
-        if (!Files.isRegularFile(f)) {
-            return out;
-        }
-        try {
-            for (JsonNode e : JSON.readTree(Files.readString(f)).path("models")) {
-                String path = e.path("path").asString(null);
-                if (path == null) {
-                    continue;
-                }
-                Instant when;
-                try {
-                    when = Instant.parse(e.path("last_opened").asString(""));
-                } catch (RuntimeException bad) {
-                    when = Instant.EPOCH;
-                }
-                out.putIfAbsent(Path.of(path), when);
-            }
-        } catch (IOException | JacksonException | InvalidPathException e) {
-            // an unreadable list offers nothing; the next remember() rewrites it
-        }
-        return out;
     }
 
     /** "org/name" for an HF cache snapshot, else the folder or file name. */
@@ -360,14 +283,6 @@ public final class ModelCandidates {
             }
         }
         return 0;
-    }
-
-    private static long sizeOf(Path f) {
-        try {
-            return Files.size(f);
-        } catch (IOException e) {
-            return 0;
-        }
     }
 
     private static List<Path> sortedChildren(Path dir) {

@@ -59,23 +59,6 @@ class StopAndCloseTest {
         });
     }
 
-    /**
-     * RunLibrary.load reads run.json and then the vectors; a checkpoint save swapping the folder in between
-     * makes it fail. The app does all library IO on one thread; this test reads beside the running fit.
-     */
-    static Run loadWhileSaving(RunLibrary lib, String id) throws InterruptedException {
-        for (int attempt = 0; ; attempt++) {
-            try {
-                return lib.load(id);
-            } catch (dev.protolens.engine.store.RunStoreException e) {
-                if (attempt == 20) {
-                    throw e;
-                }
-                Thread.sleep(50);
-            }
-        }
-    }
-
     private FitViewModel vm() {
         return onFx(() -> ((FitView) find("#fit-view")).model());
     }
@@ -91,7 +74,7 @@ class StopAndCloseTest {
         waitUntil("a checkpoint", 60, () -> !lib.list().runs().isEmpty());
         RunRecord cp = lib.list().runs().getFirst();
         assertThat(cp.status()).isEqualTo("checkpoint");
-        Run loaded = loadWhileSaving(lib, cp.id());
+        Run loaded = lib.load(cp.id());
         assertThat(loaded.resumeState()).as("a checkpoint can be resumed").isNotNull();
         assertThat(loaded.resumeState().step()).isPositive();
         assertThat(cp.history().loss()).hasSize(loaded.resumeState().step());
