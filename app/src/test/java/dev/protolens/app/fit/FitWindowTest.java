@@ -77,7 +77,8 @@ class FitWindowTest {
                 && ((Label) find("#result-status")).getScene() != null);
         assertThat(onFx(() -> ((Label) find("#result-status")).getText())).startsWith("Reached 100 %");
         assertThat(onFx(() -> (String) ((TextFlow) find("#decoded-text")).getUserData())).isEqualTo(LILY);
-        assertThat(onFx(() -> ((Label) find("#fit-accuracy")).getText())).isEqualTo("20 / 20");
+        // the numbers row follows on the next frame after the result panel
+        waitUntil("the final numbers", 10, () -> ((Label) find("#fit-accuracy")).getText().equals("20 / 20"));
 
         // unsaved, the result is already kept as a checkpoint
         RunLibrary lib = new RunLibrary(home.resolve("library"));
