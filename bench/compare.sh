@@ -14,6 +14,8 @@ PY=${PYTHON:-/usr/bin/python3}
 RANDOM_MODEL=${RANDOM_MODEL:-target/bench/smollm2-135m-random}
 TEXT="Lily and Ben went to the park to play with a red ball. They ran and laughed in the warm sun. Then it started to rain, so they went home and had hot soup with their mom. After lunch they drew pictures of the park, the ball and the rain, and their dad put the best one on the fridge."
 export OMP_WAIT_POLICY=PASSIVE
+# both sides get the same number of threads, BLAS included (OpenBLAS otherwise starts one per core)
+export OMP_NUM_THREADS=$THREADS OPENBLAS_NUM_THREADS=$THREADS MKL_NUM_THREADS=$THREADS
 
 if [ ! -f "$RANDOM_MODEL/model.safetensors" ]; then
   "$JAVA" -jar "$JAR" bench --make-random smollm2-135m --out "$RANDOM_MODEL" --tokenizer-from "$SHARED/models/tinyllama-v0" >/dev/null
