@@ -15,6 +15,7 @@ import dev.protolens.engine.fit.FitTarget;
 import dev.protolens.engine.fit.Init;
 import dev.protolens.engine.model.LoadedModel;
 import dev.protolens.engine.session.ModelSession;
+import dev.protolens.engine.store.FitRuns;
 import dev.protolens.engine.store.Run;
 import dev.protolens.engine.store.RunLibrary;
 import dev.protolens.engine.store.RunRecord;
@@ -122,18 +123,11 @@ final class FitCommand implements Callable<Integer> {
                 request = FitRequest.single(target, spec.withSeed(resumed.record().settings().seed()))
                         .startingFrom(resumed.resumeState());
             }
-            Instant started = Instant.now();
-            String batchId = RunRecords.newId(t, started);
-            List<String> ids = new ArrayList<>();
-            for (int i = 0; i < request.size(); i++) {
-                ids.add(resumed != null ? resumed.id() : request.size() == 1 ? batchId : RunRecords.newId(t, started));
-            }
+            FitRuns runs = FitRuns.start(m, request, resumed != null ? resumed.id() : null);
             System.err.printf(Locale.ROOT, "fitting %d tokens with %s, %s%s%n", target.length(), m.name(),
                     spec.arrangement().label(), restarts > 1 ? ", " + restarts + " restarts" : "");
             TerminalProgress bar = quiet ? null : new TerminalProgress(System.err);
-            FitRequest req = request;
-            Consumer<FitState> checkpoint = lib == null ? null : state -> saveCheckpoint(lib, m, spec, req, state, ids,
-                    batchId, started);
+            Consumer<FitState> checkpoint = lib == null ? null : state -> FitRuns.saveAll(lib, runs.checkpoint(state));
             Consumer<FitProgress> progress = bar == null ? null : bar::update;
             ModelSession.FitTask task = session.fit(request, progress, 1, checkpoint, 5000);
             // Ctrl+C: stop the fit, then let the main thread save what was found before the JVM exits
@@ -154,7 +148,7 @@ final class FitCommand implements Callable<Integer> {
                 } catch (ExecutionException e) {
                     throw e.getCause() instanceof Exception ex ? ex : e;
                 }
-                return finish(m, session, lib, spec, result, ids, batchId, started, resumed);
+                return finish(m, session, lib, runs, result, resumed);
             } finally {
                 saved.countDown();
                 try {
@@ -166,12 +160,12 @@ final class FitCommand implements Callable<Integer> {
         }
     }
 
-    private int finish(LoadedModel m, ModelSession session, RunLibrary lib, FitSpec spec, FitResult result,
-                       List<String> ids, String batchId, Instant started, Run resumed) throws Exception {
+    private int finish(LoadedModel m, ModelSession session, RunLibrary lib, FitRuns runs, FitResult result,
+                       Run resumed) throws Exception {
         {
             if (result.status() == FitResult.Status.DIVERGED) {
                 if (lib != null) {
-                    for (String id : ids) {
+                    for (String id : runs.ids()) {
                         if (lib.exists(id) && lib.load(id).record().isCheckpoint() && resumed == null) {
                             lib.delete(id);
                         }
@@ -179,24 +173,28 @@ final class FitCommand implements Callable<Integer> {
                 }
                 throw new UserError(result.message());
             }
-            return report(m, session, lib, spec, result, ids, batchId, started);
+            return report(m, session, lib, runs, result);
         }
     }
 
-    private int report(LoadedModel m, ModelSession session, RunLibrary lib, FitSpec spec, FitResult result,
-                       List<String> ids, String batchId, Instant started) throws Exception {
+    private int report(LoadedModel m, ModelSession session, RunLibrary lib, FitRuns runs, FitResult result)
+            throws Exception {
+        FitSpec spec = runs.spec();
         OneStepDecoder decoder = new OneStepDecoder(m);
         double hLm = session.submit(lm -> TextEntropy.hLm(lm, result.items().getFirst().target().ids())).get();
+        List<Decoded> decoded = new ArrayList<>();
+        for (FitResult.Item it : result.items()) {
+            decoded.add(session.submit(lm -> decoder.decode(new ProtoTokens(it.e(), it.m()), it.target().length(),
+                    spec.arrangement(), it.target().ids(), 0)).get());
+        }
+        if (lib != null) {
+            FitRuns.saveAll(lib, runs.finals(result, decoded, hLm));
+        }
         List<Map<String, Object>> items = new ArrayList<>();
         for (FitResult.Item it : result.items()) {
-            Decoded d = session.submit(lm -> decoder.decode(new ProtoTokens(it.e(), it.m()), it.target().length(),
-                    spec.arrangement(), it.target().ids(), 0)).get();
+            Decoded d = decoded.get(it.index());
             String status = RunRecords.status(result.status(), it.reached());
-            String id = ids.get(it.index());
-            if (lib != null) {
-                RunRecord rec = RunRecords.fromFit(id, m, spec, result, it, batchId, d, hLm, started, status);
-                lib.save(rec, new ProtoTokens(it.e(), it.m()), null);
-            }
+            String id = runs.ids().get(it.index());
             Map<String, Object> r = new LinkedHashMap<>();
             r.put("seed", it.seed());
             r.put("accuracy", d.accuracy());
@@ -235,29 +233,5 @@ final class FitCommand implements Callable<Integer> {
                     result.updates(), result.millis() / 1000.0, result.millisPerStep(), hLm);
         }
         return 0;
-    }
-
-    private static void saveCheckpoint(RunLibrary lib, LoadedModel m, FitSpec spec, FitRequest req, FitState state,
-                                       List<String> ids, String batchId, Instant started) {
-        int d = m.config().hiddenSize();
-        int items = req.size();
-        boolean sharedM = state.m().length == d && items > 1;
-        for (int i = 0; i < items; i++) {
-            float[] e = Arrays.copyOfRange(state.e(), i * d, (i + 1) * d);
-            int mr = sharedM ? 0 : i;
-            float[] mm = Arrays.copyOfRange(state.m(), mr * d, (mr + 1) * d);
-            FitResult partial = new FitResult(List.of(), FitResult.Status.CANCELLED, state.step(), 0, null, state);
-            FitResult.Item it = new FitResult.Item(i, req.seedOf(i), req.targets().get(i), e, mm,
-                    state.history().accuracy(i)[state.history().length() - 1],
-                    state.history().loss(i)[state.history().length() - 1], state.step() - 1, false, -1,
-                    state.history().item(i));
-            RunRecord rec = RunRecords.fromFit(ids.get(i), m, spec, partial, it, batchId, null, Double.NaN, started,
-                    "checkpoint");
-            FitState own = items == 1 ? state : new FitState(state.step(), e, mm,
-                    Arrays.copyOfRange(state.adamE1(), i * d, (i + 1) * d), Arrays.copyOfRange(state.adamE2(), i * d, (i + 1) * d),
-                    Arrays.copyOfRange(state.adamM1(), mr * d, (mr + 1) * d), Arrays.copyOfRange(state.adamM2(), mr * d, (mr + 1) * d),
-                    null);
-            lib.save(rec, new ProtoTokens(e, mm), own);
-        }
     }
 }

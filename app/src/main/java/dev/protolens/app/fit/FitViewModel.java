@@ -21,6 +21,7 @@ import dev.protolens.engine.fit.FitTarget;
 import dev.protolens.engine.fit.Init;
 import dev.protolens.engine.model.LoadedModel;
 import dev.protolens.engine.session.ModelSession;
+import dev.protolens.engine.store.FitRuns;
 import dev.protolens.engine.store.Run;
 import dev.protolens.engine.store.RunLibrary;
 import dev.protolens.engine.store.RunRecord;

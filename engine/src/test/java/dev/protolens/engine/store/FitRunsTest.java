@@ -1,8 +1,7 @@
-package dev.protolens.app.fit;
+package dev.protolens.engine.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.protolens.app.GuiTesting;
 import dev.protolens.engine.decode.Decoded;
 import dev.protolens.engine.decode.OneStepDecoder;
 import dev.protolens.engine.decode.ProtoTokens;
@@ -14,8 +13,7 @@ import dev.protolens.engine.fit.FitTarget;
 import dev.protolens.engine.fit.Fitter;
 import dev.protolens.engine.model.LoadedModel;
 import dev.protolens.engine.model.ModelLoader;
-import dev.protolens.engine.store.Run;
-import dev.protolens.engine.store.RunLibrary;
+import dev.protolens.engine.testing.Shared;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -23,14 +21,14 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The window's library entries for a K-restart fit: one run per restart, each with its own rows and state. */
+/** The library entries of a K-restart fit: one run per restart, each with its own rows and state. */
 class FitRunsTest {
     @TempDir
     Path tmp;
 
     @Test
     void eachRestartIsKeptWithItsOwnVectorsAndStateAndResumesExactly() {
-        try (LoadedModel m = ModelLoader.load(GuiTesting.sharedModel("stories260k-hf"))) {
+        try (LoadedModel m = ModelLoader.load(Shared.model("stories260k-hf"))) {
             int d = m.config().hiddenSize();
             FitTarget t = FitTarget.of(m, "Tom had a small dog named Max.", FitSpec.defaults().arrangement());
             FitRequest req = FitRequest.seeds(t, FitSpec.defaults().withMaxSteps(30).withSeed(4), 2);

@@ -1,4 +1,4 @@
-package dev.protolens.app.fit;
+package dev.protolens.engine.store;
 
 import dev.protolens.engine.decode.Decoded;
 import dev.protolens.engine.decode.ProtoTokens;
@@ -8,28 +8,26 @@ import dev.protolens.engine.fit.FitResult;
 import dev.protolens.engine.fit.FitSpec;
 import dev.protolens.engine.fit.FitState;
 import dev.protolens.engine.model.LoadedModel;
-import dev.protolens.engine.store.RunRecord;
-import dev.protolens.engine.store.RunRecords;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
 /**
- * The library entries of one fit in the window. While it runs, and after it ends until the user saves it,
- * each item of the fit (one per restart) is kept as a {@code "checkpoint"} run with the optimiser state, so a
- * crash or a closed window loses nothing and the run can be resumed. "Save to library" replaces those with
- * the finished records (final status, one-pass decode, H_LM, no optimiser state).
+ * The library entries of one fit, for the window and the CLI alike. While it runs (and, in the window, after it
+ * ends until the user saves it) each item of the fit (one per restart) is kept as a {@code "checkpoint"} run
+ * with its optimiser state, so a crash, Ctrl+C or a closed window loses nothing and the run can be resumed.
+ * The finished records (final status, one-pass decode, H_LM, no optimiser state) replace those.
  *
  * @param ids     one run id per item of the request
  * @param batchId shared by the items of a K-restart fit
  */
-record FitRuns(LoadedModel model, FitRequest request, List<String> ids, String batchId, Instant started) {
+public record FitRuns(LoadedModel model, FitRequest request, List<String> ids, String batchId, Instant started) {
 
     /** One run to write: its record, the vectors it stores, and the state to resume from (null when final). */
-    record Entry(RunRecord record, ProtoTokens vectors, FitState resume) {}
+    public record Entry(RunRecord record, ProtoTokens vectors, FitState resume) {}
 
-    static FitRuns start(LoadedModel model, FitRequest request, String resumedId) {
+    public static FitRuns start(LoadedModel model, FitRequest request, String resumedId) {
         Instant now = Instant.now();
         String text = request.targets().getFirst().text();
         String batch = resumedId != null ? resumedId : RunRecords.newId(text, now);
@@ -40,12 +38,12 @@ record FitRuns(LoadedModel model, FitRequest request, List<String> ids, String b
         return new FitRuns(model, request, List.copyOf(ids), batch, now);
     }
 
-    FitSpec spec() {
+    public FitSpec spec() {
         return request.spec();
     }
 
     /** A checkpoint taken while the fit runs: the current vectors of every item and their optimiser state. */
-    List<Entry> checkpoint(FitState state) {
+    public List<Entry> checkpoint(FitState state) {
         int d = model.config().hiddenSize();
         FitHistory h = state.history();
         int last = h.length() - 1;
@@ -71,16 +69,23 @@ record FitRuns(LoadedModel model, FitRequest request, List<String> ids, String b
         return out;
     }
 
+    /** Writes every entry (each one an atomic save of its own run folder). */
+    public static void saveAll(RunLibrary lib, List<Entry> entries) {
+        for (Entry en : entries) {
+            lib.save(en.record(), en.vectors(), en.resume());
+        }
+    }
+
     /**
      * The finished fit kept as checkpoints until the user saves: the best vectors of each item, its decode,
      * and the optimiser state after the last step (so "resume" continues exactly).
      */
-    List<Entry> draft(FitResult result, List<Decoded> decoded, double hLm) {
+    public List<Entry> draft(FitResult result, List<Decoded> decoded, double hLm) {
         return records(result, decoded, hLm, true);
     }
 
-    /** The finished records "Save to library" writes. */
-    List<Entry> finals(FitResult result, List<Decoded> decoded, double hLm) {
+    /** The finished records ("Save to library" in the window; the CLI writes them when the fit ends). */
+    public List<Entry> finals(FitResult result, List<Decoded> decoded, double hLm) {
         return records(result, decoded, hLm, false);
     }
 
