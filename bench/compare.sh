@@ -29,11 +29,16 @@ for model in "$SHARED/models/tinyllama-v0" "$RANDOM_MODEL"; do
   name=$(basename "$model")
   p=$("$JAVA" -jar "$JAR" bench --model "$model" --forward-only --length 64 --steps 20 --warmup 3 --threads "$THREADS" 2>/dev/null | num ms_forward_median)
   r=$("$PY" bench/reference_forward.py --reference "$REF" --model "$model" --length 64 --runs 20 --threads "$THREADS" | num ms_forward_median)
-  printf '| %s | forward, N=64 | %s | %s | %.2f |\n' "$name" "$p" "$r" "$(echo "$r / $p" | bc -l)"
+  printf '| %s | forward, N=64, median | %s | %s | %.2f |\n' "$name" "$p" "$r" "$(echo "$r / $p" | bc -l)"
   for n in 16 64; do
-    steps=30; [ "$name" != tinyllama-v0 ] && steps=8
-    p=$("$JAVA" -jar "$JAR" bench --model "$model" --length $n --steps $steps --warmup 2 --text "$TEXT" --threads "$THREADS" 2>/dev/null | num ms_per_step_like_reference)
-    r=$(cd "$REF" && "$PY" oracle.py fit --model "$model" --text "$TEXT" --first-n $n --max-steps $((steps + 2)) --stop-acc 1.01 --threads "$THREADS" 2>/dev/null | "$PY" -c "import sys,json; t=sys.stdin.read(); print('%.1f' % json.loads(t[t.index('{'):])['ms_per_step'])")
-    printf '| %s | fit step, N=%d | %s | %s | %.2f |\n' "$name" $n "$p" "$r" "$(echo "$r / $p" | bc -l)"
+    # the same steps on both sides: warm-up untimed, then the median step; "whole run" divides the wall time
+    # by every step, warm-up included (what oracle.py fit prints as ms_per_step)
+    steps=${STEPS:-200}; warm=${WARMUP:-20}; [ "$name" != tinyllama-v0 ] && { steps=${BIG_STEPS:-12}; warm=2; }
+    pj=$("$JAVA" -jar "$JAR" bench --model "$model" --length $n --steps $steps --warmup $warm --text "$TEXT" --threads "$THREADS" 2>/dev/null)
+    rj=$("$PY" bench/reference_fit.py --reference "$REF" --model "$model" --text "$TEXT" --length $n --steps $steps --warmup $warm --threads "$THREADS")
+    p=$(echo "$pj" | num ms_per_step_median); r=$(echo "$rj" | num ms_per_step_median)
+    printf '| %s | fit step, N=%d, median of %d | %s | %s | %.2f |\n' "$name" $n $steps "$p" "$r" "$(echo "$r / $p" | bc -l)"
+    p=$(echo "$pj" | num ms_per_step_like_reference); r=$(echo "$rj" | num ms_per_step_whole_run)
+    printf '| %s | fit step, N=%d, whole run of %d | %s | %s | %.2f |\n' "$name" $n $((steps + warm)) "$p" "$r" "$(echo "$r / $p" | bc -l)"
   done
 done

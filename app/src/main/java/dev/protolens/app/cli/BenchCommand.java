@@ -27,7 +27,7 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Measure fitting speed: ms per optimisation step (forward + backward + AdamW), tokens/s and",
             "peak memory, for a text of N tokens and a batch of B seeds. Prints JSON.",
-            "Compare with the reference: oracle.py fit --model M --text T --first-n N --max-steps S --stop-acc 1.01",
+            "Compare with the reference side by side: bench/compare.sh (bench/reference_fit.py times the same steps).",
             "With --make-random SHAPE --out DIR it writes a random checkpoint of a real model's shape instead."})
 final class BenchCommand implements Callable<Integer> {
     static final String DEFAULT_TEXT = "Lily and Ben went to the park to play with a red ball. They ran and laughed in the"
@@ -102,14 +102,16 @@ final class BenchCommand implements Callable<Integer> {
             String prefix = m.tokenizer().decode(ids, false);
             FitTarget target = new FitTarget(prefix, ids, Arrays.copyOf(enc.pieces(), length),
                     Arrays.copyOf(enc.starts(), length), Arrays.copyOf(enc.ends(), length));
-            FitSpec spec = FitSpec.defaults().withMaxSteps(warmup + steps);
+            // never stops at 100 %: every run times the same number of steps, like the reference's --stop-acc 1.01
+            FitSpec spec = FitSpec.defaults().withMaxSteps(warmup + steps).withTargetAccuracy(FitSpec.NEVER_STOP);
             List<Long> stamps = new ArrayList<>();
             FitMonitor monitor = FitMonitor.none().betweenSteps(() -> stamps.add(System.nanoTime()));
             Fitter fitter = new Fitter(m);
             long rssBefore = rss("VmRSS");
             FitResult r = fitter.fit(FitRequest.seeds(target, spec, batch), monitor);
             if (stamps.size() <= warmup + 1) {
-                throw new UserError("the fit stopped after " + r.updates() + " steps (target reached); use a longer text");
+                throw new UserError("the fit stopped after " + r.updates() + " steps (" + r.status() + "): "
+                        + (r.message() != null ? r.message() : "too few steps to time"));
             }
             double[] per = new double[stamps.size() - 1 - warmup];
             for (int i = warmup; i + 1 < stamps.size(); i++) {

@@ -17,6 +17,8 @@ public record FitSpec(Arrangement arrangement, Init init, long seed, double lr, 
     public static final double EPS = 1e-8;
     public static final double WEIGHT_DECAY = 0.01;
     public static final int MAX_STEPS = 5000;
+    /** A target accuracy no fit reaches: it runs all its steps, as benchmarks and the reference's --stop-acc 1.01 do. */
+    public static final double NEVER_STOP = Double.POSITIVE_INFINITY;
 
     public FitSpec {
         if (!(lr > 0) || Double.isInfinite(lr)) {
@@ -31,7 +33,7 @@ public record FitSpec(Arrangement arrangement, Init init, long seed, double lr, 
         if (maxSteps < 0) {
             throw new IllegalArgumentException("max steps must be >= 0");
         }
-        if (!(targetAccuracy > 0 && targetAccuracy <= 1)) {
+        if (!(targetAccuracy > 0 && targetAccuracy <= 1) && targetAccuracy != NEVER_STOP) {
             throw new IllegalArgumentException("target accuracy must lie in (0, 1]");
         }
     }
