@@ -1,5 +1,6 @@
 package dev.protolens.app.cli;
 
+import dev.protolens.app.models.ModelCandidates;
 import dev.protolens.engine.hub.CachedModel;
 import dev.protolens.engine.hub.HfCache;
 import dev.protolens.engine.hub.HubEnvironment;
@@ -8,14 +9,12 @@ import dev.protolens.engine.hub.ModelDownload;
 import dev.protolens.engine.hub.PulledModel;
 import dev.protolens.engine.hub.RecentModels;
 import dev.protolens.engine.hub.Sizes;
-import dev.protolens.engine.store.AppDirs;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -28,11 +27,9 @@ import picocli.CommandLine.Parameters;
                         + " (gated and private models), HF_ENDPOINT (a mirror), HF_HUB_OFFLINE=1 (no network)."},
         subcommands = {ModelsCommand.ListModels.class, ModelsCommand.PullModel.class, ModelsCommand.RemoveModel.class})
 final class ModelsCommand implements Runnable {
-    /** The environment the commands read; tests replace it so they never touch the real cache or token. */
-    static Supplier<Map<String, String>> environment = System::getenv;
-
+    /** The window and the commands read one environment ({@link ModelCandidates#environment}, which tests replace). */
     static HubEnvironment hubEnvironment() {
-        return HubEnvironment.from(environment.get(), AppDirs.config());
+        return ModelCandidates.hubEnvironment();
     }
 
     @Override

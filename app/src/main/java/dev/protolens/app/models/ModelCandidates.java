@@ -14,7 +14,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -93,17 +95,30 @@ public final class ModelCandidates {
         this.hfCache = hfCache;
     }
 
+    /**
+     * The environment variables the Hugging Face side reads (HF_HOME, HF_ENDPOINT, HF_TOKEN, HF_HUB_OFFLINE). Tests
+     * replace it so that nothing touches the real cache, token or network.
+     */
+    public static Supplier<Map<String, String>> environment = System::getenv;
+
+    /** The folders whose ancestors are searched for models (tests replace it to find nothing). */
+    public static Supplier<List<Path>> searchRoots = ModelCandidates::defaultSearchFrom;
+
     /** The app's settings folder, the working directory and the jar's folder, the usual HF cache. */
     public static ModelCandidates standard() {
+        return new ModelCandidates(AppDirs.config(), searchRoots.get(), hubEnvironment().cacheDir());
+    }
+
+    /** Where models come from and go, read afresh (a token saved a moment ago counts). */
+    public static HubEnvironment hubEnvironment() {
+        return HubEnvironment.from(environment.get(), AppDirs.config());
+    }
+
+    private static List<Path> defaultSearchFrom() {
         List<Path> from = new ArrayList<>();
         from.add(Path.of("").toAbsolutePath());
         jarFolder().ifPresent(from::add);
-        return new ModelCandidates(AppDirs.config(), from, hfCacheFolder());
-    }
-
-    /** Where the Hugging Face cache is (HF_HUB_CACHE, HF_HOME, or ~/.cache/huggingface/hub). */
-    public static Path hfCacheFolder() {
-        return HubEnvironment.fromSystem().cacheDir();
+        return from;
     }
 
     private static java.util.Optional<Path> jarFolder() {
@@ -245,18 +260,15 @@ public final class ModelCandidates {
         }
     }
 
-    /** "org/name" for an HF cache snapshot, else the folder or file name. */
+    /** "org/name" for an HF cache snapshot (and "org/name/x.gguf" for a .gguf in one), else the folder or file name. */
     static String displayName(Path p) {
-        Path parent = p.getParent();
-        Path repo = parent == null ? null : parent.getParent();
-        if (repo != null && repo.getFileName() != null && parent.getFileName().toString().equals("snapshots")
-                && repo.getFileName().toString().startsWith("models--")) {
-            return repo.getFileName().toString().substring("models--".length()).replace("--", "/");
+        String repo = HfCache.repoIdOf(p);
+        if (repo != null) {
+            return repo;
         }
-        if (isGguf(p) && parent != null && parent.getFileName() != null
-                && parent.getParent() != null && parent.getParent().getFileName() != null
-                && parent.getParent().getFileName().toString().equals("snapshots")) {
-            return displayName(parent) + "/" + p.getFileName();
+        Path parent = p.getParent();
+        if (isGguf(p) && parent != null && HfCache.repoIdOf(parent) != null) {
+            return HfCache.repoIdOf(parent) + "/" + p.getFileName();
         }
         return p.getFileName() == null ? p.toString() : p.getFileName().toString();
     }

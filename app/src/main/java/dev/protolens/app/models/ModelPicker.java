@@ -2,6 +2,7 @@ package dev.protolens.app.models;
 
 import dev.protolens.app.ui.Dialogs;
 import dev.protolens.app.ui.Workbench;
+import dev.protolens.engine.hub.CachedModel;
 import dev.protolens.engine.session.ModelSession;
 import java.io.File;
 import java.nio.file.InvalidPathException;
@@ -10,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import javafx.application.Platform;
+import javafx.beans.value.ChangeListener;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.scene.control.Button;
@@ -19,23 +21,29 @@ import javafx.scene.control.Dialog;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListCell;
 import javafx.scene.control.ListView;
+import javafx.scene.control.MenuButton;
+import javafx.scene.control.MenuItem;
 import javafx.scene.control.ScrollPane;
+import javafx.scene.control.Separator;
 import javafx.scene.control.TextField;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import javafx.stage.DirectoryChooser;
 import javafx.stage.FileChooser;
 
 /**
  * The model picker: the models ProtoLens can find (recent, project, local folder, Hugging Face cache), a path
- * to type or browse to (folder or .gguf), and the details of the selected and of the open model. Opening
- * closes the dialog at once; the model loads in the background with its steps in the status bar.
+ * to type or browse to (folder or .gguf), downloads from the Hugging Face hub ({@link DownloadPane}), and the
+ * details of the selected and of the open model. Opening closes the dialog at once; the model loads in the
+ * background with its steps in the status bar, and so does a download, which opens its model when it ends.
+ * With no model configured yet (a first run) it greets and offers small models to download.
  */
 public final class ModelPicker {
-    static final String HOW_TO_GET_ONE = "To get a model, download a Hugging Face checkpoint of the Llama, Qwen,"
-            + " GPT-NeoX or GPT-2 family (e.g. `hf download HuggingFaceTB/SmolLM2-135M`, which lands in the cache"
-            + " listed here) or a Llama .gguf file, then pick it below.";
+    static final String HOW_TO_GET_ONE = "Pick one found on this computer, download a small one from Hugging Face"
+            + " below, or open a model folder (config.json, *.safetensors, tokenizer.json of the Llama, Qwen,"
+            + " GPT-NeoX or GPT-2 family) or a Llama .gguf file.";
 
     private final Workbench wb;
 
@@ -43,10 +51,16 @@ public final class ModelPicker {
         this.wb = wb;
     }
 
+    /** No model open and none remembered: the first start (or settings that were reset). */
+    private boolean firstRun() {
+        return wb.session() == null && wb.settings().lastModel() == null;
+    }
+
     /** Shows the picker (not blocking); an accepted path is opened through the workbench. */
     public void show() {
         Dialog<String> d = new Dialog<>();
-        d.setTitle("Open a model");
+        boolean first = firstRun();
+        d.setTitle(first ? "Choose a model" : "Open a model");
         d.setHeaderText(null);
         Dialogs.prepare(d, wb.window());
         d.getDialogPane().setId("model-picker");
@@ -55,13 +69,18 @@ public final class ModelPicker {
         Button open = (Button) d.getDialogPane().lookupButton(openType);
         open.setId("open-model");
 
-        Label heading = new Label("Open a model");
+        Label heading = new Label(first ? "Welcome to ProtoLens" : "Open a model");
         heading.getStyleClass().add("heading");
+        heading.setId("picker-heading");
         ModelSession current = wb.session();
-        Label intro = new Label(current == null
+        String last = wb.settings().lastModel();
+        Label intro = new Label(first
                 ? "ProtoLens needs a language model to fit texts with. " + HOW_TO_GET_ONE
+                : current == null && last != null
+                ? "The model used last (" + last + ") is no longer there. " + HOW_TO_GET_ONE
                 : "Open another model; runs remember which model they were fitted with. " + HOW_TO_GET_ONE);
         intro.setWrapText(true);
+        intro.setMinHeight(Region.USE_PREF_SIZE);
         intro.setId("picker-intro");
 
         ListView<ModelCandidates.Candidate> list = new ListView<>();
@@ -69,16 +88,19 @@ public final class ModelPicker {
         list.getStyleClass().add("candidate-list");
         list.setPlaceholder(new Label("Looking for models…"));
         list.setCellFactory(v -> new CandidateCell());
+        list.setPrefHeight(190);
 
         TextField path = new TextField();
         path.setId("model-path");
         path.setPromptText("Path to a model folder or a .gguf file");
         HBox.setHgrow(path, Priority.ALWAYS);
-        Button folder = new Button("Folder…");
+        MenuItem folder = new MenuItem("Model folder…");
         folder.setId("browse-folder");
-        Button gguf = new Button(".gguf file…");
+        MenuItem gguf = new MenuItem(".gguf file…");
         gguf.setId("browse-gguf");
-        HBox pathRow = new HBox(6, path, folder, gguf);
+        MenuButton browse = new MenuButton("Open a folder or .gguf…", null, folder, gguf);
+        browse.setId("browse");
+        HBox pathRow = new HBox(6, path, browse);
         pathRow.setAlignment(Pos.CENTER_LEFT);
 
         VBox details = new VBox(6);
@@ -86,6 +108,7 @@ public final class ModelPicker {
         ScrollPane detailsScroll = new ScrollPane(details);
         detailsScroll.setFitToWidth(true);
         detailsScroll.setPrefWidth(330);
+        detailsScroll.setPrefHeight(250);
         Runnable showCurrent = () -> {
             details.getChildren().clear();
             if (current != null) {
@@ -140,17 +163,33 @@ public final class ModelPicker {
         });
         open.disableProperty().bind(path.textProperty().isEmpty());
 
-        VBox left = new VBox(8, new Label("Models found"), list, new Label("Or a path"), pathRow);
+        Label foundLabel = new Label("On this computer");
+        foundLabel.getStyleClass().add("subheading");
+        VBox left = new VBox(8, foundLabel, list, pathRow);
         VBox.setVgrow(list, Priority.ALWAYS);
         HBox.setHgrow(left, Priority.ALWAYS);
         HBox body = new HBox(14, left, detailsScroll);
-        VBox content = new VBox(10, heading, intro, body);
+        ModelDownloads downloads = wb.downloads();
+        DownloadPane download = new DownloadPane(downloads);
+        downloads.setShownInline(true);
+        VBox content = new VBox(10, heading, intro, body, new Separator(), download);
         content.setPadding(new Insets(4));
-        content.setPrefWidth(880);
+        content.setPrefWidth(940);
         d.getDialogPane().setContent(content);
+
+        // a finished download opens its model itself; the picker has done its job
+        ChangeListener<ModelDownloads.State> downloaded = (o, was, now) -> {
+            if (now == ModelDownloads.State.DONE && d.isShowing()) {
+                d.close();
+            }
+        };
+        downloads.stateProperty().addListener(downloaded);
 
         d.setResultConverter(b -> b == openType ? path.getText().trim() : null);
         d.setOnHidden(e -> {
+            downloads.stateProperty().removeListener(downloaded);
+            downloads.setShownInline(false);
+            download.dispose();
             String chosen = d.getResult();
             if (chosen == null) {
                 return;
@@ -162,23 +201,31 @@ public final class ModelPicker {
             }
         });
 
+        record Found(List<ModelCandidates.Candidate> models, List<CachedModel> unfinished) {}
         CompletableFuture.supplyAsync(() -> {
             List<ModelCandidates.Candidate> all = new ArrayList<>(wb.candidates().recent());
             all.addAll(wb.candidates().found());
-            return all;
-        }, wb.io()).whenComplete((all, err) -> Platform.runLater(() -> {
-            if (err != null || all.isEmpty()) {
-                list.setPlaceholder(new Label("No models found in the usual places; type a path below."));
-                return;
+            return new Found(all, ModelDownloads.unfinished());
+        }, wb.io()).whenComplete((found, err) -> Platform.runLater(() -> {
+            if (err != null || found.models().isEmpty()) {
+                list.setPlaceholder(new Label("No models found on this computer yet: download one below, or open"
+                        + " a folder or .gguf file."));
+                list.getPlaceholder().setId("no-models-found");
+                ((Label) list.getPlaceholder()).setWrapText(true);
+            } else {
+                list.getItems().setAll(found.models());
+                if (path.getText().isEmpty()) {
+                    // a Hugging Face folder first: it carries the full config and tokenizer
+                    found.models().stream().filter(ModelCandidates.Candidate::loadable)
+                            .min(java.util.Comparator.comparing(c -> "gguf".equals(c.family())))
+                            .ifPresent(c -> list.getSelectionModel().select(c));
+                }
             }
-            list.getItems().setAll(all);
-            if (path.getText().isEmpty()) {
-                // a Hugging Face folder first: it carries the full config and tokenizer
-                all.stream().filter(ModelCandidates.Candidate::loadable)
-                        .min(java.util.Comparator.comparing(c -> "gguf".equals(c.family())))
-                        .ifPresent(c -> list.getSelectionModel().select(c));
+            if (err == null) {
+                download.setUnfinished(found.unfinished());
             }
         }));
+        ModelDownloads.offlineReason().thenAccept(reason -> Platform.runLater(() -> download.setOffline(reason)));
         d.show();
         Platform.runLater(path::requestFocus);
     }

@@ -118,7 +118,9 @@ public final class StatusBar extends HBox {
                 + m.config().numLayers() + " layers");
         EngineRuntime rt = EngineRuntime.get();
         device.setText(rt.deviceName().toUpperCase(Locale.ROOT) + " · " + rt.threads() + " thread"
-                + (rt.threads() == 1 ? "" : "s") + " · " + m.computeDtype());
+                + (rt.threads() == 1 ? "" : "s") + " · " + m.computeDtype()
+                + (rt.fallback().isPresent() ? " · GPU not used" : ""));
+        device.getStyleClass().setAll("label", rt.fallback().isPresent() ? "warn-text" : "muted");
         device.setTooltip(new Tooltip(rt.describe()));
     }
 

@@ -2,6 +2,7 @@ package dev.protolens.app.ui;
 
 import dev.protolens.app.AppSettings;
 import dev.protolens.app.models.ModelCandidates;
+import dev.protolens.app.models.ModelDownloads;
 import dev.protolens.engine.UserError;
 import dev.protolens.engine.session.ModelSession;
 import dev.protolens.engine.store.RunLibrary;
@@ -53,6 +54,7 @@ public final class Workbench {
     private final Theme.Choice theme;
     private AppSettings settings;
     private Window window;
+    private ModelDownloads downloads;
     private Consumer<Path> textFileHandler = p -> { };
     private Runnable modelPicker = () -> { };
     private Runnable libraryChanged = () -> { };
@@ -98,6 +100,14 @@ public final class Workbench {
 
     public ModelCandidates candidates() {
         return candidates;
+    }
+
+    /** Downloads from the Hugging Face hub (one at a time; the picker and the status bar show it). */
+    public ModelDownloads downloads() {
+        if (downloads == null) {
+            downloads = new ModelDownloads(this);
+        }
+        return downloads;
     }
 
     public Theme.Choice theme() {
@@ -247,6 +257,9 @@ public final class Workbench {
     /** Closes the model and waits for pending writes (window closing). */
     public void shutdown() {
         ModelSession s = session.get();
+        if (downloads != null) {
+            downloads.shutdown();
+        }
         clock.shutdownNow();
         io.shutdown();
         try {

@@ -2,6 +2,7 @@ package dev.protolens.app.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.protolens.app.models.ModelCandidates;
 import dev.protolens.engine.hub.RecentModels;
 import dev.protolens.engine.testing.FakeHub;
 import dev.protolens.engine.testing.Shared;
@@ -39,12 +40,12 @@ class ModelsCommandTest {
         env.put("HF_HOME", tmp.resolve("hf").toString());
         env.put("HF_ENDPOINT", hub.endpoint());
         System.setProperty("protolens.home", tmp.resolve("settings").toString());
-        ModelsCommand.environment = () -> Map.copyOf(env);
+        ModelCandidates.environment = () -> Map.copyOf(env);
     }
 
     @AfterEach
     void stop() {
-        ModelsCommand.environment = System::getenv;
+        ModelCandidates.environment = System::getenv;
         System.clearProperty("protolens.home");
         hub.close();
     }

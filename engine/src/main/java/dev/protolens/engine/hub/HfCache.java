@@ -59,6 +59,17 @@ public final class HfCache {
         return id;
     }
 
+    /** "org/name" for a snapshot folder {@code .../models--org--name/snapshots/<commit>}, null for any other path. */
+    public static String repoIdOf(Path path) {
+        Path parent = path.getParent();
+        Path repo = parent == null ? null : parent.getParent();
+        if (repo == null || repo.getFileName() == null || !parent.getFileName().toString().equals("snapshots")) {
+            return null;
+        }
+        String name = repo.getFileName().toString();
+        return name.startsWith(PREFIX) ? name.substring(PREFIX.length()).replace("--", "/") : null;
+    }
+
     public Path repoDir(String repoId) {
         return root.resolve(PREFIX + checkRepoId(repoId).replace("/", "--"));
     }

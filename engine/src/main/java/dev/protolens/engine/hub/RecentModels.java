@@ -80,23 +80,12 @@ public final class RecentModels {
         boolean exists = Files.exists(path);
         LocalModel m = exists ? LocalModel.inspect(path) : null;
         LocalModel.Kind kind = LocalModel.isGgufName(path) ? LocalModel.Kind.GGUF : LocalModel.Kind.FOLDER;
-        return new RecentModel(path, kind, displayName(path), repoIdOf(path), when, exists,
+        return new RecentModel(path, kind, displayName(path), HfCache.repoIdOf(path), when, exists,
                 m != null && m.loadable(), m == null ? null : m.family());
     }
 
-    /** "org/name" for {@code .../models--org--name/snapshots/<commit>}, null for any other path. */
-    static String repoIdOf(Path path) {
-        Path parent = path.getParent();
-        Path repo = parent == null ? null : parent.getParent();
-        if (repo == null || repo.getFileName() == null || !parent.getFileName().toString().equals("snapshots")) {
-            return null;
-        }
-        String name = repo.getFileName().toString();
-        return name.startsWith("models--") ? name.substring("models--".length()).replace("--", "/") : null;
-    }
-
     private static String displayName(Path path) {
-        String repo = repoIdOf(path);
+        String repo = HfCache.repoIdOf(path);
         if (repo != null) {
             return repo;
         }

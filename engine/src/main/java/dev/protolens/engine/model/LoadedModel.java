@@ -1,5 +1,6 @@
 package dev.protolens.engine.model;
 
+import dev.protolens.engine.hub.HfCache;
 import dev.protolens.engine.tokenizer.TextTokenizer;
 import java.nio.file.Path;
 
@@ -15,8 +16,15 @@ import java.nio.file.Path;
 public record LoadedModel(Path path, String format, ModelConfig config, LanguageModel model, TextTokenizer tokenizer,
                           String identity, String device, String computeDtype, long loadMillis) implements AutoCloseable {
 
-    /** A short name for the UI: the folder or file name. */
+    /**
+     * A short name for the UI and run records: the folder or file name, or "org/name" for a snapshot in the Hugging
+     * Face cache (whose folder name is a commit hash).
+     */
     public String name() {
+        String repo = HfCache.repoIdOf(path);
+        if (repo != null) {
+            return repo;
+        }
         Path f = path.getFileName();
         return f == null ? path.toString() : f.toString();
     }

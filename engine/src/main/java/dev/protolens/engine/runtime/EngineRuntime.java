@@ -24,13 +24,18 @@ public final class EngineRuntime {
     private final Device device;
     private final int threads;
     private final String pytorchVersion;
+    private final String fallback;
 
-    private EngineRuntime(Engine engine, Device device, int threads) {
+    private EngineRuntime(Engine engine, Device device, int threads, String fallback) {
         this.engine = engine;
         this.device = device;
         this.threads = threads;
         this.pytorchVersion = engine.getVersion();
+        this.fallback = fallback;
     }
+
+    /** The device the engine picked, and why it is the CPU when a GPU was configured or asked for (else null). */
+    record DeviceChoice(Device device, String fallback) {}
 
     /** The engine with default settings ({@link RuntimeOptions#fromEnvironment()}). */
     public static EngineRuntime get() {
@@ -45,7 +50,7 @@ public final class EngineRuntime {
         if (instance != null) {
             if (options.threads() > 0 && options.threads() != instance.threads) {
                 JniUtils.setNumThreads(options.threads());
-                instance = new EngineRuntime(instance.engine, instance.device, options.threads());
+                instance = new EngineRuntime(instance.engine, instance.device, options.threads(), instance.fallback);
             }
             return instance;
         }
@@ -62,8 +67,11 @@ public final class EngineRuntime {
         }
         int threads = options.threads() > 0 ? options.threads() : RuntimeOptions.defaultThreads();
         JniUtils.setNumThreads(threads);
-        Device device = chooseDevice(engine, options.device());
-        instance = new EngineRuntime(engine, device, threads);
+        DeviceChoice choice = chooseDevice(engine, options.device());
+        instance = new EngineRuntime(engine, choice.device(), threads, choice.fallback());
+        if (choice.fallback() != null) {
+            LOG.warn(choice.fallback());
+        }
         LOG.info(instance.describe());
         return instance;
     }
@@ -93,31 +101,43 @@ public final class EngineRuntime {
         System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
     }
 
-    private static Device chooseDevice(Engine engine, String requested) {
+    /**
+     * CUDA when PyTorch sees a GPU (or the one asked for), else the CPU; when a GPU was configured or asked for and
+     * the CPU is what runs, the choice says why in words the status bar and {@code inspect} show.
+     */
+    static DeviceChoice chooseDevice(Engine engine, String requested) {
         int gpus;
+        String cudaError = null;
         try {
             gpus = engine.getGpuCount();
         } catch (RuntimeException | UnsatisfiedLinkError e) {
-            LOG.warn("CUDA could not start ({}); running on the CPU", e.getMessage());
+            cudaError = e.getMessage();
             gpus = 0;
         }
-        if (gpus == 0 && (System.getenv("PYTORCH_LIBRARY_PATH") != null || cudaDownloadRequested())) {
-            LOG.warn("a CUDA libtorch was configured but PyTorch sees no usable GPU (driver missing or too old);"
-                    + " running on the CPU");
+        boolean configured = System.getenv("PYTORCH_LIBRARY_PATH") != null || cudaDownloadRequested();
+        boolean asked = requested != null && (requested.startsWith("cuda") || requested.startsWith("gpu"));
+        String fallback = null;
+        if (gpus == 0 && cudaError != null) {
+            fallback = "CUDA could not start (" + cudaError + "); running on the CPU";
+        } else if (gpus == 0 && configured) {
+            fallback = "a CUDA libtorch was configured (PYTORCH_LIBRARY_PATH / PYTORCH_FLAVOR) but PyTorch sees no"
+                    + " usable GPU (driver missing or too old); running on the CPU";
+        } else if (gpus == 0 && asked) {
+            fallback = "CUDA was asked for (" + requested + ") but PyTorch sees no GPU (this libtorch is the CPU"
+                    + " build, or there is no driver); running on the CPU";
         }
         if (requested == null || requested.isBlank() || requested.equals("auto")) {
-            return gpus > 0 ? Device.gpu() : Device.cpu();
+            return new DeviceChoice(gpus > 0 ? Device.gpu() : Device.cpu(), fallback);
         }
         if (requested.equals("cpu")) {
-            return Device.cpu();
+            return new DeviceChoice(Device.cpu(), null);
         }
-        if (requested.startsWith("cuda") || requested.startsWith("gpu")) {
+        if (asked) {
             if (gpus == 0) {
-                LOG.warn("CUDA was asked for but PyTorch sees no GPU (CPU-only libtorch, or no driver); running on the CPU");
-                return Device.cpu();
+                return new DeviceChoice(Device.cpu(), fallback);
             }
             int idx = requested.contains(":") ? Integer.parseInt(requested.substring(requested.indexOf(':') + 1)) : 0;
-            return Device.gpu(idx);
+            return new DeviceChoice(Device.gpu(idx), null);
         }
         throw new IllegalArgumentException("unknown device '" + requested + "' (use auto, cpu or cuda[:N])");
     }
@@ -161,11 +181,17 @@ public final class EngineRuntime {
         JniUtils.setGradMode(on);
     }
 
-    /** The one line shown in the status bar and by {@code inspect}: device, threads, dtype. */
+    /** The one line shown in the status bar and by {@code inspect}: device, threads, dtype, and any GPU fallback. */
     public String describe() {
         String dev = device.isGpu() ? "CUDA GPU " + device.getDeviceId() : "CPU";
         return "PyTorch " + pytorchVersion + " on " + dev + ", " + threads + " thread" + (threads == 1 ? "" : "s")
-                + ", compute " + (device.isGpu() ? "bf16/fp16 weights where stored so, fp32 proto-tokens" : "fp32");
+                + ", compute " + (device.isGpu() ? "bf16/fp16 weights where stored so, fp32 proto-tokens" : "fp32")
+                + (fallback == null ? "" : " (" + fallback + ")");
+    }
+
+    /** Why the CPU runs although a GPU was configured or asked for; empty when nothing fell back. */
+    public java.util.Optional<String> fallback() {
+        return java.util.Optional.ofNullable(fallback);
     }
 
     public String deviceName() {

@@ -41,6 +41,9 @@ class PulledModelLoadsTest {
              LoadedModel downloaded = ModelLoader.load(pulled.snapshot());
              NDManager step = EngineRuntime.get().newManager()) {
             assertThat(downloaded.identity()).isEqualTo(original.identity());
+            // the snapshot folder is a commit hash: the UI and run records name the repo instead
+            assertThat(downloaded.name()).isEqualTo(pulled.repoId());
+            assertThat(original.name()).isEqualTo("tinyllama-v0");
             long[] ids = original.tokenizer().encode("Once upon a time, Lily found a red ball.", true).ids();
             float[] a = original.model().logitsForTokens(step.create(ids, new Shape(1, ids.length))).toFloatArray();
             float[] b = downloaded.model().logitsForTokens(step.create(ids, new Shape(1, ids.length))).toFloatArray();
