@@ -55,6 +55,7 @@ public final class EngineRuntime {
             return instance;
         }
         prepareProperties(options);
+        NativeAllocator.tune().ifPresent(LOG::debug);
         Engine engine;
         try {
             engine = Engine.getEngine("PyTorch");
@@ -77,8 +78,10 @@ public final class EngineRuntime {
     }
 
     /**
-     * The user asked for DJL's CUDA libtorch to be downloaded (PYTORCH_FLAVOR=cu…) and allowed ProtoLens to
-     * download it (PROTOLENS_ENGINE_DOWNLOAD=1). Only then does the engine leave offline mode.
+     * The user named a CUDA flavor (PYTORCH_FLAVOR=cu…) and allowed ProtoLens to fetch what it needs
+     * (PROTOLENS_ENGINE_DOWNLOAD=1, e.g. DJL's JNI library for a libtorch in PYTORCH_LIBRARY_PATH). Only then does
+     * the engine leave offline mode. The flavor alone never switches to CUDA: DJL accepts the bundled CPU
+     * libtorch on any machine (its platform match treats a CPU build as matching every system).
      */
     static boolean cudaDownloadRequested() {
         String flavor = System.getenv("PYTORCH_FLAVOR");
@@ -119,6 +122,9 @@ public final class EngineRuntime {
         String fallback = null;
         if (gpus == 0 && cudaError != null) {
             fallback = "CUDA could not start (" + cudaError + "); running on the CPU";
+        } else if (gpus == 0 && System.getenv("PYTORCH_LIBRARY_PATH") == null && configured) {
+            fallback = "PYTORCH_FLAVOR alone does not switch to CUDA: the bundled CPU libtorch runs. Point"
+                    + " PYTORCH_LIBRARY_PATH at a CUDA libtorch 2.7.1 (see the README's GPU section); running on the CPU";
         } else if (gpus == 0 && configured) {
             fallback = "a CUDA libtorch was configured (PYTORCH_LIBRARY_PATH / PYTORCH_FLAVOR) but PyTorch sees no"
                     + " usable GPU (driver missing or too old); running on the CPU";
