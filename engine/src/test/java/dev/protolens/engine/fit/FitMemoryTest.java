@@ -32,7 +32,7 @@ class FitMemoryTest {
         assumeTrue(Files.exists(Path.of("/proc/self/status")), "skipped: needs Linux /proc to read RSS");
         Path model = Shared.model("stories260k-hf");
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        List<String> cmd = new ArrayList<>(List.of(java.toString(), "-Xms256m", "-Xmx256m", "-XX:+AlwaysPreTouch",
+        List<String> cmd = new ArrayList<>(List.of(java.toString(), "--enable-native-access=ALL-UNNAMED", "-Xms256m", "-Xmx256m", "-XX:+AlwaysPreTouch",
                 "-cp", System.getProperty("java.class.path"), Child.class.getName(), model.toString()));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
