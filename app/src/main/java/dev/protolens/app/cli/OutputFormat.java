@@ -49,10 +49,6 @@ enum OutputFormat {
 
     /** A CSV field, quoted when it holds a comma, a quote or a line break. */
     static String csv(String s) {
-        if (s == null) {
-            return "";
-        }
-        return s.contains(",") || s.contains("\"") || s.contains("\n") || s.contains("\r")
-                ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
+        return dev.protolens.app.figures.FigureExport.csvField(s);
     }
 }
