@@ -78,8 +78,9 @@ public final class AtlasView extends HBox {
         histogramFigure.setTitle("Distances between solutions (cosine, e)");
 
         VBox left = left();
-        left.setPrefWidth(290);
-        left.setMinWidth(260);
+        left.setPrefWidth(330);
+        left.setMinWidth(300);
+        left.setMaxWidth(330);
         VBox right = new VBox(10, map, histogram);
         VBox.setVgrow(map, Priority.ALWAYS);
         HBox.setHgrow(right, Priority.ALWAYS);
@@ -343,6 +344,12 @@ public final class AtlasView extends HBox {
         g.getStyleClass().add("settings");
         g.setHgap(10);
         g.setVgap(6);
+        javafx.scene.layout.ColumnConstraints c0 = new javafx.scene.layout.ColumnConstraints();
+        c0.setMinWidth(Region.USE_PREF_SIZE);
+        javafx.scene.layout.ColumnConstraints c1 = new javafx.scene.layout.ColumnConstraints();
+        c1.setHgrow(Priority.ALWAYS);
+        c1.setMinWidth(0);
+        g.getColumnConstraints().addAll(c0, c1);
         g.addRow(0, new Label("Model"), model);
         g.addRow(1, new Label("Vectors"), kind);
         g.addRow(2, new Label("Projection"), methodRow);
@@ -369,11 +376,12 @@ public final class AtlasView extends HBox {
         clear.disableProperty().bind(Bindings.isEmpty(vm.selection()));
         clear.setOnAction(e -> vm.clearSelection());
         interpolate.setMaxWidth(Double.MAX_VALUE);
-        HBox.setHgrow(interpolate, Priority.ALWAYS);
-        HBox actions = new HBox(6, interpolate, seeds, clear);
-        actions.setAlignment(Pos.CENTER_LEFT);
+        seeds.setMaxWidth(Double.MAX_VALUE);
+        HBox.setHgrow(seeds, Priority.ALWAYS);
+        HBox more = new HBox(6, seeds, clear);
+        more.setAlignment(Pos.CENTER_LEFT);
         selectionBox.setId("atlas-selection");
-        VBox selection = new VBox(8, selHead, selectionBox, actions);
+        VBox selection = new VBox(8, selHead, selectionBox, interpolate, more);
         selection.getStyleClass().add("card");
 
         Label message = new Label();

@@ -108,6 +108,17 @@ public final class AtlasViewModel {
         public String toString() {
             return name + " (d=" + hiddenSize + ", " + runs + (runs == 1 ? " run)" : " runs)");
         }
+
+        /** One model, whatever its run count: a refreshed list keeps the chooser's selection. */
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof ModelChoice c && c.identity.equals(identity);
+        }
+
+        @Override
+        public int hashCode() {
+            return identity.hashCode();
+        }
     }
 
     /**
@@ -147,6 +158,7 @@ public final class AtlasViewModel {
     private List<Run> all = List.of();
     private RunSpace space;
     private List<String> drawnPair;
+    private boolean settingModels;
     private boolean loading;
     private boolean stale;
 
@@ -154,7 +166,7 @@ public final class AtlasViewModel {
         this.wb = wb;
         this.openInInterpolate = openInInterpolate;
         model.addListener((o, was, now) -> {
-            if (!Objects.equals(identity(was), identity(now))) {
+            if (!settingModels && !Objects.equals(identity(was), identity(now))) {
                 selection.clear();
                 rebuildSpace();
             }
@@ -305,7 +317,13 @@ public final class AtlasViewModel {
             choices.add(new ModelChoice(e.getKey(), info.name(), info.hiddenSize(), e.getValue().size()));
         }
         ModelChoice was = model.get();
-        models.setAll(choices);
+        // replacing the chooser's items may clear its value for a moment; that is not the user choosing
+        settingModels = true;
+        try {
+            models.setAll(choices);
+        } finally {
+            settingModels = false;
+        }
         ModelChoice keep = was == null ? null
                 : choices.stream().filter(c -> c.identity().equals(was.identity())).findFirst().orElse(null);
         if (keep == null) {
@@ -314,11 +332,16 @@ public final class AtlasViewModel {
             keep = choices.stream().filter(c -> c.identity().equals(open)).findFirst()
                     .orElse(choices.isEmpty() ? null : choices.getFirst());
         }
-        boolean sameModel = Objects.equals(identity(was), identity(keep));
-        model.set(keep);
-        if (sameModel) {
-            rebuildSpace(); // same model, new runs (the listener only rebuilds for another model)
+        settingModels = true;
+        try {
+            model.set(keep);
+        } finally {
+            settingModels = false;
         }
+        if (!Objects.equals(identity(was), identity(keep))) {
+            selection.clear();
+        }
+        rebuildSpace();
         if (problems > 0 && message.get().isEmpty()) {
             message.set(problems + (problems == 1 ? " run could not be read and is" : " runs could not be read and are")
                     + " left out (the Library names them).");
@@ -590,7 +613,7 @@ public final class AtlasViewModel {
                     counts.merge(r.record().text(), 1, Integer::sum);
                 }
                 String[] names = index.keySet().stream()
-                        .map(t -> "“" + oneLine(t) + "” × " + counts.get(t)).toArray(String[]::new);
+                        .map(t -> counts.get(t) + " × “" + oneLine(t) + "”").toArray(String[]::new);
                 return ProjectionFigure.Colouring.categorical("text", cat, names);
             }
             case SEED -> {

@@ -132,8 +132,9 @@ public final class DecodedTextFigure implements LayeredFigure {
     @Override
     public void drawForeground(Graphics2D g, double width, double h, FigureStyle s) {
         hints(g);
-        Font cellFont = s.font(1.08f, Font.PLAIN);
-        Font smallFont = s.font(0.85f, Font.ITALIC);
+        // larger than the strip's cells: this text is what the slider is for
+        Font cellFont = s.font(1.4f, Font.PLAIN);
+        Font smallFont = s.font(0.92f, Font.ITALIC);
         FontMetrics fm = g.getFontMetrics(cellFont);
         FontMetrics sm = g.getFontMetrics(smallFont);
         FontMetrics tm = g.getFontMetrics(s.font(1.08f, Font.BOLD));

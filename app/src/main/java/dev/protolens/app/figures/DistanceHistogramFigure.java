@@ -101,14 +101,20 @@ public final class DistanceHistogramFigure implements Figure {
         Axis x = xAxis();
         double[] hs = shares(same, x.min(), x.max(), BINS);
         double[] hd = shares(different, x.min(), x.max(), BINS);
-        double top = 0;
+        double highest = 0;
         for (int i = 0; i < BINS; i++) {
-            top = Math.max(top, Math.max(hs[i], hd[i]));
+            highest = Math.max(highest, Math.max(hs[i], hd[i]));
         }
-        Axis y = Axis.linear(0, top > 0 ? top : 1, 4);
+        Axis y = Axis.linear(0, highest > 0 ? highest : 1, 4);
         FontMetrics fm = g.getFontMetrics(s.font(0.92f, Font.PLAIN));
-        double legendH = 2 * (fm.getHeight() + 2) + 4;
-        Plot p = new Plot(g, s, new Rectangle2D.Double(0, legendH, width, height - legendH), x, y, title, metric,
+        FontMetrics tm = g.getFontMetrics(s.font(1.08f, Font.BOLD));
+        // title, then one legend line per group, then the plot (whose own title is left out)
+        g.setFont(s.font(1.08f, Font.BOLD));
+        g.setColor(s.foreground());
+        g.drawString(title, 4f, (float) tm.getAscent());
+        double legendY = tm.getHeight() + 2 + fm.getAscent();
+        double top = tm.getHeight() + 2 * (fm.getHeight() + 2) + 2;
+        Plot p = new Plot(g, s, new Rectangle2D.Double(0, top, width, height - top), x, y, null, metric,
                 "share of pairs");
         p.drawFrame(g, s);
         Rectangle2D a = p.area();
@@ -124,8 +130,7 @@ public final class DistanceHistogramFigure implements Figure {
         g.setFont(s.font(0.92f, Font.PLAIN));
         meanLine(g, s, p, ms, cs, fm, 0);
         meanLine(g, s, p, md, cd, fm, 1);
-        // the legend above the plot's title line
-        double ly = fm.getAscent() + 2;
+        double ly = legendY;
         legendRow(g, s, fm, 4, ly, cs, String.format(Locale.ROOT, "same text, other seed: %d pairs, mean %s", same.length,
                 fmt(ms)));
         legendRow(g, s, fm, 4, ly + fm.getHeight() + 2, cd, String.format(Locale.ROOT,

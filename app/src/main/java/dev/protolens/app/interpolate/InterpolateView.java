@@ -360,7 +360,7 @@ public final class InterpolateView extends VBox {
         return row;
     }
 
-    private HBox learnRow() {
+    private VBox learnRow() {
         Button learn = new Button("Learn Bézier path");
         learn.setId("interp-learn");
         learn.getStyleClass().add("primary");
@@ -381,11 +381,12 @@ public final class InterpolateView extends VBox {
         stats.setId("interp-path-stats");
         stats.getStyleClass().add("muted");
         stats.textProperty().bind(vm.pathStatsProperty());
-        stats.setMinWidth(0);
-        Region gap = new Region();
-        HBox.setHgrow(gap, Priority.ALWAYS);
-        HBox row = new HBox(10, learn, cancel, learnLabel, gap, stats);
+        stats.setWrapText(true);
+        learn.setMinWidth(Region.USE_PREF_SIZE);
+        cancel.setMinWidth(Region.USE_PREF_SIZE);
+        HBox row = new HBox(10, learn, cancel, learnLabel);
         row.setAlignment(Pos.CENTER_LEFT);
-        return row;
+        VBox box = new VBox(4, row, stats);
+        return box;
     }
 }

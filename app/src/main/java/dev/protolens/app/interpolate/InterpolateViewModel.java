@@ -235,14 +235,34 @@ public final class InterpolateViewModel {
                             : a.get() != null ? a.get().record().model().identity() : null;
                     List<RunRecord> runs = list.stream().filter(r -> !r.isCheckpoint())
                             .filter(r -> want == null || r.model().identity().equals(want)).toList();
-                    candidates.setAll(runs);
-                    // the choosers keep their runs even if the library listing no longer has them
+                    // the chosen records stay the very objects in the list (a chooser drops a value it cannot
+                    // find, and records holding arrays are equal only to themselves), and stay even if the
+                    // library listing no longer has them
+                    List<RunRecord> next = new java.util.ArrayList<>();
+                    for (RunRecord r : runs) {
+                        next.add(chosen(r));
+                    }
                     for (RunRecord r : new RunRecord[] {choiceA.get(), choiceB.get()}) {
-                        if (r != null && candidates.stream().noneMatch(c -> c.id().equals(r.id()))) {
-                            candidates.add(r);
+                        if (r != null && next.stream().noneMatch(c -> c.id().equals(r.id()))) {
+                            next.add(r);
                         }
                     }
+                    settingPair = true;
+                    try {
+                        candidates.setAll(next);
+                    } finally {
+                        settingPair = false;
+                    }
                 }));
+    }
+
+    private RunRecord chosen(RunRecord r) {
+        for (RunRecord c : new RunRecord[] {choiceA.get(), choiceB.get()}) {
+            if (c != null && c.id().equals(r.id())) {
+                return c;
+            }
+        }
+        return r;
     }
 
     private void choicesChanged() {
