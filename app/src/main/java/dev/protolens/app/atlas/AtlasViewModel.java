@@ -456,8 +456,7 @@ public final class AtlasViewModel {
                     }
                 });
                 List<Samples> paths = sel.isEmpty() ? List.of() : samples(lib, sel.get(0), sel.get(1), k);
-                String title = "Map of " + sp.size() + (sp.size() == 1 ? " run" : " runs") + " of " + sp.modelName()
-                        + " (" + kindLabel(k) + ")";
+                String title = mapTitle(sp, k);
                 if (m == Method.PCA) {
                     pca(sp, k, paths, title, gen);
                 } else {
@@ -472,6 +471,26 @@ public final class AtlasViewModel {
                 publish(new MapFrame(sp.runs(), new double[0][], List.of(), "Map of solutions", "", "", "", true), gen);
             }
         });
+    }
+
+    /** The map's heading, here and in {@code protolens project}'s figures. */
+    public static String mapTitle(RunSpace sp, VectorKind k) {
+        return "Map of " + sp.size() + (sp.size() == 1 ? " run" : " runs") + " of " + sp.modelName() + " ("
+                + kindLabel(k) + ")";
+    }
+
+    /** A PCA map's axis label: the component and the share of the variance it explains. */
+    public static String pcaAxis(int component, double varianceExplained) {
+        return String.format(Locale.ROOT, "PC %d (%.1f %%)", component, 100 * varianceExplained);
+    }
+
+    public static String pcaNote(double[] v) {
+        return String.format(Locale.ROOT, "PCA: %.1f %% + %.1f %% of the variance", 100 * v[0], 100 * v[1]);
+    }
+
+    public static String tsneNote(int iteration, int iterations, double perplexity, double kl) {
+        return String.format(Locale.ROOT, "t-SNE: iteration %d of %d · perplexity %.1f · KL %.3f", iteration,
+                iterations, perplexity, kl);
     }
 
     static String kindLabel(VectorKind k) {
@@ -528,9 +547,8 @@ public final class AtlasViewModel {
             traces.add(new ProjectionFigure.Trace(s.name(), t, s.straight()));
         }
         double[] v = p.varianceExplained();
-        String note = String.format(Locale.ROOT, "PCA: %.1f %% + %.1f %% of the variance", 100 * v[0], 100 * v[1]);
-        publish(new MapFrame(sp.runs(), xy, traces, title, String.format(Locale.ROOT, "PC 1 (%.1f %%)", 100 * v[0]),
-                String.format(Locale.ROOT, "PC 2 (%.1f %%)", 100 * v[1]), note, true), gen);
+        publish(new MapFrame(sp.runs(), xy, traces, title, pcaAxis(1, v[0]), pcaAxis(2, v[1]), pcaNote(v), true),
+                gen);
     }
 
     /**
@@ -555,7 +573,6 @@ public final class AtlasViewModel {
             }
         });
         int n = runs.length;
-        String perplexity = String.format(Locale.ROOT, "perplexity %.1f", t.perplexity());
         try {
             t.run(pr -> {
                 if (generation.get() != gen) {
@@ -569,8 +586,7 @@ public final class AtlasViewModel {
                             s.straight()));
                     at += s.x().length;
                 }
-                String note = String.format(Locale.ROOT, "t-SNE: iteration %d of %d · %s · KL %.3f", pr.iteration(),
-                        pr.iterations(), perplexity, pr.cost());
+                String note = tsneNote(pr.iteration(), pr.iterations(), t.perplexity(), pr.cost());
                 publish(new MapFrame(sp.runs(), Arrays.copyOf(c, n), traces, title, "t-SNE 1", "t-SNE 2", note,
                         pr.finished()), gen);
             }, TSNE_EVERY);

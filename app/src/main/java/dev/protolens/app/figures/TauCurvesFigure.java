@@ -11,6 +11,9 @@ import java.awt.geom.Ellipse2D;
 import java.awt.geom.Line2D;
 import java.awt.geom.Path2D;
 import java.awt.geom.Rectangle2D;
+import dev.protolens.engine.analysis.PathCurve;
+import dev.protolens.engine.analysis.PathPoint;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -49,6 +52,33 @@ public final class TauCurvesFigure implements LayeredFigure {
     public void setCurves(String valueLabel, List<Curve> c) {
         yLabel = valueLabel;
         curves = List.copyOf(c);
+    }
+
+    /**
+     * The paths between two runs, as the Interpolation view and {@code protolens interpolate} show them: between
+     * solutions of one text, token accuracy on the straight line and (when learned) the Bézier path; between
+     * different texts, how much of A's and of B's text each point of the straight line writes. No curves when
+     * {@code straight} is null.
+     */
+    public void showPaths(boolean sameText, PathCurve straight, PathCurve bezier) {
+        List<Curve> list = new ArrayList<>();
+        if (straight == null || sameText) {
+            title = "Accuracy along the paths";
+            if (straight != null) {
+                list.add(new Curve("straight line", straight.taus(), straight.accuracies(), Style.STRAIGHT, -1));
+            }
+            if (straight != null && bezier != null) {
+                list.add(new Curve("learned Bézier", bezier.taus(), bezier.accuracies(), Style.BEZIER, -1));
+            }
+            setCurves("token accuracy", list);
+        } else {
+            title = "How much of each end's text is written";
+            list.add(new Curve("A's tokens", straight.taus(),
+                    straight.points().stream().mapToDouble(PathPoint::matchA).toArray(), Style.STRAIGHT, 0));
+            list.add(new Curve("B's tokens", straight.taus(),
+                    straight.points().stream().mapToDouble(PathPoint::matchB).toArray(), Style.STRAIGHT, 1));
+            setCurves("share of the end's tokens at their place", list);
+        }
     }
 
     /** The slider's τ, marked by a vertical line (NaN: none). */

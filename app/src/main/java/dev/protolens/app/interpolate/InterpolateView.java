@@ -6,11 +6,9 @@ import dev.protolens.app.figures.TauCurvesFigure;
 import dev.protolens.app.fit.TokenText;
 import dev.protolens.app.ui.FrameLoop;
 import dev.protolens.app.ui.Workbench;
-import dev.protolens.engine.analysis.PathCurve;
 import dev.protolens.engine.analysis.PathPoint;
 import dev.protolens.engine.analysis.PathProgress;
 import dev.protolens.engine.store.RunRecord;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -213,36 +211,10 @@ public final class InterpolateView extends VBox {
     }
 
     private void showCurves(InterpolateViewModel.Curves c) {
-        List<TauCurvesFigure.Curve> list = new ArrayList<>();
-        if (c == null) {
-            curvesFigure.setTitle("Accuracy along the paths");
-            curvesFigure.setCurves("token accuracy", list);
-        } else if (c.sameText()) {
-            curvesFigure.setTitle("Accuracy along the paths");
-            list.add(curve("straight line", c.straight(), false, TauCurvesFigure.Style.STRAIGHT, -1));
-            if (c.bezier() != null) {
-                list.add(curve("learned Bézier", c.bezier(), false, TauCurvesFigure.Style.BEZIER, -1));
-            }
-            curvesFigure.setCurves("token accuracy", list);
-        } else {
-            curvesFigure.setTitle("How much of each end's text is written");
-            list.add(curve("A's tokens", c.straight(), true, TauCurvesFigure.Style.STRAIGHT, 0));
-            list.add(matchB(c.straight()));
-            curvesFigure.setCurves("share of the end's tokens at their place", list);
-        }
+        curvesFigure.showPaths(c != null && c.sameText(), c == null ? null : c.straight(),
+                c == null ? null : c.bezier());
         curvesFigure.setTau(vm.tauProperty().get());
         curves.repaint();
-    }
-
-    private static TauCurvesFigure.Curve curve(String name, PathCurve pc, boolean matchA, TauCurvesFigure.Style st,
-                                               int series) {
-        double[] v = matchA ? pc.points().stream().mapToDouble(PathPoint::matchA).toArray() : pc.accuracies();
-        return new TauCurvesFigure.Curve(name, pc.taus(), v, st, series);
-    }
-
-    private static TauCurvesFigure.Curve matchB(PathCurve pc) {
-        return new TauCurvesFigure.Curve("B's tokens", pc.taus(),
-                pc.points().stream().mapToDouble(PathPoint::matchB).toArray(), TauCurvesFigure.Style.STRAIGHT, 1);
     }
 
     private VBox head() {
