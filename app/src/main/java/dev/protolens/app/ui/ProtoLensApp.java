@@ -40,6 +40,11 @@ public final class ProtoLensApp extends Application {
     private Stage stage;
     private boolean closing;
 
+    /** The window's shared state (open model, library); for tests and benchmarks that drive the real window. */
+    public Workbench workbench() {
+        return wb;
+    }
+
     public static void launchWindow(String[] args) {
         Application.launch(ProtoLensApp.class, args);
     }

@@ -68,9 +68,18 @@ public final class AtlasFixture {
     }
 
     private static List<String> fit(ModelSession s, RunLibrary lib, FitRequest req, FitSpec spec) throws Exception {
+        Fitted f = fitAndSave(s, lib, req, spec);
+        assertThat(f.result().status()).isEqualTo(FitResult.Status.REACHED);
+        return f.ids();
+    }
+
+    /** A fit's result and the ids of its runs as saved. */
+    public record Fitted(FitResult result, List<String> ids) {}
+
+    /** Fits {@code req} on the session and saves every item as a run in {@code lib}, whatever its accuracy. */
+    public static Fitted fitAndSave(ModelSession s, RunLibrary lib, FitRequest req, FitSpec spec) throws Exception {
         Instant started = Instant.now();
         FitResult r = s.fit(req, null, 1, null, 0).result().get(10, TimeUnit.MINUTES);
-        assertThat(r.status()).isEqualTo(FitResult.Status.REACHED);
         String batch = "batch-" + started.toEpochMilli();
         List<String> ids = new ArrayList<>();
         for (FitResult.Item it : r.items()) {
@@ -79,7 +88,7 @@ public final class AtlasFixture {
             Run saved = lib.save(rec, new ProtoTokens(it.e(), it.m()), null);
             ids.add(saved.id());
         }
-        return ids;
+        return new Fitted(r, ids);
     }
 
     /** Copies the fixture's library to {@code home/library} (the app's library under that home). */
