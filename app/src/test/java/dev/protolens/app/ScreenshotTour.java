@@ -159,29 +159,53 @@ public final class ScreenshotTour {
             return null;
         });
         waitFor("the seeds", () -> atlas.mapFigure().size() == 18 && !avm.fittingProperty().get(), 600);
-        // two of the new seeds (they share m, so the path moves e as in the paper); a single control point does
-        // not find a path for every pair on this 64-wide model (docs/README-analysis.md), so pairs are tried
-        // until one keeps the text
+        // two of the new seeds (they share m, so the path moves e as in the paper). The straight line of every
+        // pair among the first six is decoded first; paths are then learned from the pair whose straight line
+        // breaks the text most, until one keeps it (a single control point does not find a path for every pair
+        // on this 64-wide model, docs/README-analysis.md)
+        List<dev.protolens.engine.store.Run> seeds = fx(() -> avm.shownRunsProperty().get().stream()
+                .filter(r -> r.record().text().equals(CAT) && r.record().settings().sharedM()).toList());
+        fire("#nav-interpolate");
+        dev.protolens.app.interpolate.InterpolateView survey =
+                (dev.protolens.app.interpolate.InterpolateView) fx(() -> lookup("#interpolate-view"));
+        var svm = survey.model();
+        waitFor("the run choosers", () -> svm.candidates().size() >= seeds.size(), 60);
+        List<double[]> pairs = new java.util.ArrayList<>();
+        for (int i = 0; i < Math.min(6, seeds.size()); i++) {
+            for (int j = i + 1; j < Math.min(6, seeds.size()); j++) {
+                String ia = seeds.get(i).id();
+                String ib = seeds.get(j).id();
+                fx(() -> {
+                    svm.choiceAProperty().set(svm.candidates().stream().filter(r -> r.id().equals(ia)).findFirst().orElseThrow());
+                    svm.choiceBProperty().set(svm.candidates().stream().filter(r -> r.id().equals(ib)).findFirst().orElseThrow());
+                    return null;
+                });
+                waitFor("the straight line " + i + "-" + j, () -> svm.curvesProperty().get() != null
+                        && svm.aProperty().get().id().equals(ia) && svm.bProperty().get().id().equals(ib), 60);
+                double min = fx(() -> svm.curvesProperty().get().straight().minAccuracy());
+                pairs.add(new double[] {i, j, min});
+            }
+        }
+        pairs.sort(java.util.Comparator.comparingDouble(p -> p[2]));
         dev.protolens.app.interpolate.InterpolateView iv = null;
-        int[][] pairs = {{0, 1}, {0, 2}, {1, 2}, {2, 3}, {3, 4}, {4, 5}, {5, 6}, {6, 7}};
-        for (int[] pair : pairs) {
+        for (double[] pair : pairs) {
             fx(() -> {
                 ((ToggleButton) lookup("#nav-atlas")).fire();
                 avm.clearSelection();
-                List<dev.protolens.engine.store.Run> seeds = avm.shownRunsProperty().get().stream()
-                        .filter(r -> r.record().text().equals(CAT) && r.record().settings().sharedM()).toList();
-                avm.toggle(seeds.get(pair[0]));
-                avm.toggle(seeds.get(pair[1]));
+                avm.toggle(seeds.get((int) pair[0]));
+                avm.toggle(seeds.get((int) pair[1]));
                 return null;
             });
             Thread.sleep(1000);
             fire("#atlas-interpolate");
             iv = (dev.protolens.app.interpolate.InterpolateView) fx(() -> lookup("#interpolate-view"));
             var m = iv.model();
-            waitFor("the curves", () -> m.curvesProperty().get() != null, 60);
+            waitFor("the curves", () -> m.curvesProperty().get() != null && m.bezierProperty().get() == null, 60);
             fire("#interp-learn");
             Thread.sleep(500);
             waitFor("the learned path", () -> !m.learningProperty().get() && m.bezierProperty().get() != null, 600);
+            System.out.printf(java.util.Locale.ROOT, "seeds %d-%d: straight line min %.2f; learned path: %s%n",
+                    (int) pair[0], (int) pair[1], pair[2], fx(() -> m.learnStatusProperty().get()));
             if (fx(() -> m.learnStatusProperty().get().startsWith("keeps the text"))) {
                 break;
             }
@@ -217,6 +241,8 @@ public final class ScreenshotTour {
             ChoiceBox<dev.protolens.app.ui.Theme> c = (ChoiceBox<dev.protolens.app.ui.Theme>) lookup("#theme-choice");
             c.setValue(dev.protolens.app.ui.Theme.DARK);
             ((ToggleButton) lookup("#atlas-tsne")).fire();
+            // t-SNE places a path's samples as points of their own, so a path zigzags there: shown on the PCA map
+            avm.showPathsProperty().set(false);
             return null;
         });
         waitFor("the t-SNE map", () -> !avm.tsneRunningProperty().get()

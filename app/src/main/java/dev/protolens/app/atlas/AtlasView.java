@@ -249,13 +249,18 @@ public final class AtlasView extends HBox {
             Label l = new Label(letters[k] + "  “" + AtlasViewModel.oneLine(r.text()) + "”");
             l.setWrapText(true);
             l.getStyleClass().add("subheading");
-            Label d = new Label(String.format(Locale.ROOT, "seed %s · %s · %s",
+            Label d = new Label(String.format(Locale.ROOT, "seed %s · %s",
                     r.settings() == null ? "?" : Long.toString(r.settings().seed()),
-                    r.metrics() == null ? "–" : String.format(Locale.ROOT, "%.0f %% right", 100 * r.metrics().accuracy()),
-                    r.id()));
+                    r.metrics() == null ? "–" : String.format(Locale.ROOT, "%.0f %% right", 100 * r.metrics().accuracy())));
             d.getStyleClass().add("muted");
             d.setWrapText(true);
-            selectionBox.getChildren().add(new VBox(0, l, d));
+            // run ids are long and end in what tells them apart: cut at the front, never wrapped mid-id
+            Label id = new Label(r.id());
+            id.getStyleClass().add("muted");
+            id.setTextOverrun(javafx.scene.control.OverrunStyle.LEADING_ELLIPSIS);
+            id.setMinWidth(0);
+            id.setTooltip(new Tooltip(r.id()));
+            selectionBox.getChildren().add(new VBox(0, l, d, id));
         }
         if (vm.selection().size() == 2) {
             boolean sameText = vm.selection().get(0).record().text().equals(vm.selection().get(1).record().text());

@@ -112,8 +112,9 @@ public final class DistanceHistogramFigure implements Figure {
         g.setFont(s.font(1.08f, Font.BOLD));
         g.setColor(s.foreground());
         g.drawString(title, 4f, (float) tm.getAscent());
-        double legendY = tm.getHeight() + 2 + fm.getAscent();
-        double top = tm.getHeight() + 2 * (fm.getHeight() + 2) + 2;
+        double line = Plot.lineHeight(fm);
+        double legendY = Plot.lineHeight(tm) + 2 + fm.getAscent();
+        double top = Plot.lineHeight(tm) + 2 * (line + 2) + 2;
         Plot p = new Plot(g, s, new Rectangle2D.Double(0, top, width, height - top), x, y, null, metric,
                 "share of pairs");
         p.drawFrame(g, s);
@@ -133,7 +134,7 @@ public final class DistanceHistogramFigure implements Figure {
         double ly = legendY;
         legendRow(g, s, fm, 4, ly, cs, String.format(Locale.ROOT, "same text, other seed: %d pairs, mean %s", same.length,
                 fmt(ms)));
-        legendRow(g, s, fm, 4, ly + fm.getHeight() + 2, cd, String.format(Locale.ROOT,
+        legendRow(g, s, fm, 4, ly + line + 2, cd, String.format(Locale.ROOT,
                 "different texts: %d pairs, mean %s", different.length, fmt(md)));
     }
 
@@ -172,7 +173,7 @@ public final class DistanceHistogramFigure implements Figure {
         String label = "mean " + fmt(m);
         double lx = x + 4 + fm.stringWidth(label) > a.getMaxX() ? x - 4 - fm.stringWidth(label) : x + 4;
         g.setColor(s.foreground());
-        g.drawString(label, (float) lx, (float) (a.getY() + fm.getAscent() + 2 + row * (fm.getHeight() + 1)));
+        g.drawString(label, (float) lx, (float) (a.getY() + fm.getAscent() + 2 + row * (Plot.lineHeight(fm) + 1)));
     }
 
     private static Color translucent(Color c) {

@@ -163,7 +163,8 @@ public final class InterpolateView extends VBox {
             curves.repaint();
         }
         PathProgress p = vm.takeLearnProgress();
-        if (p != null) {
+        // progress parked just before learning ended must not cover the outcome
+        if (p != null && vm.learningProperty().get()) {
             learnLabel.setText(InterpolateViewModel.progressLine(p));
         }
         if (textWaiting) {
