@@ -221,21 +221,11 @@ public final class ScreenshotTour {
         });
         Thread.sleep(1500);
         snapshot(out.resolve("interpolate-light.png"));
-        fx(() -> {
-            dev.protolens.app.figures.FigureExport.write(view.curvesFigure(), 760, 340,
-                    dev.protolens.app.figures.FigureExport.Format.SVG, dev.protolens.app.figures.FigureStyle.LIGHT,
-                    out.resolve("tau-curves.svg"));
-            return null;
-        });
+        svg(view.curvesFigure(), 760, 340, out.resolve("tau-curves.svg"));
         fire("#nav-atlas");
         Thread.sleep(2500);
         snapshot(out.resolve("atlas-light.png"));
-        fx(() -> {
-            dev.protolens.app.figures.FigureExport.write(atlas.mapFigure(), 820, 520,
-                    dev.protolens.app.figures.FigureExport.Format.SVG, dev.protolens.app.figures.FigureStyle.LIGHT,
-                    out.resolve("atlas-map.svg"));
-            return null;
-        });
+        svg(atlas.mapFigure(), 820, 520, out.resolve("atlas-map.svg"));
         fx(() -> {
             @SuppressWarnings("unchecked")
             ChoiceBox<dev.protolens.app.ui.Theme> c = (ChoiceBox<dev.protolens.app.ui.Theme>) lookup("#theme-choice");
@@ -256,6 +246,15 @@ public final class ScreenshotTour {
         });
         Thread.sleep(1500);
         snapshot(out.resolve("interpolate-dark.png"));
+    }
+
+    /** Exports a figure as the README shows it: SVG, light, at a fixed size. */
+    private static void svg(dev.protolens.app.figures.Figure f, double w, double h, Path file) throws Exception {
+        fx(() -> {
+            dev.protolens.app.figures.FigureExport.write(f, w, h, dev.protolens.app.figures.FigureExport.Format.SVG,
+                    dev.protolens.app.figures.FigureStyle.LIGHT, file);
+            return null;
+        });
     }
 
     /** Presses a button (or navigation toggle) as a click would. */

@@ -19,20 +19,9 @@ class FigureExportTest {
     @TempDir
     Path tmp;
 
+    /** The golden image's strip: probabilities across the whole scale, some tokens written wrong. */
     static TokenStripFigure strip() {
-        TokenStripFigure f = new TokenStripFigure();
-        String[] pieces = "Lily and B en w ent to the p ar k to play with a r ed b all .".split(" ");
-        f.setTokens(pieces);
-        float[] p = new float[pieces.length];
-        boolean[] ok = new boolean[pieces.length];
-        String[] written = new String[pieces.length];
-        for (int i = 0; i < p.length; i++) {
-            p[i] = i / (float) (p.length - 1);
-            ok[i] = i % 3 != 0;
-            written[i] = ok[i] ? pieces[i] : "to";
-        }
-        f.setState(p, written, ok, "step 120 · 13/20 tokens right");
-        return f;
+        return TokenStripGoldenTest.strip(0);
     }
 
     static CurvesFigure curves() {
