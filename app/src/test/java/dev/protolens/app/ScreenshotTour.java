@@ -25,7 +25,8 @@ import javax.imageio.ImageIO;
 
 /**
  * Takes the README's screenshots from the real app on a real (virtual) display: the Fit view mid-fit and
- * finished, and the Library, in the light and the dark theme. Run under Xvfb:
+ * finished, and the Library, in the light and the dark theme, then the Atlas and the Interpolation view (with
+ * two SVG exports). {@code -Dtour.only=fit} or {@code -Dtour.only=atlas} takes one part. Run under Xvfb:
  *
  * <pre>
  * xvfb-run -a -s "-screen 0 1600x1000x24" java -cp ... dev.protolens.app.ScreenshotTour OUT_DIR MODEL [TEXT]
@@ -55,7 +56,8 @@ public final class ScreenshotTour {
         waitFor("the window", () -> window() != null, 60);
         waitFor("the model", () -> label("#status-model").getText().contains("llama"), 120);
 
-        for (String theme : List.of("light", "dark")) {
+        boolean fitTour = !"atlas".equals(System.getProperty("tour.only"));
+        for (String theme : fitTour ? List.of("light", "dark") : List.<String>of()) {
             // the dark pass fits three restarts at once: one thin curve each, the strip shows the best
             int restarts = theme.equals("dark") ? 3 : 1;
             fx(() -> {
@@ -103,9 +105,156 @@ public final class ScreenshotTour {
             Thread.sleep(500);
             snapshot(out.resolve("library-" + theme + ".png"));
         }
+        if (!"fit".equals(System.getProperty("tour.only"))) {
+            atlasTour(out);
+        }
         Platform.exit();
         Thread.sleep(1000);
         System.exit(0);
+    }
+
+    static final String CAT = "The cat sat on the mat.";
+
+    /**
+     * The Atlas and the Interpolation view: a few texts fitted in the Fit view, 8 seeds of one of them added
+     * with the Atlas's "Fit seeds…" (one shared m), the map with the paths between two seeds, a learned Bézier
+     * path, the slider where the straight line breaks the text; and SVG exports of two figures for the README.
+     */
+    private static void atlasTour(Path out) throws Exception {
+        fx(() -> {
+            @SuppressWarnings("unchecked")
+            ChoiceBox<dev.protolens.app.ui.Theme> c = (ChoiceBox<dev.protolens.app.ui.Theme>) lookup("#theme-choice");
+            c.setValue(dev.protolens.app.ui.Theme.LIGHT);
+            return null;
+        });
+        for (String t : List.of(CAT, "Tom had a big blue boat.", "A bird sang in the park.", "Mia found a small red box.")) {
+            fx(() -> {
+                ((ToggleButton) lookup("#nav-fit")).fire();
+                FitViewModel vm = ((FitView) lookup("#fit-view")).model();
+                vm.textProperty().set(t);
+                vm.restartsProperty().set(t.equals(CAT) ? 1 : 3);
+                vm.seedProperty().set(0);
+                return null;
+            });
+            Thread.sleep(800);
+            fire("#fit-button");
+            Thread.sleep(500);
+            waitFor("the result of " + t, () -> {
+                FitViewModel vm = ((FitView) lookup("#fit-view")).model();
+                return vm.phase() == FitViewModel.Phase.FINISHED && vm.outcomeProperty().get() != null
+                        && vm.outcomeProperty().get().target().text().equals(t);
+            }, 600);
+            Thread.sleep(500);
+            fire("#save-run");
+            Thread.sleep(1200);
+        }
+        fire("#nav-atlas");
+        dev.protolens.app.atlas.AtlasView atlas = (dev.protolens.app.atlas.AtlasView) fx(() -> lookup("#atlas-view"));
+        dev.protolens.app.atlas.AtlasViewModel avm = atlas.model();
+        waitFor("the map", () -> atlas.mapFigure().size() == 10, 60);
+        fx(() -> {
+            avm.toggle(avm.shownRunsProperty().get().stream().filter(r -> r.record().text().equals(CAT)).findFirst()
+                    .orElseThrow());
+            avm.fitSeeds(8, true, 3000);
+            return null;
+        });
+        waitFor("the seeds", () -> atlas.mapFigure().size() == 18 && !avm.fittingProperty().get(), 600);
+        // two of the new seeds (they share m, so the path moves e as in the paper). The straight line of every
+        // pair among the first six is decoded first; paths are then learned from the pair whose straight line
+        // breaks the text most, until one keeps it (a single control point does not find a path for every pair
+        // on this 64-wide model, docs/README-analysis.md)
+        List<dev.protolens.engine.store.Run> seeds = fx(() -> avm.shownRunsProperty().get().stream()
+                .filter(r -> r.record().text().equals(CAT) && r.record().settings().sharedM()).toList());
+        fire("#nav-interpolate");
+        dev.protolens.app.interpolate.InterpolateView survey =
+                (dev.protolens.app.interpolate.InterpolateView) fx(() -> lookup("#interpolate-view"));
+        var svm = survey.model();
+        waitFor("the run choosers", () -> svm.candidates().size() >= seeds.size(), 60);
+        List<double[]> pairs = new java.util.ArrayList<>();
+        for (int i = 0; i < Math.min(6, seeds.size()); i++) {
+            for (int j = i + 1; j < Math.min(6, seeds.size()); j++) {
+                String ia = seeds.get(i).id();
+                String ib = seeds.get(j).id();
+                fx(() -> {
+                    svm.choiceAProperty().set(svm.candidates().stream().filter(r -> r.id().equals(ia)).findFirst().orElseThrow());
+                    svm.choiceBProperty().set(svm.candidates().stream().filter(r -> r.id().equals(ib)).findFirst().orElseThrow());
+                    return null;
+                });
+                waitFor("the straight line " + i + "-" + j, () -> svm.curvesProperty().get() != null
+                        && svm.aProperty().get().id().equals(ia) && svm.bProperty().get().id().equals(ib), 60);
+                double min = fx(() -> svm.curvesProperty().get().straight().minAccuracy());
+                pairs.add(new double[] {i, j, min});
+            }
+        }
+        pairs.sort(java.util.Comparator.comparingDouble(p -> p[2]));
+        dev.protolens.app.interpolate.InterpolateView iv = null;
+        for (double[] pair : pairs) {
+            fx(() -> {
+                ((ToggleButton) lookup("#nav-atlas")).fire();
+                avm.clearSelection();
+                avm.toggle(seeds.get((int) pair[0]));
+                avm.toggle(seeds.get((int) pair[1]));
+                return null;
+            });
+            Thread.sleep(1000);
+            fire("#atlas-interpolate");
+            iv = (dev.protolens.app.interpolate.InterpolateView) fx(() -> lookup("#interpolate-view"));
+            var m = iv.model();
+            waitFor("the curves", () -> m.curvesProperty().get() != null && m.bezierProperty().get() == null, 60);
+            fire("#interp-learn");
+            Thread.sleep(500);
+            waitFor("the learned path", () -> !m.learningProperty().get() && m.bezierProperty().get() != null, 600);
+            System.out.printf(java.util.Locale.ROOT, "seeds %d-%d: straight line min %.2f; learned path: %s%n",
+                    (int) pair[0], (int) pair[1], pair[2], fx(() -> m.learnStatusProperty().get()));
+            if (fx(() -> m.learnStatusProperty().get().startsWith("keeps the text"))) {
+                break;
+            }
+        }
+        dev.protolens.app.interpolate.InterpolateView view = iv;
+        var ivm = view.model();
+        waitFor("both curves", () -> view.curvesFigure().curves().size() == 2, 60);
+        double worst = fx(() -> ivm.curvesProperty().get().straight().worst().tau());
+        fx(() -> {
+            ivm.pathProperty().set(dev.protolens.app.interpolate.InterpolateViewModel.PathKind.STRAIGHT);
+            ivm.tauProperty().set(worst);
+            return null;
+        });
+        Thread.sleep(1500);
+        snapshot(out.resolve("interpolate-light.png"));
+        svg(view.curvesFigure(), 760, 340, out.resolve("tau-curves.svg"));
+        fire("#nav-atlas");
+        Thread.sleep(2500);
+        snapshot(out.resolve("atlas-light.png"));
+        svg(atlas.mapFigure(), 820, 520, out.resolve("atlas-map.svg"));
+        fx(() -> {
+            @SuppressWarnings("unchecked")
+            ChoiceBox<dev.protolens.app.ui.Theme> c = (ChoiceBox<dev.protolens.app.ui.Theme>) lookup("#theme-choice");
+            c.setValue(dev.protolens.app.ui.Theme.DARK);
+            ((ToggleButton) lookup("#atlas-tsne")).fire();
+            // t-SNE places a path's samples as points of their own, so a path zigzags there: shown on the PCA map
+            avm.showPathsProperty().set(false);
+            return null;
+        });
+        waitFor("the t-SNE map", () -> !avm.tsneRunningProperty().get()
+                && atlas.mapFigure().note().contains("iteration 1000 of 1000"), 120);
+        Thread.sleep(1500);
+        snapshot(out.resolve("atlas-tsne-dark.png"));
+        fire("#nav-interpolate");
+        fx(() -> {
+            ivm.pathProperty().set(dev.protolens.app.interpolate.InterpolateViewModel.PathKind.BEZIER);
+            return null;
+        });
+        Thread.sleep(1500);
+        snapshot(out.resolve("interpolate-dark.png"));
+    }
+
+    /** Exports a figure as the README shows it: SVG, light, at a fixed size. */
+    private static void svg(dev.protolens.app.figures.Figure f, double w, double h, Path file) throws Exception {
+        fx(() -> {
+            dev.protolens.app.figures.FigureExport.write(f, w, h, dev.protolens.app.figures.FigureExport.Format.SVG,
+                    dev.protolens.app.figures.FigureStyle.LIGHT, file);
+            return null;
+        });
     }
 
     /** Presses a button (or navigation toggle) as a click would. */

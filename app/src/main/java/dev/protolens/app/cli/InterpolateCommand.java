@@ -1,5 +1,6 @@
 package dev.protolens.app.cli;
 
+import dev.protolens.app.figures.TauCurvesFigure;
 import dev.protolens.engine.UserError;
 import dev.protolens.engine.analysis.BezierPath;
 import dev.protolens.engine.analysis.BezierSpec;
@@ -72,8 +73,14 @@ final class InterpolateCommand implements Callable<Integer> {
     @Option(names = "--no-save", description = "Do not keep the learned path in the library.")
     boolean noSave;
 
-    @Option(names = "--out", required = true, description = "Output: .csv or .json (τ, accuracy, loss, text per point); .svg, .png, .pdf once figures arrive.")
+    @Option(names = "--out", required = true, description = "Output: .csv or .json (τ, accuracy, loss, text per point), or the curves against τ as .svg, .png (2×) or .pdf.")
     Path out;
+
+    @Option(names = "--width", defaultValue = "760", description = "Figure width in points (PNG: pixels at 1×). Default ${DEFAULT-VALUE}.")
+    double width;
+
+    @Option(names = "--height", defaultValue = "360", description = "Figure height in points. Default ${DEFAULT-VALUE}.")
+    double height;
 
     @Option(names = "--json", description = "Print the JSON on stdout too.")
     boolean json;
@@ -87,9 +94,7 @@ final class InterpolateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         OutputFormat format = OutputFormat.of(out);
-        if (format.isFigure()) {
-            throw format.figureNotYet(out);
-        }
+        OutputFormat.checkFigureSize(width, height);
         if (pathId != null && bezier) {
             throw new UserError("Give --bezier (learn a path) or --path ID (use a saved one), not both.");
         }
@@ -153,7 +158,11 @@ final class InterpolateCommand implements Callable<Integer> {
             switch (format) {
                 case CSV -> OutputFormat.write(out, csv(straight, curved));
                 case JSON -> OutputFormat.write(out, Json.MAPPER.writeValueAsString(o));
-                case SVG, PNG, PDF -> throw format.figureNotYet(out);
+                case SVG, PNG, PDF -> {
+                TauCurvesFigure f = new TauCurvesFigure();
+                f.showPaths(ends.sameText(), straight, curved);
+                format.writeFigure(out, f, width, height);
+            }
             }
             if (json) {
                 Json.print(o);

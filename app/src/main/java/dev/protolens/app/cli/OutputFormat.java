@@ -1,5 +1,8 @@
 package dev.protolens.app.cli;
 
+import dev.protolens.app.figures.Figure;
+import dev.protolens.app.figures.FigureExport;
+import dev.protolens.app.figures.FigureStyle;
 import dev.protolens.engine.UserError;
 import dev.protolens.engine.store.AtomicFiles;
 import java.io.IOException;
@@ -10,7 +13,7 @@ import java.util.Locale;
 
 /**
  * What {@code --out FILE} writes, chosen by the file's extension: the numbers (CSV, JSON) or a figure of them
- * (SVG, PNG, PDF). Commands switch over this, so a figure renderer plugs into their figure cases.
+ * (SVG, PNG, PDF), drawn by the same figure classes as the window's charts.
  */
 enum OutputFormat {
     CSV, JSON, SVG, PNG, PDF;
@@ -32,27 +35,35 @@ enum OutputFormat {
         return this == SVG || this == PNG || this == PDF;
     }
 
-    /** Until the figures package renders charts, a figure request says so instead of writing nothing. */
-    UserError figureNotYet(Path file) {
-        return new UserError("Figure output (" + file.getFileName() + ") arrives with the figures package; for now"
-                + " write the numbers with --out FILE.csv or --out FILE.json.");
+    /** Writes {@code f} in this (figure) format, light as for a page, creating the folder if needed. */
+    void writeFigure(Path file, Figure f, double width, double height) throws IOException {
+        createParent(file);
+        FigureExport.write(f, width, height, FigureExport.Format.valueOf(name()), FigureStyle.LIGHT, file);
+    }
+
+    /** {@code --width}/{@code --height} of a figure, in points. */
+    static void checkFigureSize(double width, double height) {
+        if (!(width >= 100 && width <= 10_000) || !(height >= 100 && height <= 10_000)) {
+            throw new UserError(String.format(Locale.ROOT, "--width and --height are in points, from 100 to 10000;"
+                    + " got %s × %s.", width, height));
+        }
     }
 
     /** Writes text atomically, creating the folder if needed. */
     static void write(Path file, String text) throws IOException {
+        createParent(file);
+        AtomicFiles.write(file, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void createParent(Path file) throws IOException {
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) {
             Files.createDirectories(parent);
         }
-        AtomicFiles.write(file, text.getBytes(StandardCharsets.UTF_8));
     }
 
     /** A CSV field, quoted when it holds a comma, a quote or a line break. */
     static String csv(String s) {
-        if (s == null) {
-            return "";
-        }
-        return s.contains(",") || s.contains("\"") || s.contains("\n") || s.contains("\r")
-                ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
+        return FigureExport.csvField(s);
     }
 }

@@ -1,5 +1,7 @@
 package dev.protolens.app.cli;
 
+import dev.protolens.app.atlas.AtlasViewModel;
+import dev.protolens.app.figures.ProjectionFigure;
 import dev.protolens.engine.UserError;
 import dev.protolens.engine.analysis.Locality;
 import dev.protolens.engine.analysis.Metric;
@@ -48,8 +50,17 @@ final class ProjectCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "t-SNE seed. Default ${DEFAULT-VALUE}.")
     long seed;
 
-    @Option(names = "--out", required = true, description = "Output: .csv or .json (coordinates with run ids); .svg, .png, .pdf once figures arrive.")
+    @Option(names = "--out", required = true, description = "Output: .csv or .json (coordinates with run ids), or the map as .svg, .png (2×) or .pdf.")
     Path out;
+
+    @Option(names = "--colour-by", defaultValue = "text", description = "The figure's marker colours: text, seed, accuracy or date. Default ${DEFAULT-VALUE}.")
+    String colourBy;
+
+    @Option(names = "--width", defaultValue = "820", description = "Figure width in points (PNG: pixels at 1×). Default ${DEFAULT-VALUE}.")
+    double width;
+
+    @Option(names = "--height", defaultValue = "540", description = "Figure height in points. Default ${DEFAULT-VALUE}.")
+    double height;
 
     @Option(names = "--json", description = "Print the JSON on stdout too.")
     boolean json;
@@ -63,6 +74,8 @@ final class ProjectCommand implements Callable<Integer> {
             throw new UserError("Unknown --method '" + method + "': use pca or tsne.");
         }
         boolean tsne = !m.equals("pca");
+        AtlasViewModel.ColourBy colours = colourBy(colourBy);
+        OutputFormat.checkFigureSize(width, height);
         RunLibrary lib = library != null ? new RunLibrary(library) : RunLibrary.openDefault();
         if (!Files.isDirectory(lib.root())) {
             throw new UserError("There is no run library at " + lib.root() + ".");
@@ -75,6 +88,8 @@ final class ProjectCommand implements Callable<Integer> {
         o.put("method", tsne ? "tsne" : "pca");
         o.put("vectors", kind.cliName());
         double[][] xy;
+        String note;
+        String[] axes;
         if (tsne) {
             Tsne t = Tsne.of(x, new Tsne.Options(perplexity, iterations, seed, Tsne.Options.defaults().learningRate(),
                     Tsne.Options.defaults().earlyExaggeration()));
@@ -84,6 +99,8 @@ final class ProjectCommand implements Callable<Integer> {
             o.put("iterations", r.iterations());
             o.put("seed", seed);
             o.put("kl_divergence", r.cost());
+            note = AtlasViewModel.tsneNote(r.iterations(), r.iterations(), r.perplexity(), r.cost());
+            axes = new String[] {"t-SNE 1", "t-SNE 2"};
             if (r.perplexity() < perplexity) {
                 System.err.printf(Locale.ROOT, "perplexity lowered from %s to %.2f: t-SNE needs more than 3 × perplexity"
                         + " runs and there are %d%n", perplexity, r.perplexity(), space.size());
@@ -91,7 +108,10 @@ final class ProjectCommand implements Callable<Integer> {
         } else {
             Pca p = Pca.fit(x, Math.min(2, x[0].length));
             xy = p.coordinates();
-            o.put("variance_explained", p.varianceExplained());
+            double[] v = p.varianceExplained();
+            o.put("variance_explained", v);
+            note = v.length > 1 ? AtlasViewModel.pcaNote(v) : "";
+            axes = new String[] {AtlasViewModel.pcaAxis(1, v[0]), v.length > 1 ? AtlasViewModel.pcaAxis(2, v[1]) : ""};
         }
         List<Map<String, Object>> points = new ArrayList<>();
         for (int i = 0; i < space.size(); i++) {
@@ -120,7 +140,18 @@ final class ProjectCommand implements Callable<Integer> {
         switch (format) {
             case CSV -> OutputFormat.write(out, csv(points));
             case JSON -> OutputFormat.write(out, Json.MAPPER.writeValueAsString(o));
-            case SVG, PNG, PDF -> throw format.figureNotYet(out);
+            case SVG, PNG, PDF -> {
+                // the Atlas's map, drawn by the same figure (light, for pages)
+                List<ProjectionFigure.Point> pts = new ArrayList<>();
+                for (int i = 0; i < space.size(); i++) {
+                    pts.add(new ProjectionFigure.Point(space.runs().get(i).id(), xy[i][0], xy[i].length > 1 ? xy[i][1] : 0));
+                }
+                ProjectionFigure f = new ProjectionFigure();
+                f.setData(AtlasViewModel.mapTitle(space, kind), axes[0], axes[1], pts,
+                        AtlasViewModel.colouring(space.runs(), colours));
+                f.setNote(note);
+                format.writeFigure(out, f, width, height);
+            }
         }
         if (json) {
             Json.print(o);
@@ -133,6 +164,15 @@ final class ProjectCommand implements Callable<Integer> {
             System.out.println("wrote " + out);
         }
         return 0;
+    }
+
+    private static AtlasViewModel.ColourBy colourBy(String s) {
+        for (AtlasViewModel.ColourBy c : AtlasViewModel.ColourBy.values()) {
+            if (c.label().equalsIgnoreCase(s.trim())) {
+                return c;
+            }
+        }
+        throw new UserError("Unknown --colour-by '" + s + "': use text, seed, accuracy or date.");
     }
 
     /** Every run the library can read; damaged ones are named on stderr and left out. */

@@ -62,6 +62,19 @@ public final class CurvesFigure implements LayeredFigure {
         return title;
     }
 
+    @Override
+    public String csv() {
+        StringBuilder b = new StringBuilder("line,step,loss,accuracy\n");
+        for (int k = 0; k < lines.size(); k++) {
+            Line l = lines.get(k);
+            for (int i = 0; i < l.count(); i++) {
+                b.append(k).append(',').append(l.steps()[i]).append(',').append(l.loss()[i]).append(',')
+                        .append(l.accuracy()[i]).append('\n');
+            }
+        }
+        return b.toString();
+    }
+
     /** The two plots' axes for the current data; both layers are drawn against the same ones. */
     private record Axes(Axis x, Axis loss, Axis accuracy) {}
 

@@ -13,4 +13,12 @@ public interface Figure {
 
     /** Used for export file names and as the figure's heading. */
     String title();
+
+    /**
+     * The numbers the figure shows, as CSV with a header line (what "Export data as CSV" writes), or null when
+     * it shows none worth exporting.
+     */
+    default String csv() {
+        return null;
+    }
 }

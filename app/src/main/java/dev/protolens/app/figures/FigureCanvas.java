@@ -106,6 +106,11 @@ public final class FigureCanvas extends Region {
             item.setOnAction(e -> export(fmt));
             menu.getItems().add(item);
         }
+        MenuItem data = new MenuItem("Export data as CSV…");
+        data.setId("export-csv");
+        data.setOnAction(e -> exportCsv());
+        menu.setOnShowing(e -> data.setDisable(figure.get().csv() == null));
+        menu.getItems().addAll(new SeparatorMenuItem(), data);
         MenuItem copy = new MenuItem("Copy image");
         copy.setOnAction(e -> {
             WritableImage img = snapshot(null, null);
@@ -126,6 +131,28 @@ public final class FigureCanvas extends Region {
         File file = c.showSaveDialog(getScene().getWindow());
         if (file != null) {
             exportTo(file.toPath(), fmt);
+        }
+    }
+
+    private void exportCsv() {
+        Figure f = figure.get();
+        FileChooser c = new FileChooser();
+        c.setTitle("Export the numbers of " + f.title());
+        c.setInitialFileName(f.title().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-") + ".csv");
+        c.getExtensionFilters().add(new FileChooser.ExtensionFilter("CSV table", "*.csv"));
+        File file = c.showSaveDialog(getScene().getWindow());
+        if (file != null) {
+            exportCsvTo(file.toPath());
+        }
+    }
+
+    /** Writes the figure's numbers ({@link Figure#csv()}) to {@code file}. */
+    public void exportCsvTo(Path file) {
+        try {
+            FigureExport.writeCsv(figure.get(), file);
+        } catch (IOException | RuntimeException ex) {
+            Dialogs.error(getScene().getWindow(), "Could not export the numbers",
+                    "Writing " + file + " failed: " + ex.getMessage());
         }
     }
 

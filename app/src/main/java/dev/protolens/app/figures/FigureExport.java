@@ -93,6 +93,24 @@ public final class FigureExport {
         return doc.getPDFBytes();
     }
 
+    /** Writes the figure's numbers ({@link Figure#csv()}) to {@code file} (atomically). */
+    public static void writeCsv(Figure f, Path file) throws IOException {
+        String csv = f.csv();
+        if (csv == null) {
+            throw new IllegalArgumentException(f.title() + " has no numbers to export");
+        }
+        AtomicFiles.write(file, csv.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A CSV field, quoted when it holds a comma, a quote or a line break. */
+    public static String csvField(String s) {
+        if (s == null) {
+            return "";
+        }
+        return s.contains(",") || s.contains("\"") || s.contains("\n") || s.contains("\r")
+                ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
+    }
+
     /** Writes {@code f} to {@code file} (atomically) in {@code format}. */
     public static void write(Figure f, double width, double height, Format format, FigureStyle style, Path file)
             throws IOException {

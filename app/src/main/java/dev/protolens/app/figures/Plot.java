@@ -19,6 +19,7 @@ public final class Plot {
     private final String title;
     private final String xLabel;
     private final String yLabel;
+    private final double yBaseline;
 
     public Plot(Graphics2D g, FigureStyle s, Rectangle2D outer, Axis x, Axis y, String title, String xLabel,
                 String yLabel) {
@@ -33,12 +34,24 @@ public final class Plot {
         for (double t : y.ticks()) {
             tickW = Math.max(tickW, small.stringWidth(y.label(t)));
         }
-        double left = small.getHeight() + 6 + tickW + 6;
-        double top = title == null ? 8 : titleFm.getHeight() + 8;
-        double bottom = small.getHeight() * 2 + 10;
+        // the rotated y title in a band of its own, 6 px to the tick labels, 6 px to the axis. Sized from the
+        // font, not the metrics: on screen FXGraphics2D's metrics do not match the drawn glyphs
+        double size = s.font(0.92f, java.awt.Font.PLAIN).getSize2D();
+        yBaseline = outer.getX() + 2 + Math.ceil(size);
+        double left = 2 + Math.ceil(size * 1.4) + 6 + tickW + 6;
+        double top = title == null ? 8 : lineHeight(titleFm) + 8;
+        double bottom = lineHeight(small) * 2 + 12;
         double right = 12;
         area = new Rectangle2D.Double(outer.getX() + left, outer.getY() + top,
                 Math.max(10, outer.getWidth() - left - right), Math.max(10, outer.getHeight() - top - bottom));
+    }
+
+    /**
+     * A line of text's height. The screen's FXGraphics2D reports no descent (height = ascent), which would let
+     * axis titles run off the figure's edge or into the tick labels; a line is at least 1.3 × the ascent.
+     */
+    static double lineHeight(FontMetrics fm) {
+        return Math.max(fm.getHeight(), Math.ceil(fm.getAscent() * 1.3));
     }
 
     public Rectangle2D area() {
@@ -80,11 +93,12 @@ public final class Plot {
         if (xLabel != null) {
             g.setColor(s.foreground());
             g.drawString(xLabel, (float) (area.getCenterX() - small.stringWidth(xLabel) / 2.0),
-                    (float) (area.getMaxY() + 8 + small.getHeight() + small.getAscent()));
+                    (float) (area.getMaxY() + 8 + lineHeight(small) + small.getAscent()));
         }
         if (yLabel != null) {
             AffineTransform saved = g.getTransform();
-            g.translate(area.getX() - 6 - maxTickWidth(small) - 8, area.getCenterY() + small.stringWidth(yLabel) / 2.0);
+            // rotated, the ascent points left: the glyphs' tops about 2 px inside the figure's edge
+            g.translate(yBaseline, area.getCenterY() + small.stringWidth(yLabel) / 2.0);
             g.rotate(-Math.PI / 2);
             g.setColor(s.foreground());
             g.drawString(yLabel, 0f, 0f);
@@ -95,13 +109,5 @@ public final class Plot {
             g.setColor(s.foreground());
             g.drawString(title, (float) area.getX(), (float) (area.getY() - 8));
         }
-    }
-
-    private int maxTickWidth(FontMetrics fm) {
-        int w = 0;
-        for (double t : y.ticks()) {
-            w = Math.max(w, fm.stringWidth(y.label(t)));
-        }
-        return w;
     }
 }

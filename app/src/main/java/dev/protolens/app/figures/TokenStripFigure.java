@@ -72,6 +72,18 @@ public final class TokenStripFigure implements LayeredFigure {
         return title;
     }
 
+    @Override
+    public String csv() {
+        StringBuilder b = new StringBuilder("position,token,probability,written,correct\n");
+        for (int i = 0; i < target.length; i++) {
+            b.append(i).append(',').append(FigureExport.csvField(target[i])).append(',')
+                    .append(String.format(java.util.Locale.ROOT, "%.6f", prob[i])).append(',')
+                    .append(FigureExport.csvField(written[i] != null ? written[i] : "")).append(',').append(correct[i])
+                    .append('\n');
+        }
+        return b.toString();
+    }
+
     /** The height the last drawing needed at its width (the screen sizes the canvas to it). */
     public double lastHeight() {
         return height;

@@ -390,6 +390,11 @@ public final class FitViewModel {
         if (phase.get() == Phase.RUNNING || phase.get() == Phase.STOPPING) {
             return;
         }
+        if (wb.fittingProperty().get()) {
+            Dialogs.error(wb.window(), "A fit is running", "Another fit (seeds from the Atlas) is running on "
+                    + s.model().name() + "; wait for it or stop it in the status bar.");
+            return;
+        }
         FitSpec spec = resumeFrom != null ? resumeFrom.spec() : spec();
         FitTarget t;
         try {

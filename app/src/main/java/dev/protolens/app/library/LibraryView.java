@@ -114,7 +114,7 @@ public final class LibraryView extends VBox {
         getChildren().addAll(head, actions, undoBar, problemBox, table);
         VBox.setVgrow(table, Priority.ALWAYS);
 
-        wb.setLibraryChanged(() -> {
+        wb.onLibraryChanged(() -> {
             if (getScene() != null) {
                 vm.refresh();
             }

@@ -3,7 +3,11 @@ package dev.protolens.app.ui;
 import dev.protolens.app.AppSettings;
 import dev.protolens.app.models.ModelCandidates;
 import dev.protolens.app.models.ModelPicker;
+import dev.protolens.app.atlas.AtlasView;
+import dev.protolens.app.atlas.AtlasViewModel;
 import dev.protolens.app.fit.FitView;
+import dev.protolens.app.interpolate.InterpolateView;
+import dev.protolens.app.interpolate.InterpolateViewModel;
 import dev.protolens.app.fit.FitViewModel;
 import dev.protolens.app.library.LibraryView;
 import dev.protolens.app.library.LibraryViewModel;
@@ -32,8 +36,14 @@ public final class ProtoLensApp extends Application {
 
     private Workbench wb;
     private FitViewModel fit;
+    private AtlasViewModel atlas;
     private Stage stage;
     private boolean closing;
+
+    /** The window's shared state (open model, library); for tests and benchmarks that drive the real window. */
+    public Workbench workbench() {
+        return wb;
+    }
 
     public static void launchWindow(String[] args) {
         Application.launch(ProtoLensApp.class, args);
@@ -50,11 +60,13 @@ public final class ProtoLensApp extends Application {
         LibraryViewModel library = new LibraryViewModel(wb, fit::openRun);
         screens.put(Screen.LIBRARY, () -> new LibraryView(wb, library));
         wb.setDocumentOpener(uri -> getHostServices().showDocument(uri));
-        screens.put(Screen.ATLAS, () -> new ComingView(Screen.ATLAS,
-                "The library's vectors projected with PCA or t-SNE, coloured by text, seed, model or accuracy."));
-        screens.put(Screen.INTERPOLATE, () -> new ComingView(Screen.INTERPOLATE,
-                "Two runs, a slider τ, the text written at every point of the straight line and of the learned"
-                        + " Bézier path between them."));
+        InterpolateViewModel interpolate = new InterpolateViewModel(wb);
+        screens.put(Screen.INTERPOLATE, () -> new InterpolateView(wb, interpolate));
+        atlas = new AtlasViewModel(wb, (a, b) -> {
+            interpolate.setPair(a, b);
+            wb.screenProperty().set(Screen.INTERPOLATE);
+        });
+        screens.put(Screen.ATLAS, () -> new AtlasView(wb, atlas));
         wb.setModelPicker(() -> new ModelPicker(wb).show());
         MainWindow root = new MainWindow(wb, screens);
         AppSettings.Window w = wb.settings().window();
@@ -166,6 +178,9 @@ public final class ProtoLensApp extends Application {
 
     @Override
     public void stop() {
+        if (atlas != null) {
+            atlas.close();
+        }
         if (wb != null) {
             wb.shutdown();
         }

@@ -57,7 +57,7 @@ public final class Workbench {
     private ModelDownloads downloads;
     private Consumer<Path> textFileHandler = p -> { };
     private Runnable modelPicker = () -> { };
-    private Runnable libraryChanged = () -> { };
+    private final java.util.List<Runnable> libraryListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private Consumer<String> documentOpener = uri -> { };
 
     public Workbench(AppSettings settings, RunLibrary library, ModelCandidates candidates) {
@@ -236,13 +236,13 @@ public final class Workbench {
         modelPicker.run();
     }
 
-    /** Called after anything wrote to the library, so the Library view can refresh when shown. */
-    public void setLibraryChanged(Runnable r) {
-        this.libraryChanged = r;
+    /** Called (on the FX thread) after anything wrote to the library, so views can refresh when shown. */
+    public void onLibraryChanged(Runnable r) {
+        libraryListeners.add(r);
     }
 
     public void libraryChanged() {
-        Platform.runLater(libraryChanged);
+        Platform.runLater(() -> libraryListeners.forEach(Runnable::run));
     }
 
     /** How "Show folder" reaches the desktop (the app's HostServices). */

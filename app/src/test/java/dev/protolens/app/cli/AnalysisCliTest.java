@@ -2,6 +2,7 @@ package dev.protolens.app.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.protolens.app.figures.ExportedFiles;
 import dev.protolens.engine.testing.Shared;
 import dev.protolens.engine.store.PathLibrary;
 import dev.protolens.engine.store.RunLibrary;
@@ -71,11 +72,28 @@ class AnalysisCliTest {
         assertThat(j.get("distances").get("mean_same_text").asDouble())
                 .isLessThan(j.get("distances").get("mean_different_texts").asDouble());
 
-        Cli.Result svg = Cli.run("project", "--library", lib.toString(), "--method", "pca", "--out",
-                tmp.resolve("map.svg").toString());
-        assertThat(svg.exit()).isEqualTo(2);
-        assertThat(svg.err()).contains("arrives with the figures package");
-        assertThat(tmp.resolve("map.svg")).doesNotExist();
+        // the map as a figure, drawn by the Atlas's figure: one marker per run, a legend entry per text
+        Path svg = tmp.resolve("fig/map.svg");
+        Cli.Result s = Cli.run("project", "--library", lib.toString(), "--method", "pca", "--out", svg.toString());
+        assertThat(s.exit()).as(s.err()).isZero();
+        String doc = Files.readString(svg);
+        assertThat(doc).contains("Map of 5 runs of stories260k-hf").contains("PC 1 (").contains("× “The cat sat on the mat.”")
+                .contains("2 × “Tom had a big blue");
+        assertThat(ExportedFiles.svgRenders(svg).getWidth()).isEqualTo(820);
+        Path pdf = tmp.resolve("fig/tsne.pdf");
+        Cli.Result p = Cli.run("project", "--library", lib.toString(), "--method", "tsne", "--iterations", "200",
+                "--colour-by", "accuracy", "--out", pdf.toString());
+        assertThat(p.exit()).as(p.err()).isZero();
+        assertThat(ExportedFiles.pdfOpens(pdf).getWidth()).isEqualTo(820);
+        Path png = tmp.resolve("fig/map.png");
+        Cli.Result g = Cli.run("project", "--library", lib.toString(), "--method", "pca", "--width", "400",
+                "--height", "300", "--out", png.toString());
+        assertThat(g.exit()).as(g.err()).isZero();
+        assertThat(ExportedFiles.pngDrawn(png).getWidth()).as("2×").isEqualTo(800);
+        Cli.Result colour = Cli.run("project", "--library", lib.toString(), "--method", "pca", "--colour-by", "mood",
+                "--out", png.toString());
+        assertThat(colour.exit()).isEqualTo(2);
+        assertThat(colour.err()).contains("text, seed, accuracy or date");
         Cli.Result bad = Cli.run("project", "--library", lib.toString(), "--method", "umap", "--out", csv.toString());
         assertThat(bad.exit()).isEqualTo(2);
         assertThat(bad.err()).contains("use pca or tsne");
@@ -142,6 +160,20 @@ class AnalysisCliTest {
         // walked from b to a: the saved path's last point is this file's first
         String lastOfLearned = bz.get("points").get(10).get("text").asString();
         assertThat(rows.get(12)).startsWith("bezier,0.000000,").endsWith(OutputFormat.csv(lastOfLearned));
+
+        // the same curves as a figure: both paths in the legend, valid SVG that librsvg renders, a PDF that opens
+        Path svg = tmp.resolve("curves.svg");
+        Cli.Result f = Cli.run("interpolate", "--library", lib.toString(), "--a", cats.get(1), "--b", cats.get(0),
+                "--path", pathId, "--out", svg.toString());
+        assertThat(f.exit()).as(f.err()).isZero();
+        assertThat(Files.readString(svg)).contains("Accuracy along the paths").contains("straight line")
+                .contains("learned Bézier").contains("token accuracy");
+        assertThat(ExportedFiles.svgRenders(svg).getWidth()).isEqualTo(760);
+        Path pdf = tmp.resolve("curves.pdf");
+        Cli.Result fp = Cli.run("interpolate", "--library", lib.toString(), "--a", cats.get(1), "--b", cats.get(0),
+                "--path", pathId, "--out", pdf.toString());
+        assertThat(fp.exit()).as(fp.err()).isZero();
+        assertThat(ExportedFiles.pdfOpens(pdf).getWidth()).isEqualTo(760);
     }
 
     @Test
@@ -166,10 +198,15 @@ class AnalysisCliTest {
                 "--space", "e", "--out", json.toString());
         assertThat(eOnly.exit()).isEqualTo(2);
         assertThat(eOnly.err()).contains("share m");
-        Cli.Result png = Cli.run("interpolate", "--library", lib.toString(), "--a", cats.get(0), "--b", boat,
-                "--out", tmp.resolve("curve.png").toString());
-        assertThat(png.exit()).isEqualTo(2);
-        assertThat(png.err()).contains("arrives with the figures package");
+        Path png = tmp.resolve("mixed.png");
+        Cli.Result fig = Cli.run("interpolate", "--library", lib.toString(), "--a", cats.get(0), "--b", boat,
+                "--points", "5", "--out", png.toString());
+        assertThat(fig.exit()).as(fig.err()).isZero();
+        assertThat(ExportedFiles.pngDrawn(png).getWidth()).isEqualTo(2 * 760);
+        Cli.Result small = Cli.run("interpolate", "--library", lib.toString(), "--a", cats.get(0), "--b", boat,
+                "--width", "20", "--out", png.toString());
+        assertThat(small.exit()).isEqualTo(2);
+        assertThat(small.err()).contains("--width and --height");
         Cli.Result missing = Cli.run("interpolate", "--library", lib.toString(), "--a", "no-such-run", "--b", boat,
                 "--out", json.toString());
         assertThat(missing.exit()).isEqualTo(2);
