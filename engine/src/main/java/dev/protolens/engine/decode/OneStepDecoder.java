@@ -67,8 +67,10 @@ public final class OneStepDecoder {
             if (arrangement.offset() > 0) {
                 logits = logits.get(new NDIndex(":, 1:, :"));
             }
-            NDArray logp = logits.logSoftmax(-1);
-            long[] argmax = logits.argMax(2).toLongArray();
+            int k = Math.min(topK, model.config().vocabSize());
+            // the slider decodes on every drag event: skip the work nobody asked for (the log-softmax only when
+            // probabilities are wanted; with alternatives the argmax is their first entry, no second pass)
+            NDArray logp = target != null || k > 0 ? logits.logSoftmax(-1) : null;
             float[] targetLogp = null;
             if (target != null) {
                 NDArray t = step.create(target, new Shape(1, n, 1)).broadcast(b, n, 1);
@@ -76,11 +78,17 @@ public final class OneStepDecoder {
             }
             long[] topIds = null;
             float[] topProbs = null;
-            int k = Math.min(topK, model.config().vocabSize());
+            long[] argmax;
             if (k > 0) {
                 NDList top = logp.topK(k, -1, true, true);
                 topProbs = top.get(0).exp().toFloatArray();
                 topIds = top.get(1).toLongArray();
+                argmax = new long[b * n];
+                for (int i = 0; i < argmax.length; i++) {
+                    argmax[i] = topIds[i * k];
+                }
+            } else {
+                argmax = logits.argMax(2).toLongArray();
             }
             List<Decoded> out = new ArrayList<>(b);
             for (int i = 0; i < b; i++) {
