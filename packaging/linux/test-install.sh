@@ -10,7 +10,7 @@
 #   --rebuild    build the jar and the .deb first (packaging/linux/build.sh); without it an existing .deb is reused
 #   --keep       leave the temporary root for a look (its path is printed)
 #   --shot PATH  where the screenshot of the installed window goes (default assets/screenshots/installed-window.png)
-# Slow (building the .deb takes minutes), so it is not part of the Maven tests; docs/README-install.md has the command.
+# Slow (building the .deb takes minutes), so it is not part of the Maven tests; the README (Installing > Checking an installer) has the command.
 # Needs: dpkg, unzip, xvfb-run, xwininfo/xprop (x11-utils), ImageMagick's import, libgtk-3-0; JAVA_HOME (JDK 25)
 # only to build. Exit status 0 when every check passed.
 set -euo pipefail

@@ -162,7 +162,7 @@ public final class ScreenshotTour {
         // two of the new seeds (they share m, so the path moves e as in the paper). The straight line of every
         // pair among the first six is decoded first; paths are then learned from the pair whose straight line
         // breaks the text most, until one keeps it (a single control point does not find a path for every pair
-        // on this 64-wide model, docs/README-analysis.md)
+        // on this 64-wide model, README, "How the map and the paths are computed")
         List<dev.protolens.engine.store.Run> seeds = fx(() -> avm.shownRunsProperty().get().stream()
                 .filter(r -> r.record().text().equals(CAT) && r.record().settings().sharedM()).toList());
         fire("#nav-interpolate");

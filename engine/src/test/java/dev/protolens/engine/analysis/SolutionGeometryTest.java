@@ -181,7 +181,7 @@ class SolutionGeometryTest {
     /**
      * Eight pairs (each seed twice): the learned path never does worse than the line, and on this d=64 model it
      * keeps the whole text for most pairs; for the others one token of the ten stays wrong over a stretch (see
-     * docs/README-analysis.md).
+     * README, "How the map and the paths are computed").
      */
     @Test
     void overEightPairsTheLearnedPathIsNeverWorseThanTheLineAndMostlyKeepsTheText() throws Exception {
