@@ -546,7 +546,7 @@ public final class FitViewModel {
                 curves.replace(r.items().stream().map(FitResult.Item::history).toList(), o.best());
                 show(o);
                 note.set(r.status() == FitResult.Status.CANCELLED ? "stopped; the partial result is kept"
-                        : "kept in the library as a checkpoint until you save it");
+                        : "kept as a checkpoint until saved");
                 if (r.status() == FitResult.Status.DIVERGED) {
                     Dialogs.error(wb.window(), "The fit diverged", r.message());
                 }
