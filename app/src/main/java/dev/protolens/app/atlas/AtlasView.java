@@ -3,6 +3,7 @@ package dev.protolens.app.atlas;
 import dev.protolens.app.figures.DistanceHistogramFigure;
 import dev.protolens.app.figures.FigureCanvas;
 import dev.protolens.app.figures.ProjectionFigure;
+import dev.protolens.app.ui.DisplayConverter;
 import dev.protolens.app.ui.Dialogs;
 import dev.protolens.app.ui.FrameLoop;
 import dev.protolens.app.ui.Workbench;
@@ -39,7 +40,6 @@ import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import javafx.util.Duration;
-import javafx.util.StringConverter;
 
 /**
  * The Atlas screen: the controls and the selection on the left; the map of solutions and the distance
@@ -298,7 +298,7 @@ public final class AtlasView extends HBox {
         ChoiceBox<VectorKind> kind = new ChoiceBox<>();
         kind.setId("atlas-vectors");
         kind.getItems().setAll(VectorKind.values());
-        kind.setConverter(converter(k -> switch (k) {
+        kind.setConverter(DisplayConverter.of(k -> switch (k) {
             case E -> "e";
             case M -> "m";
             case BOTH -> "e and m (concatenated)";
@@ -335,7 +335,7 @@ public final class AtlasView extends HBox {
         ChoiceBox<AtlasViewModel.ColourBy> colour = new ChoiceBox<>();
         colour.setId("atlas-colour");
         colour.getItems().setAll(AtlasViewModel.ColourBy.values());
-        colour.setConverter(converter(AtlasViewModel.ColourBy::label));
+        colour.setConverter(DisplayConverter.of(AtlasViewModel.ColourBy::label));
         colour.valueProperty().bindBidirectional(vm.colourByProperty());
         colour.setMaxWidth(Double.MAX_VALUE);
 
@@ -443,19 +443,5 @@ public final class AtlasView extends HBox {
             steps.increment(0);
             vm.fitSeeds(k.getValue(), shared.isSelected(), steps.getValue());
         });
-    }
-
-    private static <T> StringConverter<T> converter(java.util.function.Function<T, String> f) {
-        return new StringConverter<>() {
-            @Override
-            public String toString(T t) {
-                return t == null ? "" : f.apply(t);
-            }
-
-            @Override
-            public T fromString(String s) {
-                return null;
-            }
-        };
     }
 }

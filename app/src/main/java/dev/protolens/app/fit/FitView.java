@@ -2,6 +2,7 @@ package dev.protolens.app.fit;
 
 import dev.protolens.app.figures.CurvesFigure;
 import dev.protolens.app.figures.FigureCanvas;
+import dev.protolens.app.ui.DisplayConverter;
 import dev.protolens.app.ui.FrameLoop;
 import dev.protolens.app.ui.Workbench;
 import dev.protolens.engine.fit.Arrangement;
@@ -258,12 +259,12 @@ public final class FitView extends HBox {
         ChoiceBox<Init> init = new ChoiceBox<>();
         init.setId("setting-init");
         init.getItems().setAll(Init.values());
-        init.setConverter(converter(i -> i == Init.NORMAL ? "N(0, 1) — the paper" : "N(0, σ²), σ = embeddings' std"));
+        init.setConverter(DisplayConverter.of(i -> i == Init.NORMAL ? "N(0, 1) — the paper" : "N(0, σ²), σ = embeddings' std"));
         init.valueProperty().bindBidirectional(vm.initProperty());
         ChoiceBox<Arrangement> arr = new ChoiceBox<>();
         arr.setId("setting-arrangement");
         arr.getItems().setAll(Arrangement.values());
-        arr.setConverter(converter(a -> a.label() + (a == Arrangement.E_M ? " — the paper" : "")));
+        arr.setConverter(DisplayConverter.of(a -> a.label() + (a == Arrangement.E_M ? " — the paper" : "")));
         arr.valueProperty().bindBidirectional(vm.arrangementProperty());
         init.setMaxWidth(Double.MAX_VALUE);
         arr.setMaxWidth(Double.MAX_VALUE);
@@ -393,20 +394,6 @@ public final class FitView extends HBox {
             }
         });
         return s;
-    }
-
-    private static <T> StringConverter<T> converter(java.util.function.Function<T, String> f) {
-        return new StringConverter<>() {
-            @Override
-            public String toString(T t) {
-                return t == null ? "" : f.apply(t);
-            }
-
-            @Override
-            public T fromString(String s) {
-                return null;
-            }
-        };
     }
 
     static String duration(long millis) {

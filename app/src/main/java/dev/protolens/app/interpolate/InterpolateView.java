@@ -4,6 +4,7 @@ import dev.protolens.app.figures.DecodedTextFigure;
 import dev.protolens.app.figures.FigureCanvas;
 import dev.protolens.app.figures.TauCurvesFigure;
 import dev.protolens.app.fit.TokenText;
+import dev.protolens.app.ui.DisplayConverter;
 import dev.protolens.app.ui.FrameLoop;
 import dev.protolens.app.ui.Workbench;
 import dev.protolens.engine.analysis.PathPoint;
@@ -263,17 +264,7 @@ public final class InterpolateView extends VBox {
         c.setMaxWidth(Double.MAX_VALUE);
         c.setPrefWidth(320);
         c.setPromptText("a run from the library");
-        StringConverter<RunRecord> conv = new StringConverter<>() {
-            @Override
-            public String toString(RunRecord r) {
-                return r == null ? "" : describe(r);
-            }
-
-            @Override
-            public RunRecord fromString(String s) {
-                return null;
-            }
-        };
+        StringConverter<RunRecord> conv = DisplayConverter.of(InterpolateView::describe);
         c.setConverter(conv);
         c.setCellFactory(v -> new ListCell<>() {
             @Override

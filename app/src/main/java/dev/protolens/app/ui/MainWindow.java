@@ -24,7 +24,6 @@ import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
-import javafx.util.StringConverter;
 
 /**
  * The window's frame: navigation on the left (Fit · Library · Atlas · Interpolate, the theme, About), the
@@ -80,17 +79,7 @@ public final class MainWindow extends BorderPane {
         ChoiceBox<Theme> theme = new ChoiceBox<>();
         theme.setId("theme-choice");
         theme.getItems().setAll(Theme.values());
-        theme.setConverter(new StringConverter<>() {
-            @Override
-            public String toString(Theme t) {
-                return t == null ? "" : t.label() + " theme";
-            }
-
-            @Override
-            public Theme fromString(String s) {
-                return Theme.SYSTEM;
-            }
-        });
+        theme.setConverter(DisplayConverter.of(t -> t.label() + " theme"));
         theme.valueProperty().bindBidirectional(wb.theme().themeProperty());
         theme.setMaxWidth(Double.MAX_VALUE);
         Button about = new Button("About");
