@@ -356,8 +356,10 @@ public final class InterpolateViewModel {
                         bezier.set(p.path());
                         pathStats.set(savedStats(p));
                         path.set(PathKind.BEZIER);
+                        // the straight line alone is already being computed (modelChanged below); with a saved
+                        // path both are needed, and the earlier result is dropped as stale
+                        computeCurves();
                     }
-                    computeCurves();
                 }));
         modelChanged();
     }
