@@ -436,7 +436,7 @@ public final class InterpolateViewModel {
         CompletableFuture<Written> f = s.submit(m -> {
             started.set(true);
             long t0 = System.nanoTime();
-            PathPoint pt = e.at(m, p, t, 0);
+            PathPoint pt = e.textAt(m, p, t);
             return new Written(n, t, kind, pt, requested, t0, System.nanoTime());
         });
         pending = new Request(n, f, started);

@@ -88,9 +88,18 @@ public record Interpolation(ProtoTokens a, ProtoTokens b, long[] idsA, long[] id
         return new PathCurve(path, pts);
     }
 
-    /** One point, for a slider. */
+    /** One point, with accuracy and loss against the common text. */
     public PathPoint at(LoadedModel model, BezierPath path, double tau, int topK) {
         return curve(model, path, new double[] {tau}, topK).points().getFirst();
+    }
+
+    /**
+     * One point's text only, for a slider: the tokens and which of them match each end, without accuracy and
+     * loss (NaN). That skips the log-softmax over every position's vocabulary, a sixth of a TinyLLama decode.
+     */
+    public PathPoint textAt(LoadedModel model, BezierPath path, double tau) {
+        Decoded d = new OneStepDecoder(model).decode(path.at(tau), length(), arrangement, null, 0);
+        return point(tau, d);
     }
 
     private PathPoint point(double tau, Decoded d) {

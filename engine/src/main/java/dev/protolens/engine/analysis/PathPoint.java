@@ -21,6 +21,15 @@ public record PathPoint(double tau, Decoded decoded, boolean[] sameAsA, boolean[
         return decoded.loss();
     }
 
+    /** How many positions write end A's token (between solutions of one text: the tokens right). */
+    public int countSameAsA() {
+        int c = 0;
+        for (boolean b : sameAsA) {
+            c += b ? 1 : 0;
+        }
+        return c;
+    }
+
     public String text() {
         return decoded.text();
     }
