@@ -14,6 +14,7 @@ import javafx.scene.control.SeparatorMenuItem;
 import javafx.scene.image.WritableImage;
 import javafx.scene.input.Clipboard;
 import javafx.scene.input.ClipboardContent;
+import javafx.scene.layout.Pane;
 import javafx.scene.layout.Region;
 import javafx.stage.FileChooser;
 import org.jfree.fx.FXGraphics2D;
@@ -26,6 +27,8 @@ import org.jfree.fx.FXGraphics2D;
 public final class FigureCanvas extends Region {
     private final Canvas back = new Canvas();
     private final Canvas canvas = new Canvas();
+    // nodes over the drawing that move often (a slider's marker): JavaFX repaints only the few pixels they cover
+    private final Pane overlay = new Pane();
     private Object backKey;
     // one Graphics2D per canvas for its whole life: FXGraphics2D caches the font and paint it last set on the
     // GraphicsContext, so a fresh instance over the same context could skip a needed change
@@ -40,7 +43,9 @@ public final class FigureCanvas extends Region {
         this.figure = figure;
         this.dark = dark;
         getStyleClass().add("figure-pane");
-        getChildren().addAll(back, canvas);
+        overlay.setMouseTransparent(true);
+        overlay.setManaged(false);
+        getChildren().addAll(back, canvas, overlay);
         widthProperty().addListener((o, a, b) -> repaint());
         heightProperty().addListener((o, a, b) -> repaint());
         setContextMenu();
@@ -48,6 +53,11 @@ public final class FigureCanvas extends Region {
 
     public Canvas canvas() {
         return canvas;
+    }
+
+    /** A layer over the figure, the canvas's size, for nodes that move while the figure stays (not exported). */
+    public Pane overlay() {
+        return overlay;
     }
 
     /** Called after each paint (e.g. to resize to the figure's needs). */
@@ -59,6 +69,7 @@ public final class FigureCanvas extends Region {
     protected void layoutChildren() {
         double w = snapSizeX(getWidth());
         double h = snapSizeY(getHeight());
+        overlay.resizeRelocate(0, 0, w, h);
         if (canvas.getWidth() != w || canvas.getHeight() != h) {
             canvas.setWidth(w);
             canvas.setHeight(h);

@@ -20,8 +20,9 @@ import java.util.Locale;
 /**
  * A value along paths between two solutions against τ ∈ [0, 1]: token accuracy on the straight line and on the
  * learned Bézier path between two solutions of one text (or, between different texts, how much of each end's
- * text every point writes), with the current τ of the slider marked. The axes and legend are the background;
- * the curves and the τ marker are cheap to redraw while the slider moves.
+ * text every point writes), with the current τ of the slider marked. The axes and legend are the background,
+ * the curves the foreground; on screen the τ marker is not painted into the canvas but placed over it
+ * ({@link #screenMarker}), so a slider drag moves a line instead of repainting a chart 60 times a second.
  */
 public final class TauCurvesFigure implements LayeredFigure {
     /**
@@ -44,6 +45,7 @@ public final class TauCurvesFigure implements LayeredFigure {
     private String yLabel = "token accuracy";
     private List<Curve> curves = List.of();
     private double tau = Double.NaN;
+    private Plot screenPlot;
 
     public void setTitle(String t) {
         title = t;
@@ -145,22 +147,86 @@ public final class TauCurvesFigure implements LayeredFigure {
         }
     }
 
+    /**
+     * The whole figure with the τ marker, as exports and the command line draw it. The screen draws the same
+     * parts apart: {@link #drawForeground} paints the curves only, and the marker is a node over the canvas
+     * ({@link #screenMarker()}), so moving the slider repaints a thin line, not the canvas.
+     */
+    @Override
+    public void draw(Graphics2D g, double width, double height, FigureStyle s) {
+        drawBackground(g, width, height, s);
+        Plot p = plot(g, s, width, height);
+        drawCurves(g, p, s);
+        drawMarker(g, p, s);
+    }
+
+    /** On screen only: the curves, without the τ marker. Remembers the plot's geometry for the marker. */
     @Override
     public void drawForeground(Graphics2D g, double width, double height, FigureStyle s) {
-        hints(g);
         Plot p = plot(g, s, width, height);
-        Rectangle2D a = p.area();
-        if (Double.isFinite(tau)) {
-            double x = p.px(Math.max(0, Math.min(1, tau)));
-            g.setColor(s.muted());
-            g.setStroke(new BasicStroke(1.2f));
-            g.draw(new Line2D.Double(x, a.getY(), x, a.getMaxY()));
-            g.setFont(s.font(0.92f, Font.PLAIN));
-            String label = String.format(Locale.ROOT, "τ = %.2f", tau);
-            FontMetrics fm = g.getFontMetrics();
-            double lx = x + 4 + fm.stringWidth(label) > a.getMaxX() ? x - 4 - fm.stringWidth(label) : x + 4;
-            g.drawString(label, (float) lx, (float) (a.getMaxY() - 6));
+        screenPlot = p;
+        drawCurves(g, p, s);
+    }
+
+    /**
+     * Where the τ marker goes over the last on-screen paint: the line's x, the plot's top and bottom, and each
+     * curve's dot (y NaN where the curve has no value at τ). Null before a paint or without a τ.
+     */
+    public Marker screenMarker(FigureStyle s) {
+        Plot p = screenPlot;
+        if (p == null || !Double.isFinite(tau)) {
+            return null;
         }
+        double t = Math.max(0, Math.min(1, tau));
+        double[] y = new double[curves.size()];
+        Color[] colours = new Color[curves.size()];
+        for (int i = 0; i < y.length; i++) {
+            double v = valueAt(curves.get(i), t);
+            y[i] = Double.isFinite(v) ? p.py(v) : Double.NaN;
+            colours[i] = colour(curves.get(i), s);
+        }
+        Rectangle2D a = p.area();
+        return new Marker(p.px(t), a.getY(), a.getMaxY(), a.getMaxX(), y, colours, markerLabel());
+    }
+
+    /**
+     * The τ marker's geometry in the canvas's coordinates.
+     *
+     * @param right the plot's right edge (the label flips to the line's left there)
+     */
+    public record Marker(double x, double top, double bottom, double right, double[] y, Color[] colours,
+                         String label) {}
+
+    private String markerLabel() {
+        return String.format(Locale.ROOT, "τ = %.2f", tau);
+    }
+
+    private void drawMarker(Graphics2D g, Plot p, FigureStyle s) {
+        if (!Double.isFinite(tau)) {
+            return;
+        }
+        hints(g);
+        Rectangle2D a = p.area();
+        double x = p.px(Math.max(0, Math.min(1, tau)));
+        g.setColor(s.muted());
+        g.setStroke(new BasicStroke(1.2f));
+        g.draw(new Line2D.Double(x, a.getY(), x, a.getMaxY()));
+        g.setFont(s.font(0.92f, Font.PLAIN));
+        String label = markerLabel();
+        FontMetrics fm = g.getFontMetrics();
+        double lx = x + 4 + fm.stringWidth(label) > a.getMaxX() ? x - 4 - fm.stringWidth(label) : x + 4;
+        g.drawString(label, (float) lx, (float) (a.getMaxY() - 6));
+        for (Curve c : curves) {
+            double v = valueAt(c, tau);
+            if (Double.isFinite(v)) {
+                g.setColor(colour(c, s));
+                g.fill(new Ellipse2D.Double(x - 3.5, p.py(v) - 3.5, 7, 7));
+            }
+        }
+    }
+
+    private void drawCurves(Graphics2D g, Plot p, FigureStyle s) {
+        hints(g);
         for (Curve c : curves) {
             Path2D.Double line = new Path2D.Double();
             boolean started = false;
@@ -179,18 +245,9 @@ public final class TauCurvesFigure implements LayeredFigure {
                     started = true;
                 }
             }
-            Color col = colour(c, s);
-            g.setColor(col);
+            g.setColor(colour(c, s));
             g.setStroke(stroke(c));
             g.draw(line);
-            if (Double.isFinite(tau)) {
-                double v = valueAt(c, tau);
-                if (Double.isFinite(v)) {
-                    double x = p.px(tau);
-                    double y = p.py(v);
-                    g.fill(new Ellipse2D.Double(x - 3.5, y - 3.5, 7, 7));
-                }
-            }
         }
     }
 

@@ -2,6 +2,7 @@ package dev.protolens.app.interpolate;
 
 import dev.protolens.app.figures.DecodedTextFigure;
 import dev.protolens.app.figures.FigureCanvas;
+import dev.protolens.app.figures.FigureStyle;
 import dev.protolens.app.figures.TauCurvesFigure;
 import dev.protolens.app.fit.TokenText;
 import dev.protolens.app.ui.DisplayConverter;
@@ -35,9 +36,11 @@ import javafx.util.StringConverter;
  * The Interpolation screen: runs A and B, the path and the slider τ, the text written at φ(τ) marked against
  * both ends, learning a Bézier path, and accuracy against τ for both paths with the current τ marked.
  *
- * <p>The written text is repainted as soon as a decode arrives, unless a repaint already happened since the
- * last pulse, in which case the next frame paints the newest: at most one paint per pulse, and no frame of
- * waiting when the worker is faster than the pulses. The τ marker on the curves moves at the frame rate.
+ * <p>The written text is repainted as soon as a decode arrives (the newest one; a decode finishing while an
+ * earlier one still waits for the FX thread replaces it). Repainting the text's canvas only records drawing
+ * commands, replacing the previous ones, so two repaints between pulses cost the renderer one; holding a
+ * repaint for the next frame instead added up to a frame of latency whenever a decode finished just after
+ * one. The τ marker on the curves moves at the frame rate, as nodes over the chart rather than a repaint.
  */
 public final class InterpolateView extends VBox {
     private final InterpolateViewModel vm;
@@ -46,14 +49,11 @@ public final class InterpolateView extends VBox {
     private final FigureCanvas text;
     private final TauCurvesFigure curvesFigure = new TauCurvesFigure();
     private final FigureCanvas curves;
+    private final TauMarker marker;
     private final Label learnLabel = new Label();
     private final FrameLoop loop;
     private final AtomicBoolean paintQueued = new AtomicBoolean();
-    private long pulse;
-    private final Runnable countPulse = () -> pulse++;
-    private long paintedPulse = -1;
     private boolean tauMoved;
-    private boolean textWaiting;
     private volatile BiConsumer<InterpolateViewModel.Written, Long> painted = (w, t) -> { };
 
     public InterpolateView(Workbench wb, InterpolateViewModel vm) {
@@ -65,16 +65,22 @@ public final class InterpolateView extends VBox {
         text.setId("interp-text");
         text.setMinHeight(110);
         text.setPrefHeight(130);
+        // the text's box grows to fit and shrinks only when the pair changes: texts along a path wrap into
+        // different numbers of lines, and a box that followed them would resize the chart below (a relayout
+        // and a full repaint of the chart) on every other slider event
         text.setAfterPaint(() -> {
-            double h = Math.ceil(textFigure.lastHeight());
-            if (Math.abs(text.getPrefHeight() - h) > 1) {
-                text.setPrefHeight(Math.max(110, h));
+            double h = Math.max(110, Math.ceil(textFigure.lastHeight()));
+            if (h > text.getPrefHeight() + 1) {
+                text.setPrefHeight(h);
             }
         });
         text.minHeightProperty().bind(text.prefHeightProperty());
+        text.widthProperty().addListener((o, was, now) -> text.setPrefHeight(110)); // re-fit at the new width
         curves = new FigureCanvas(() -> curvesFigure, wb.theme()::isDark);
         curves.setId("interp-curves");
         curves.setMinHeight(200);
+        marker = new TauMarker(curves.overlay());
+        curves.setAfterPaint(this::placeMarker);
         textFigure.clear("choose two runs");
 
         getChildren().addAll(head(), sliderRow(), text, learnRow(), curves);
@@ -86,12 +92,7 @@ public final class InterpolateView extends VBox {
             if (paintQueued.compareAndSet(false, true)) {
                 Platform.runLater(() -> {
                     paintQueued.set(false);
-                    textWaiting = true;
-                    if (paintedPulse != pulse) {
-                        paintText();
-                    } else {
-                        loop.wake();
-                    }
+                    paintText();
                 });
             }
         });
@@ -108,19 +109,15 @@ public final class InterpolateView extends VBox {
         });
         vm.aProperty().addListener((o, was, now) -> {
             textFigure.clear("decoding…");
+            text.setPrefHeight(110);
             text.repaint();
         });
         wb.theme().darkProperty().addListener((o, a, b) -> {
             text.repaint();
             curves.repaint();
         });
-        // a pulse ends after its layout; a paint since the last one is shown by the next
         sceneProperty().addListener((o, was, now) -> {
-            if (was != null) {
-                was.removePostLayoutPulseListener(countPulse);
-            }
             if (now != null) {
-                now.addPostLayoutPulseListener(countPulse);
                 vm.refreshCandidates();
             }
         });
@@ -161,24 +158,27 @@ public final class InterpolateView extends VBox {
         if (tauMoved) {
             tauMoved = false;
             curvesFigure.setTau(vm.tauProperty().get());
-            curves.repaint();
+            placeMarker();
         }
         PathProgress p = vm.takeLearnProgress();
         // progress parked just before learning ended must not cover the outcome
         if (p != null && vm.learningProperty().get()) {
             learnLabel.setText(InterpolateViewModel.progressLine(p));
         }
-        if (textWaiting) {
-            if (paintedPulse == pulse) {
-                return true; // painted since the last pulse already: the next frame shows the newest
-            }
-            paintText();
-        }
         return false;
     }
 
+    private void placeMarker() {
+        marker.show(curvesFigure.screenMarker(wb.theme().isDark() ? FigureStyle.DARK : FigureStyle.LIGHT),
+                wb.theme().isDark() ? FigureStyle.DARK : FigureStyle.LIGHT);
+    }
+
+    /** The τ marker over the chart (a node, so that a slider drag does not repaint the chart). */
+    public javafx.scene.shape.Line tauMarkerLine() {
+        return marker.line();
+    }
+
     private void paintText() {
-        textWaiting = false;
         InterpolateViewModel.Written w = vm.takeWritten();
         if (w == null) {
             return;
@@ -195,7 +195,7 @@ public final class InterpolateView extends VBox {
         String caption;
         if (sameText) {
             caption = String.format(Locale.ROOT, "τ = %.3f · %s · %d/%d tokens right", w.tau(), w.path().label(),
-                    pt.decoded().correctCount(), pt.decoded().length());
+                    pt.countSameAsA(), pt.decoded().length());
         } else {
             caption = String.format(Locale.ROOT, "τ = %.3f · %s · %.0f %% of A's tokens, %.0f %% of B's", w.tau(),
                     w.path().label(), 100 * pt.matchA(), 100 * pt.matchB());
@@ -204,7 +204,6 @@ public final class InterpolateView extends VBox {
                 caption);
         text.setUserData(pt.text());
         text.repaint();
-        paintedPulse = pulse;
         painted.accept(w, System.nanoTime());
     }
 

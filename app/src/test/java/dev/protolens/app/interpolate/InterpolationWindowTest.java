@@ -84,6 +84,22 @@ class InterpolationWindowTest {
         assertThat(onFx(() -> (String) view.textCanvas().getUserData())).isNotEqualTo(AtlasFixture.CAT);
         assertThat(onFx(() -> view.textFigure().caption())).contains(String.format(Locale.ROOT, "τ = %.3f", worst.tau()))
                 .contains("straight line");
+        // the caption counts the tokens right at that τ (the slider decodes the text only, no probabilities)
+        assertThat(onFx(() -> view.textFigure().caption())).contains(Math.round(worst.accuracy() * worst.decoded().length())
+                + "/" + worst.decoded().length() + " tokens right");
+        // the τ marker is a line over the chart at τ's place on the x axis, moved without repainting the chart
+        javafx.geometry.Rectangle2D plot = onFx(() -> {
+            var m = view.curvesFigure().screenMarker(dev.protolens.app.figures.FigureStyle.LIGHT);
+            return new javafx.geometry.Rectangle2D(m.x(), m.top(), 1, m.bottom() - m.top());
+        });
+        waitUntil("the marker at the worst τ", 10, () -> Math.abs(view.tauMarkerLine().getStartX() - plot.getMinX()) <= 1);
+        onFx(() -> {
+            slider.setValue(Math.min(1, worst.tau() + 0.25));
+            return null;
+        });
+        waitUntil("the marker to move right", 10, () -> view.tauMarkerLine().getStartX() > plot.getMinX() + 20);
+        assertThat(onFx(() -> view.tauMarkerLine().isVisible() && view.tauMarkerLine().getEndY() > view.tauMarkerLine()
+                .getStartY())).isTrue();
 
         robot.clickOn("#interp-learn");
         // a short learning run can start and end between two polls: either state shows the click took effect
