@@ -17,12 +17,19 @@ import dev.protolens.engine.model.ModelLoader;
 import dev.protolens.engine.session.ModelSession;
 import dev.protolens.engine.store.RunLibrary;
 import dev.protolens.engine.tokenizer.Encoding;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -174,7 +181,9 @@ class SliderLatencyTest {
                 return null;
             });
             maxLater.set(0);
+            CpuShares cpu = CpuShares.start();
             List<long[]> events = drag(timer, slider, EVENTS, WARMUP);
+            String shares = cpu.report();
             waitCovered(paints, events);
             double maxRunLater = maxLater.get() / 1e6;
 
@@ -205,6 +214,7 @@ class SliderLatencyTest {
                             + " p95 %.1f ms, decoded → repainted p50 %.1f / p95 %.1f ms, the text's repaint alone p50 %.2f"
                             + " / p95 %.2f ms%n", pct(queue, 50), pct(queue, 95), pct(decode, 50), pct(decode, 95),
                     pct(delivery, 50), pct(delivery, 95), pct(repaint, 50), pct(repaint, 95));
+            System.out.println("during the drag: " + shares);
             double maxHandler = events.stream().mapToDouble(e -> e[1] / 1e6).max().orElse(0);
 
             // the worker held busy: slider events must not wait for it, and stale ones are dropped
@@ -293,6 +303,45 @@ class SliderLatencyTest {
     static void waitCovered(List<long[]> paints, List<long[]> events) {
         long last = events.getLast()[0];
         waitUntil("the last slider event to be painted", 30, () -> paints.stream().anyMatch(p -> p[0] >= last));
+    }
+
+    /**
+     * Which threads used the CPU between {@link #start()} and {@link #report()}, as a share of the wall time
+     * (a share of one core), and the garbage collector's pauses: on two cores the decode slows down whenever
+     * the FX thread and the renderer are busy, so their share is part of the latency's story.
+     */
+    record CpuShares(Map<Long, Long> cpu, long wall, long gcCount, long gcMillis) {
+        static CpuShares start() {
+            ThreadMXBean t = ManagementFactory.getThreadMXBean();
+            Map<Long, Long> cpu = new HashMap<>();
+            for (long id : t.getAllThreadIds()) {
+                cpu.put(id, t.getThreadCpuTime(id));
+            }
+            return new CpuShares(cpu, System.nanoTime(), gc(GarbageCollectorMXBean::getCollectionCount),
+                    gc(GarbageCollectorMXBean::getCollectionTime));
+        }
+
+        String report() {
+            long w = System.nanoTime() - wall;
+            ThreadMXBean t = ManagementFactory.getThreadMXBean();
+            List<String> rows = new ArrayList<>();
+            for (ThreadInfo ti : t.getThreadInfo(t.getAllThreadIds())) {
+                if (ti != null) {
+                    long c = t.getThreadCpuTime(ti.getThreadId()) - cpu.getOrDefault(ti.getThreadId(), 0L);
+                    if (c > w / 50) {
+                        rows.add(String.format(Locale.ROOT, "%4.1f %% %s", 100.0 * c / w, ti.getThreadName()));
+                    }
+                }
+            }
+            rows.sort(Comparator.reverseOrder());
+            return "CPU " + String.join(", ", rows) + String.format(Locale.ROOT, "; %d GC pauses, %d ms",
+                    gc(GarbageCollectorMXBean::getCollectionCount) - gcCount,
+                    gc(GarbageCollectorMXBean::getCollectionTime) - gcMillis);
+        }
+
+        private static long gc(java.util.function.ToLongFunction<GarbageCollectorMXBean> f) {
+            return ManagementFactory.getGarbageCollectorMXBeans().stream().mapToLong(f).sum();
+        }
     }
 
     static double pct(double[] v, double p) {
