@@ -169,8 +169,8 @@ public final class InterpolateView extends VBox {
     }
 
     private void placeMarker() {
-        marker.show(curvesFigure.screenMarker(wb.theme().isDark() ? FigureStyle.DARK : FigureStyle.LIGHT),
-                wb.theme().isDark() ? FigureStyle.DARK : FigureStyle.LIGHT);
+        FigureStyle style = wb.theme().isDark() ? FigureStyle.DARK : FigureStyle.LIGHT;
+        marker.show(curvesFigure.screenMarker(style), style);
     }
 
     /** The τ marker over the chart (a node, so that a slider drag does not repaint the chart). */
