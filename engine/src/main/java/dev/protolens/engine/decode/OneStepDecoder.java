@@ -62,15 +62,24 @@ public final class OneStepDecoder {
             }
         }
         EngineRuntime.setGradMode(false);
+        int k = Math.min(topK, model.config().vocabSize());
         try (NDManager step = model.model().manager().newSubManager()) {
-            NDArray logits = model.model().logits(step.create(z, new Shape(b, inputs, d)));
+            NDArray x = step.create(z, new Shape(b, inputs, d));
+            if (target == null && k == 0) {
+                // the slider's case: tokens only, never the whole (b, n, vocab) logits
+                long[] argmax = model.model().argmaxTokens(x, arrangement.offset());
+                List<Decoded> out = new ArrayList<>(b);
+                for (int i = 0; i < b; i++) {
+                    out.add(assemble(i, n, argmax, null, null, 0, null, null));
+                }
+                return out;
+            }
+            NDArray logits = model.model().logits(x);
             if (arrangement.offset() > 0) {
                 logits = logits.get(new NDIndex(":, 1:, :"));
             }
-            int k = Math.min(topK, model.config().vocabSize());
-            // the slider decodes on every drag event: skip the work nobody asked for (the log-softmax only when
-            // probabilities are wanted; with alternatives the argmax is their first entry, no second pass)
-            NDArray logp = target != null || k > 0 ? logits.logSoftmax(-1) : null;
+            // with alternatives the argmax is their first entry, no second pass
+            NDArray logp = logits.logSoftmax(-1);
             float[] targetLogp = null;
             if (target != null) {
                 NDArray t = step.create(target, new Shape(1, n, 1)).broadcast(b, n, 1);

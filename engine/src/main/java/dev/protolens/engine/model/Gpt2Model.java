@@ -75,6 +75,11 @@ final class Gpt2Model extends TransformerModel {
     }
 
     @Override
+    protected NDArray head() {
+        return lmHead;
+    }
+
+    @Override
     public NDArray embed(NDArray ids) {
         return embedding(ids, wte);
     }
@@ -86,7 +91,7 @@ final class Gpt2Model extends TransformerModel {
 
     /** residual[0] is the input plus the position embeddings: the stream the first block reads (HF's hidden_states[0]). */
     @Override
-    protected Trace run(NDArray inputEmbeds, List<NDArray> residual) {
+    protected NDArray trunk(NDArray inputEmbeds, List<NDArray> residual) {
         checkInput(inputEmbeds);
         long b = inputEmbeds.getShape().get(0);
         int n = (int) inputEmbeds.getShape().get(1);
@@ -112,7 +117,6 @@ final class Gpt2Model extends TransformerModel {
                 residual.add(x);
             }
         }
-        NDArray normed = layerNorm(x, lnFWeight, lnFBias, eps);
-        return new Trace(residual == null ? List.of() : residual, normed, finishLogits(linear(normed, lmHead, null)));
+        return layerNorm(x, lnFWeight, lnFBias, eps);
     }
 }

@@ -84,6 +84,11 @@ final class GptNeoXModel extends TransformerModel {
     }
 
     @Override
+    protected NDArray head() {
+        return embedOut;
+    }
+
+    @Override
     public NDArray embed(NDArray ids) {
         return embedding(ids, embedIn);
     }
@@ -94,7 +99,7 @@ final class GptNeoXModel extends TransformerModel {
     }
 
     @Override
-    protected Trace run(NDArray inputEmbeds, List<NDArray> residual) {
+    protected NDArray trunk(NDArray inputEmbeds, List<NDArray> residual) {
         checkInput(inputEmbeds);
         long b = inputEmbeds.getShape().get(0);
         int n = (int) inputEmbeds.getShape().get(1);
@@ -124,8 +129,7 @@ final class GptNeoXModel extends TransformerModel {
                 residual.add(x);
             }
         }
-        NDArray normed = layerNorm(x, finalWeight, finalBias, eps);
-        return new Trace(residual == null ? List.of() : residual, normed, finishLogits(linear(normed, embedOut, null)));
+        return layerNorm(x, finalWeight, finalBias, eps);
     }
 
     private NDArray mlp(NDArray hs, Layer l) {

@@ -28,6 +28,14 @@ public interface LanguageModel extends AutoCloseable {
     /** The same pass, keeping the residual stream for inspection and tests. */
     Trace trace(NDArray inputEmbeds);
 
+    /**
+     * The same pass reduced to its most likely token at every position from {@code from} on: (batch, N - from)
+     * ids, row-major, equal to {@code logits(inputEmbeds)[:, from:, :].argmax(-1)} (first index on ties, NaN
+     * counted as the largest). For a decode that needs no probabilities; on the CPU it never holds all the
+     * logits at once, which makes it the cheaper call.
+     */
+    long[] argmaxTokens(NDArray inputEmbeds, int from);
+
     /** The input embedding table (vocab, d), float32 view. */
     NDArray embeddingTable();
 

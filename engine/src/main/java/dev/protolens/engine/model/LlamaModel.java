@@ -90,6 +90,11 @@ final class LlamaModel extends TransformerModel {
     }
 
     @Override
+    protected NDArray head() {
+        return lmHead;
+    }
+
+    @Override
     public NDArray embed(NDArray ids) {
         return embedding(ids, embedTokens);
     }
@@ -100,7 +105,7 @@ final class LlamaModel extends TransformerModel {
     }
 
     @Override
-    protected Trace run(NDArray inputEmbeds, List<NDArray> residual) {
+    protected NDArray trunk(NDArray inputEmbeds, List<NDArray> residual) {
         checkInput(inputEmbeds);
         long b = inputEmbeds.getShape().get(0);
         int n = (int) inputEmbeds.getShape().get(1);
@@ -135,7 +140,6 @@ final class LlamaModel extends TransformerModel {
                 residual.add(x);
             }
         }
-        NDArray normed = rmsNorm(x, finalNorm, eps);
-        return new Trace(residual == null ? List.of() : residual, normed, finishLogits(linear(normed, lmHead, null)));
+        return rmsNorm(x, finalNorm, eps);
     }
 }

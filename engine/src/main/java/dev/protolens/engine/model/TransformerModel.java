@@ -3,6 +3,7 @@ package dev.protolens.engine.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
@@ -35,6 +36,7 @@ abstract class TransformerModel implements LanguageModel {
     private final Map<Float, NDArray> constants = new ConcurrentHashMap<>();
     private final Map<Float, NDArray> constants32 = new ConcurrentHashMap<>();
     private NDArray rotateHalf;
+    private final VocabArgmax vocabArgmax = new VocabArgmax(this::head);
     protected long parameterCount;
 
     protected TransformerModel(ModelConfig config, NDManager manager, DataType compute) {
@@ -61,16 +63,37 @@ abstract class TransformerModel implements LanguageModel {
 
     @Override
     public NDArray logits(NDArray inputEmbeds) {
-        return run(inputEmbeds, null).logits();
+        return finishLogits(linear(trunk(inputEmbeds, null), head(), null));
     }
 
     @Override
     public Trace trace(NDArray inputEmbeds) {
-        return run(inputEmbeds, new ArrayList<>());
+        List<NDArray> residual = new ArrayList<>();
+        NDArray normed = trunk(inputEmbeds, residual);
+        return new Trace(residual, normed, finishLogits(linear(normed, head(), null)));
     }
 
-    /** The family's forward pass; when {@code residual} is not null every layer's output is added to it. */
-    protected abstract Trace run(NDArray inputEmbeds, List<NDArray> residual);
+    @Override
+    public long[] argmaxTokens(NDArray inputEmbeds, int from) {
+        NDArray normed = trunk(inputEmbeds, null);
+        if (from > 0) {
+            normed = normed.get(new NDIndex(":, " + from + ":, :"));
+        }
+        if (half || normed.getDevice().isGpu()) {
+            // on a GPU the argmax over the logits is one fast kernel, and the scan below would copy them to the host
+            return finishLogits(linear(normed, head(), null)).argMax(2).toLongArray();
+        }
+        return vocabArgmax.tokens(normed);
+    }
+
+    /**
+     * The family's layers up to and including the final norm: the input of the head, (batch, N, d). When
+     * {@code residual} is not null every layer's output is added to it.
+     */
+    protected abstract NDArray trunk(NDArray inputEmbeds, List<NDArray> residual);
+
+    /** The unembedding (vocab, d): logits are {@code linear(trunk, head)}, no bias in any family we load. */
+    protected abstract NDArray head();
 
     protected void checkInput(NDArray x) {
         Shape s = x.getShape();
