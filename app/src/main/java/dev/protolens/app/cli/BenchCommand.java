@@ -64,6 +64,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--forward-only", description = "Time one forward pass on N random input embeddings instead of fit steps.")
     boolean forwardOnly;
 
+    @Option(names = "--decode", description = {"Time the slider's decode (e then N positions, tokens only: the head in",
+        "vocabulary slices) against the same pass's full logits and libtorch's argmax, alternating in one run."})
+    boolean decode;
+
     @Mixin
     ModelOptions options;
 
@@ -88,6 +92,9 @@ final class BenchCommand implements Callable<Integer> {
         try (LoadedModel m = options.load(model)) {
             if (forwardOnly) {
                 return forward(m);
+            }
+            if (decode) {
+                return decode(m);
             }
             String t = text != null ? text : DEFAULT_TEXT;
             Encoding enc = m.tokenizer().encode(t, false);
@@ -180,6 +187,71 @@ final class BenchCommand implements Callable<Integer> {
         o.put("threads", EngineRuntime.get().threads());
         Json.print(o);
         return 0;
+    }
+
+    /**
+     * The slider's decode path ({@code argmaxTokens} from position 1) and its peer, the full logits and libtorch's
+     * argmax over positions 1..N, alternating on the same random embeddings: their medians and the median of the
+     * per-pair ratios, which the machine's noise affects far less than either time. Both must write the same tokens.
+     */
+    private int decode(LoadedModel m) {
+        int d = m.config().hiddenSize();
+        int n = length + 1;
+        java.util.Random rnd = new java.util.Random(0);
+        float[] z = new float[batch * n * d];
+        for (int i = 0; i < z.length; i++) {
+            z[i] = (float) rnd.nextGaussian();
+        }
+        ai.djl.ndarray.types.Shape shape = new ai.djl.ndarray.types.Shape(batch, n, d);
+        EngineRuntime.setGradMode(false);
+        double[] slices = new double[steps];
+        double[] full = new double[steps];
+        boolean same = true;
+        for (int s = -warmup; s < steps; s++) {
+            long[][] tokens = new long[2][];
+            double[] ms = new double[2];
+            for (int k = 0; k < 2; k++) {
+                int which = (s & 1) == 0 ? k : 1 - k; // alternate which goes first
+                try (ai.djl.ndarray.NDManager sm = m.model().manager().newSubManager()) {
+                    ai.djl.ndarray.NDArray x = sm.create(z, shape);
+                    long t0 = System.nanoTime();
+                    tokens[which] = which == 0 ? m.model().argmaxTokens(x, 1)
+                            : m.model().logits(x).get(new ai.djl.ndarray.index.NDIndex(":, 1:, :")).argMax(2)
+                            .toLongArray();
+                    ms[which] = (System.nanoTime() - t0) / 1e6;
+                }
+            }
+            same &= Arrays.equals(tokens[0], tokens[1]);
+            if (s >= 0) {
+                slices[s] = ms[0];
+                full[s] = ms[1];
+            }
+        }
+        double[] ratio = new double[steps];
+        for (int i = 0; i < steps; i++) {
+            ratio[i] = slices[i] / full[i];
+        }
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("model", m.path().toString());
+        o.put("mode", "decode");
+        o.put("tokens", length);
+        o.put("batch", batch);
+        o.put("runs", steps);
+        o.put("ms_decode_median", median(slices));
+        o.put("ms_decode_min", Arrays.stream(slices).min().orElse(0));
+        o.put("ms_full_logits_argmax_median", median(full));
+        o.put("ms_full_logits_argmax_min", Arrays.stream(full).min().orElse(0));
+        o.put("paired_ratio_median", median(ratio));
+        o.put("same_tokens", same);
+        o.put("threads", EngineRuntime.get().threads());
+        Json.print(o);
+        return same ? 0 : 1;
+    }
+
+    private static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s[s.length / 2];
     }
 
     /** A field of /proc/self/status in kB (Linux); -1 elsewhere. */
