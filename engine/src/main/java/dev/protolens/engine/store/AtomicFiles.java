@@ -22,12 +22,16 @@ import java.util.stream.Stream;
  *
  * <p>A folder (a run, a learned path) is written and flushed into a hidden {@code .incoming-*} sibling, then
  * swapped in with atomic renames; the old version is parked as {@code .replaced-*} for the instant between the
- * two renames and put back by {@link #recoverFolders} if the process died right there. Callers that share a
- * parent folder between processes serialise these calls (RunLibrary holds its lock).
+ * two renames and put back by {@link #recoverFolders} if the process died right there. A parked folder is
+ * only ever whole: what is thrown away is first renamed to {@code .deleting-*} and deleted under that name, so
+ * a kill during a deletion cannot leave a half-deleted {@code .replaced-*} for recovery to restore. And there
+ * is at most one per name: stale ones (a kill after the swap) are thrown away before the next parking.
+ * Callers that share a parent folder between processes serialise these calls (RunLibrary holds its lock).
  */
 public final class AtomicFiles {
     private static final String INCOMING = ".incoming-";
     private static final String REPLACED = ".replaced-";
+    private static final String DELETING = ".deleting-";
 
     private AtomicFiles() {}
 
@@ -61,6 +65,9 @@ public final class AtomicFiles {
             for (Map.Entry<String, byte[]> f : files.entrySet()) {
                 writeDurably(tmp.resolve(f.getKey()), f.getValue());
             }
+            // parked versions left by a kill after an earlier swap are older than the target (or, with no
+            // target, than this save): recovery must never find one beside the version parked below
+            discardParked(parent, name);
             Path parked = null;
             if (Files.exists(target)) {
                 // a non-negative suffix without '-', so recovery finds the name before the last '-'
@@ -70,11 +77,32 @@ public final class AtomicFiles {
             move(tmp, target);
             syncDirectory(parent);
             if (parked != null) {
-                deleteTree(parked);
+                discard(parked);
             }
         } finally {
             deleteTree(tmp);
         }
+    }
+
+    private static void discardParked(Path parent, String name) throws IOException {
+        List<Path> stale;
+        try (Stream<Path> s = Files.list(parent)) {
+            stale = s.filter(p -> {
+                String n = p.getFileName().toString();
+                return n.startsWith(REPLACED) && n.lastIndexOf('-') > REPLACED.length()
+                        && n.substring(REPLACED.length(), n.lastIndexOf('-')).equals(name);
+            }).toList();
+        }
+        for (Path p : stale) {
+            discard(p);
+        }
+    }
+
+    /** Deletes a folder under a name recovery ignores, so that a kill halfway leaves nothing it would restore. */
+    private static void discard(Path p) throws IOException {
+        Path doomed = p.resolveSibling(DELETING + ThreadLocalRandom.current().nextLong(Long.MAX_VALUE));
+        move(p, doomed);
+        deleteTree(doomed);
     }
 
     /**
@@ -99,7 +127,7 @@ public final class AtomicFiles {
                     } else {
                         deleteTree(p);
                     }
-                } else if (n.startsWith(INCOMING)) {
+                } else if (n.startsWith(INCOMING) || n.startsWith(DELETING)) {
                     deleteTree(p);
                 }
             } catch (IOException e) {

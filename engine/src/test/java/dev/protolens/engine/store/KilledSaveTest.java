@@ -114,4 +114,42 @@ class KilledSaveTest {
             assertThat(s.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".lock"))).containsExactly(ID);
         }
     }
+    /**
+     * A kill after a swap but before the old version is deleted leaves that old version parked beside the new
+     * one. The next save must throw it away, or a later kill between the renames would leave two parked
+     * versions and recovery could restore the older one (seen once in this class's kill loop as a run folder
+     * without run.json: a parked version half deleted by an earlier kill, restored).
+     */
+    @Test
+    void aStaleParkedVersionIsThrownAwayBeforeTheNextOneIsParked() throws IOException {
+        Path library = tmp.resolve("library");
+        RunLibrary lib = new RunLibrary(library);
+        lib.save(RunSaveLoop.record(RandomRuns.record(new Random(1), ID, RunSaveLoop.D), 1), RunSaveLoop.vectors(1),
+                RunSaveLoop.state(1));
+        // the state a kill after the swap of revision 2 leaves: revision 1 still parked
+        Path stale = library.resolve(".replaced-" + ID + "-111");
+        Files.createDirectories(stale);
+        for (String f : new String[] {RunLibrary.RUN_JSON, RunLibrary.VECTORS}) {
+            Files.copy(library.resolve(ID).resolve(f), stale.resolve(f));
+        }
+        for (int rev = 2; rev <= 3; rev++) {
+            lib.save(RunSaveLoop.record(RandomRuns.record(new Random(1), ID, RunSaveLoop.D), rev),
+                    RunSaveLoop.vectors(rev), RunSaveLoop.state(rev));
+        }
+        try (Stream<Path> s = Files.list(library)) {
+            assertThat(s.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".lock")))
+                    .as("after a completed save only the run remains").containsExactly(ID);
+        }
+        // a kill between the two renames of revision 4, and a half-deleted folder from a kill during a deletion
+        Files.move(library.resolve(ID), library.resolve(".replaced-" + ID + "-333"));
+        Path doomed = library.resolve(".deleting-444");
+        Files.createDirectories(doomed);
+        Files.writeString(doomed.resolve(RunLibrary.RUN_JSON), "{\"schema_version\": 1}");
+        assertThat(revisionOf(new RunLibrary(library).load(ID))).isEqualTo(3);
+        assertThat(new RunLibrary(library).list().runs()).extracting(RunRecord::id).containsExactly(ID);
+        try (Stream<Path> s = Files.list(library)) {
+            assertThat(s.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".lock")))
+                    .as("recovery restores the parked version and removes the half-deleted one").containsExactly(ID);
+        }
+    }
 }
