@@ -96,15 +96,9 @@ class KilledSaveTest {
     void killedBetweenTheTwoRenamesStillLoadsThePreviousVersion() throws IOException {
         Path library = tmp.resolve("library");
         RunLibrary lib = new RunLibrary(library);
-        lib.save(RunSaveLoop.record(RandomRuns.record(new Random(1), ID, RunSaveLoop.D), 41), RunSaveLoop.vectors(41),
-                RunSaveLoop.state(41));
-        Path incoming = library.resolve(".incoming-" + ID + "-123456");
-        Files.createDirectories(incoming);
-        new RunLibrary(tmp.resolve("elsewhere")).save(RunSaveLoop.record(RandomRuns.record(new Random(1), ID,
-                RunSaveLoop.D), 42), RunSaveLoop.vectors(42), RunSaveLoop.state(42));
-        for (String f : new String[] {RunLibrary.RUN_JSON, RunLibrary.VECTORS}) {
-            Files.copy(tmp.resolve("elsewhere").resolve(ID).resolve(f), incoming.resolve(f));
-        }
+        saveRevision(lib, 41);
+        saveRevision(new RunLibrary(tmp.resolve("elsewhere")), 42);
+        copyRun(tmp.resolve("elsewhere").resolve(ID), library.resolve(".incoming-" + ID + "-123456"));
         Files.move(library.resolve(ID), library.resolve(".replaced-" + ID + "-987654"));
 
         assertThat(revisionOf(new RunLibrary(library).load(ID))).isEqualTo(41);
@@ -114,6 +108,7 @@ class KilledSaveTest {
             assertThat(s.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".lock"))).containsExactly(ID);
         }
     }
+
     /**
      * A kill after a swap but before the old version is deleted leaves that old version parked beside the new
      * one. The next save must throw it away, or a later kill between the renames would leave two parked
@@ -124,18 +119,11 @@ class KilledSaveTest {
     void aStaleParkedVersionIsThrownAwayBeforeTheNextOneIsParked() throws IOException {
         Path library = tmp.resolve("library");
         RunLibrary lib = new RunLibrary(library);
-        lib.save(RunSaveLoop.record(RandomRuns.record(new Random(1), ID, RunSaveLoop.D), 1), RunSaveLoop.vectors(1),
-                RunSaveLoop.state(1));
+        saveRevision(lib, 1);
         // the state a kill after the swap of revision 2 leaves: revision 1 still parked
-        Path stale = library.resolve(".replaced-" + ID + "-111");
-        Files.createDirectories(stale);
-        for (String f : new String[] {RunLibrary.RUN_JSON, RunLibrary.VECTORS}) {
-            Files.copy(library.resolve(ID).resolve(f), stale.resolve(f));
-        }
-        for (int rev = 2; rev <= 3; rev++) {
-            lib.save(RunSaveLoop.record(RandomRuns.record(new Random(1), ID, RunSaveLoop.D), rev),
-                    RunSaveLoop.vectors(rev), RunSaveLoop.state(rev));
-        }
+        copyRun(library.resolve(ID), library.resolve(".replaced-" + ID + "-111"));
+        saveRevision(lib, 2);
+        saveRevision(lib, 3);
         try (Stream<Path> s = Files.list(library)) {
             assertThat(s.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".lock")))
                     .as("after a completed save only the run remains").containsExactly(ID);
@@ -150,6 +138,19 @@ class KilledSaveTest {
         try (Stream<Path> s = Files.list(library)) {
             assertThat(s.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".lock")))
                     .as("recovery restores the parked version and removes the half-deleted one").containsExactly(ID);
+        }
+    }
+
+    private static void saveRevision(RunLibrary lib, long rev) {
+        lib.save(RunSaveLoop.record(RandomRuns.record(new Random(1), ID, RunSaveLoop.D), rev), RunSaveLoop.vectors(rev),
+                RunSaveLoop.state(rev));
+    }
+
+    /** A run folder's two files copied into a new folder (a parked or incoming version made by hand). */
+    private static void copyRun(Path from, Path to) throws IOException {
+        Files.createDirectories(to);
+        for (String f : new String[] {RunLibrary.RUN_JSON, RunLibrary.VECTORS}) {
+            Files.copy(from.resolve(f), to.resolve(f));
         }
     }
 }
