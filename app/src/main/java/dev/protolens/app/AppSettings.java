@@ -1,6 +1,6 @@
 package dev.protolens.app;
 
-import dev.protolens.engine.store.AppDirs;
+import dev.protolens.engine.AppDirs;
 import dev.protolens.engine.store.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -12,7 +12,7 @@ public final class Main {
 
     public static void main(String[] args) {
         if (args.length == 0) {
-            dev.protolens.app.ui.ProtoLensApp.launchWindow(args);
+            dev.protolens.app.ProtoLensApp.launchWindow(args);
             return;
         }
         System.exit(ProtoLensCommand.run(args));

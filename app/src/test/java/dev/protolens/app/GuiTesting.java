@@ -27,15 +27,15 @@ public final class GuiTesting {
     }
 
     /** Starts the real application with its settings and library under {@code home}. */
-    public static dev.protolens.app.ui.ProtoLensApp start(Path home) throws TimeoutException {
+    public static dev.protolens.app.ProtoLensApp start(Path home) throws TimeoutException {
         System.setProperty("protolens.home", home.toString());
         // Monocle's headless screen is 1280x800 by default; a larger window overflows its pixel buffer
         System.setProperty("headless.geometry", System.getProperty("headless.geometry", "1600x1000-32"));
         FxToolkit.registerPrimaryStage();
-        return (dev.protolens.app.ui.ProtoLensApp) FxToolkit.setupApplication(dev.protolens.app.ui.ProtoLensApp.class);
+        return (dev.protolens.app.ProtoLensApp) FxToolkit.setupApplication(dev.protolens.app.ProtoLensApp.class);
     }
 
-    public static void stop(dev.protolens.app.ui.ProtoLensApp app) throws TimeoutException {
+    public static void stop(dev.protolens.app.ProtoLensApp app) throws TimeoutException {
         if (app != null) {
             FxToolkit.cleanupApplication(app);
         }

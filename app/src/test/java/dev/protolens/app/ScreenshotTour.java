@@ -2,7 +2,7 @@ package dev.protolens.app;
 
 import dev.protolens.app.fit.FitView;
 import dev.protolens.app.fit.FitViewModel;
-import dev.protolens.app.ui.ProtoLensApp;
+import dev.protolens.app.ProtoLensApp;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;

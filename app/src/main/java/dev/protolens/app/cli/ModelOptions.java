@@ -2,7 +2,7 @@ package dev.protolens.app.cli;
 
 import dev.protolens.engine.hub.RecentModels;
 import dev.protolens.engine.model.LoadedModel;
-import dev.protolens.engine.store.AppDirs;
+import dev.protolens.engine.AppDirs;
 import dev.protolens.engine.model.ModelLoader;
 import dev.protolens.engine.runtime.EngineRuntime;
 import dev.protolens.engine.runtime.RuntimeOptions;

@@ -5,7 +5,7 @@ import dev.protolens.app.figures.FigureCanvas;
 import dev.protolens.app.ui.DisplayConverter;
 import dev.protolens.app.ui.FrameLoop;
 import dev.protolens.app.ui.Workbench;
-import dev.protolens.engine.fit.Arrangement;
+import dev.protolens.engine.proto.Arrangement;
 import dev.protolens.engine.fit.FitProgress;
 import dev.protolens.engine.fit.Init;
 import dev.protolens.engine.session.ModelSession;

@@ -5,7 +5,7 @@ import dev.protolens.engine.hub.HfCache;
 import dev.protolens.engine.hub.HubEnvironment;
 import dev.protolens.engine.hub.LocalModel;
 import dev.protolens.engine.hub.RecentModels;
-import dev.protolens.engine.store.AppDirs;
+import dev.protolens.engine.AppDirs;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;

@@ -3,8 +3,8 @@ package dev.protolens.app.atlas;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.protolens.app.GuiTesting;
-import dev.protolens.engine.decode.ProtoTokens;
-import dev.protolens.engine.fit.Arrangement;
+import dev.protolens.engine.proto.ProtoTokens;
+import dev.protolens.engine.proto.Arrangement;
 import dev.protolens.engine.fit.FitRequest;
 import dev.protolens.engine.fit.FitResult;
 import dev.protolens.engine.fit.FitSpec;

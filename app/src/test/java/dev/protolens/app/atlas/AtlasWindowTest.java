@@ -9,7 +9,7 @@ import dev.protolens.app.AppSettings;
 import dev.protolens.app.GuiTesting;
 import dev.protolens.app.figures.ProjectionFigure;
 import dev.protolens.app.interpolate.InterpolateView;
-import dev.protolens.app.ui.ProtoLensApp;
+import dev.protolens.app.ProtoLensApp;
 import java.nio.file.Path;
 import java.util.List;
 import javafx.geometry.Point2D;

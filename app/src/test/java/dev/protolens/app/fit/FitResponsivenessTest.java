@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.protolens.app.AppSettings;
 import dev.protolens.app.GuiTesting;
-import dev.protolens.app.ui.ProtoLensApp;
+import dev.protolens.app.ProtoLensApp;
 import dev.protolens.engine.fit.FitMonitor;
 import dev.protolens.engine.fit.FitRequest;
 import dev.protolens.engine.fit.FitResult;

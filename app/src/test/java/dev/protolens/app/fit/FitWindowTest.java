@@ -6,7 +6,7 @@ import static dev.protolens.app.GuiTesting.waitUntil;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.protolens.app.GuiTesting;
-import dev.protolens.app.ui.ProtoLensApp;
+import dev.protolens.app.ProtoLensApp;
 import dev.protolens.engine.store.Run;
 import dev.protolens.engine.store.RunLibrary;
 import dev.protolens.engine.store.RunRecord;

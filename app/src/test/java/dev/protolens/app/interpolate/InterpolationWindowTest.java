@@ -9,7 +9,7 @@ import dev.protolens.app.AppSettings;
 import dev.protolens.app.GuiTesting;
 import dev.protolens.app.atlas.AtlasFixture;
 import dev.protolens.app.figures.TauCurvesFigure;
-import dev.protolens.app.ui.ProtoLensApp;
+import dev.protolens.app.ProtoLensApp;
 import dev.protolens.engine.analysis.PathCurve;
 import dev.protolens.engine.analysis.PathPoint;
 import dev.protolens.engine.store.PathLibrary;

@@ -6,8 +6,8 @@ import static dev.protolens.app.GuiTesting.waitUntil;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.protolens.app.GuiTesting;
-import dev.protolens.app.ui.MainWindow;
-import dev.protolens.app.ui.ProtoLensApp;
+import dev.protolens.app.MainWindow;
+import dev.protolens.app.ProtoLensApp;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import javafx.scene.control.DialogPane;

@@ -6,7 +6,7 @@ import static dev.protolens.app.GuiTesting.waitUntil;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.protolens.app.GuiTesting;
-import dev.protolens.app.ui.ProtoLensApp;
+import dev.protolens.app.ProtoLensApp;
 import dev.protolens.engine.hub.HubToken;
 import dev.protolens.engine.hub.RecentModels;
 import dev.protolens.engine.testing.FakeHub;

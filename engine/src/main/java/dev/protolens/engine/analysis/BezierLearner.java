@@ -8,7 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import dev.protolens.engine.UserError;
 import dev.protolens.engine.fit.AdamW;
-import dev.protolens.engine.fit.Arrangement;
+import dev.protolens.engine.proto.Arrangement;
 import dev.protolens.engine.fit.FitSpec;
 import dev.protolens.engine.model.LanguageModel;
 import dev.protolens.engine.model.LoadedModel;

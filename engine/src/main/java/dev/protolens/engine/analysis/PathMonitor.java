@@ -1,6 +1,6 @@
 package dev.protolens.engine.analysis;
 
-import dev.protolens.engine.fit.TaskMonitor;
+import dev.protolens.engine.task.TaskMonitor;
 import java.util.function.Consumer;
 
 /** The {@link TaskMonitor} of a Bézier path being learned. */

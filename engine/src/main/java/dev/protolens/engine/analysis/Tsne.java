@@ -1,7 +1,7 @@
 package dev.protolens.engine.analysis;
 
 import dev.protolens.engine.UserError;
-import dev.protolens.engine.fit.ProgressChannel;
+import dev.protolens.engine.task.ProgressChannel;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.function.Consumer;

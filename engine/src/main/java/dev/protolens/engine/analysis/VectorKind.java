@@ -1,7 +1,7 @@
 package dev.protolens.engine.analysis;
 
 import dev.protolens.engine.UserError;
-import dev.protolens.engine.decode.ProtoTokens;
+import dev.protolens.engine.proto.ProtoTokens;
 import java.util.Locale;
 
 /** Which vectors of a solution a map or a distance looks at: e, m, or both concatenated (e‖m). */

@@ -1,5 +1,6 @@
 package dev.protolens.engine.decode;
 
+import dev.protolens.engine.proto.ProtoTokens;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;

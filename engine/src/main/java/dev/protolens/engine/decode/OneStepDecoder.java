@@ -1,12 +1,13 @@
 package dev.protolens.engine.decode;
 
+import dev.protolens.engine.proto.ProtoTokens;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import dev.protolens.engine.UserError;
-import dev.protolens.engine.fit.Arrangement;
+import dev.protolens.engine.proto.Arrangement;
 import dev.protolens.engine.model.LoadedModel;
 import dev.protolens.engine.runtime.EngineRuntime;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package dev.protolens.engine.fit;
 
+import dev.protolens.engine.task.TaskMonitor;
 import java.util.function.Consumer;
 
 /** A fit's {@link TaskMonitor}, plus checkpoints of the full optimiser state every few seconds. */

@@ -1,5 +1,7 @@
 package dev.protolens.engine.fit;
 
+import dev.protolens.engine.proto.Arrangement;
+
 /**
  * Every setting of one optimisation (PAPER.md, "Training recipe"). Defaults are the paper's: AdamW with
  * lr 0.01, betas 0.9/0.9, eps 1e-8, weight decay 0.01, at most 5000 steps, stop at 100 % accuracy.

@@ -1,5 +1,6 @@
 package dev.protolens.engine.fit;
 
+import dev.protolens.engine.proto.Arrangement;
 import dev.protolens.engine.UserError;
 import dev.protolens.engine.model.LoadedModel;
 import dev.protolens.engine.tokenizer.Encoding;

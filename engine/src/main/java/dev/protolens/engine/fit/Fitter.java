@@ -1,5 +1,6 @@
 package dev.protolens.engine.fit;
 
+import dev.protolens.engine.proto.Arrangement;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;

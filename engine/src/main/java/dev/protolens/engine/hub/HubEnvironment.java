@@ -1,6 +1,6 @@
 package dev.protolens.engine.hub;
 
-import dev.protolens.engine.store.AppDirs;
+import dev.protolens.engine.AppDirs;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Locale;

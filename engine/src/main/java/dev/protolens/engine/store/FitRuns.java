@@ -1,7 +1,7 @@
 package dev.protolens.engine.store;
 
 import dev.protolens.engine.decode.Decoded;
-import dev.protolens.engine.decode.ProtoTokens;
+import dev.protolens.engine.proto.ProtoTokens;
 import dev.protolens.engine.fit.FitHistory;
 import dev.protolens.engine.fit.FitRequest;
 import dev.protolens.engine.fit.FitResult;

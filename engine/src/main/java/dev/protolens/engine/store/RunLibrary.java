@@ -1,6 +1,7 @@
 package dev.protolens.engine.store;
 
-import dev.protolens.engine.decode.ProtoTokens;
+import dev.protolens.engine.AppDirs;
+import dev.protolens.engine.proto.ProtoTokens;
 import dev.protolens.engine.fit.FitState;
 import dev.protolens.engine.model.LoadedModel;
 import dev.protolens.engine.weights.SafetensorsFile;

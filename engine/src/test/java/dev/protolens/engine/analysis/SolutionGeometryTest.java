@@ -7,7 +7,7 @@ import static org.assertj.core.data.Offset.offset;
 import dev.protolens.engine.UserError;
 import dev.protolens.engine.decode.Decoded;
 import dev.protolens.engine.decode.OneStepDecoder;
-import dev.protolens.engine.fit.Arrangement;
+import dev.protolens.engine.proto.Arrangement;
 import dev.protolens.engine.fit.FitRequest;
 import dev.protolens.engine.fit.FitResult;
 import dev.protolens.engine.fit.FitSpec;
@@ -77,7 +77,7 @@ class SolutionGeometryTest {
         for (FitResult.Item it : r.items()) {
             RunRecord rec = RunRecords.fromFit(RunRecords.newId(it.target().text(), started), session.model(), spec, r,
                     it, batch, null, Double.NaN, started, "complete");
-            runs.add(library.save(rec, new dev.protolens.engine.decode.ProtoTokens(it.e(), it.m()), null));
+            runs.add(library.save(rec, new dev.protolens.engine.proto.ProtoTokens(it.e(), it.m()), null));
         }
         return runs;
     }
@@ -297,7 +297,7 @@ class SolutionGeometryTest {
         // re-saving run b with other vectors invalidates the path
         float[] e = b.vectors().e().clone();
         e[0] += 1;
-        library.save(b.record(), new dev.protolens.engine.decode.ProtoTokens(e, b.vectors().m()), null);
+        library.save(b.record(), new dev.protolens.engine.proto.ProtoTokens(e, b.vectors().m()), null);
         try {
             assertThatThrownBy(() -> SavedPath.load(library, s2.record().id())).isInstanceOf(UserError.class)
                     .hasMessageContaining("changed after path");

@@ -1,9 +1,10 @@
 package dev.protolens.engine.decode;
 
+import dev.protolens.engine.proto.ProtoTokens;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.protolens.engine.fit.Arrangement;
+import dev.protolens.engine.proto.Arrangement;
 import dev.protolens.engine.model.LoadedModel;
 import dev.protolens.engine.model.ModelLoader;
 import dev.protolens.engine.testing.Fixture;

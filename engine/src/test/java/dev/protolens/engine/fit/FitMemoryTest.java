@@ -1,5 +1,6 @@
 package dev.protolens.engine.fit;
 
+import dev.protolens.engine.proto.Arrangement;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 

@@ -1,10 +1,11 @@
 package dev.protolens.engine.fit;
 
+import dev.protolens.engine.proto.Arrangement;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.protolens.engine.decode.Decoded;
 import dev.protolens.engine.decode.OneStepDecoder;
-import dev.protolens.engine.decode.ProtoTokens;
+import dev.protolens.engine.proto.ProtoTokens;
 import dev.protolens.engine.model.LoadedModel;
 import dev.protolens.engine.model.ModelLoader;
 import dev.protolens.engine.session.ModelSession;

@@ -1,5 +1,6 @@
 package dev.protolens.engine.fit;
 
+import dev.protolens.engine.proto.Arrangement;
 import static dev.protolens.engine.testing.Fixture.maxAbsDiff;
 import static dev.protolens.engine.testing.Fixture.relL2;
 import static org.assertj.core.api.Assertions.assertThat;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.protolens.engine.decode.Decoded;
 import dev.protolens.engine.decode.OneStepDecoder;
-import dev.protolens.engine.decode.ProtoTokens;
+import dev.protolens.engine.proto.ProtoTokens;
 import dev.protolens.engine.fit.FitMonitor;
 import dev.protolens.engine.fit.FitRequest;
 import dev.protolens.engine.fit.FitResult;

@@ -2,7 +2,7 @@ package dev.protolens.engine.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.protolens.engine.decode.ProtoTokens;
+import dev.protolens.engine.proto.ProtoTokens;
 import dev.protolens.engine.fit.FitState;
 import java.nio.file.Path;
 import java.util.ArrayList;

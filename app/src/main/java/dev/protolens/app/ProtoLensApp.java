@@ -1,5 +1,9 @@
-package dev.protolens.app.ui;
+package dev.protolens.app;
 
+import dev.protolens.app.ui.Workbench;
+import dev.protolens.app.ui.Screen;
+import dev.protolens.app.ui.Dialogs;
+import dev.protolens.app.ui.AppIcon;
 import dev.protolens.app.AppSettings;
 import dev.protolens.app.models.ModelCandidates;
 import dev.protolens.app.models.ModelPicker;

@@ -1,4 +1,4 @@
-package dev.protolens.engine.fit;
+package dev.protolens.engine.task;
 
 import java.util.function.Consumer;
 

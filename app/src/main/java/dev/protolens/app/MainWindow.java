@@ -1,5 +1,12 @@
-package dev.protolens.app.ui;
+package dev.protolens.app;
 
+import dev.protolens.app.ui.Workbench;
+import dev.protolens.app.ui.Theme;
+import dev.protolens.app.ui.StatusBar;
+import dev.protolens.app.ui.Screen;
+import dev.protolens.app.ui.DisplayConverter;
+import dev.protolens.app.ui.Dialogs;
+import dev.protolens.app.ui.AppIcon;
 import dev.protolens.app.models.ModelCandidates;
 import dev.protolens.engine.Version;
 import java.io.File;

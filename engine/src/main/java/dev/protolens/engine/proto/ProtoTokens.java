@@ -1,4 +1,4 @@
-package dev.protolens.engine.decode;
+package dev.protolens.engine.proto;
 
 import java.util.Arrays;
 

@@ -1,4 +1,4 @@
-package dev.protolens.engine.fit;
+package dev.protolens.engine.proto;
 
 import java.util.Locale;
 

@@ -1,4 +1,4 @@
-package dev.protolens.engine.store;
+package dev.protolens.engine;
 
 import java.nio.file.Path;
 import java.util.Locale;
