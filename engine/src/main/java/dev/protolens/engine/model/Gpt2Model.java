@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import java.util.List;
 
 /**
  * GPT-2 as transformers computes it ({@code modeling_gpt2.py}): learned positions {@code wpe} added to the
@@ -91,7 +90,7 @@ final class Gpt2Model extends TransformerModel {
 
     /** residual[0] is the input plus the position embeddings: the stream the first block reads (HF's hidden_states[0]). */
     @Override
-    protected NDArray trunk(NDArray inputEmbeds, List<NDArray> residual) {
+    protected NDArray trunk(NDArray inputEmbeds, PassProbe probe) {
         checkInput(inputEmbeds);
         long b = inputEmbeds.getShape().get(0);
         int n = (int) inputEmbeds.getShape().get(1);
@@ -101,22 +100,25 @@ final class Gpt2Model extends TransformerModel {
         // position ids made on the caller's manager, so the lookup's result belongs to the step, not the model
         NDArray positions = embedding(inputEmbeds.getManager().arange(0, n, 1, DataType.INT64), wpe);
         NDArray x = toCompute(inputEmbeds).add(positions);
-        if (residual != null) {
-            residual.add(x);
-        }
-        for (Layer l : layers) {
+        probe.residual(0, PassProbe.Site.AFTER_LAYER, x);
+        for (int i = 0; i < layers.length; i++) {
+            Layer l = layers[i];
             NDList qkv = linear(layerNorm(x, l.ln1Weight, l.ln1Bias, eps), l.qkv, l.qkvBias)
                     .split(new long[] {d, 2 * d}, 2);
             NDArray q = heads(qkv.get(0), b, n, h, hd);
             NDArray k = heads(qkv.get(1), b, n, h, hd);
             NDArray v = heads(qkv.get(2), b, n, h, hd);
-            x = x.add(linear(merge(attention(q, k, v, scale, n), b, n, h, hd), l.proj, l.projBias));
+            x = x.add(linear(merge(attention(q, k, v, scale, n, i + 1, probe), b, n, h, hd), l.proj, l.projBias));
+            probe.residual(i + 1, PassProbe.Site.AFTER_ATTENTION, x);
             NDArray hs = layerNorm(x, l.ln2Weight, l.ln2Bias, eps);
             x = x.add(linear(activation(linear(hs, l.fc, l.fcBias)), l.fcProj, l.fcProjBias));
-            if (residual != null) {
-                residual.add(x);
-            }
+            probe.residual(i + 1, PassProbe.Site.AFTER_LAYER, x);
         }
+        return finalNorm(x);
+    }
+
+    @Override
+    protected NDArray finalNorm(NDArray x) {
         return layerNorm(x, lnFWeight, lnFBias, eps);
     }
 }

@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import java.util.List;
 
 /**
  * GPT-NeoX (Pythia) as transformers computes it ({@code modeling_gpt_neox.py}): LayerNorm with bias,
@@ -99,7 +98,7 @@ final class GptNeoXModel extends TransformerModel {
     }
 
     @Override
-    protected NDArray trunk(NDArray inputEmbeds, List<NDArray> residual) {
+    protected NDArray trunk(NDArray inputEmbeds, PassProbe probe) {
         checkInput(inputEmbeds);
         long b = inputEmbeds.getShape().get(0);
         int n = (int) inputEmbeds.getShape().get(1);
@@ -108,27 +107,33 @@ final class GptNeoXModel extends TransformerModel {
         long dim = (long) h * hd;
         NDArray[] rot = rotaryTables(n);
         NDArray x = toCompute(inputEmbeds);
-        if (residual != null) {
-            residual.add(x);
-        }
-        for (Layer l : layers) {
+        probe.residual(0, PassProbe.Site.AFTER_LAYER, x);
+        for (int i = 0; i < layers.length; i++) {
+            Layer l = layers[i];
             NDList qkv = linear(layerNorm(x, l.ln1Weight, l.ln1Bias, eps), l.qkv, l.qkvBias)
                     .split(new long[] {dim, 2 * dim}, 2);
             NDArray q = rope(heads(qkv.get(0), b, n, h, hd), rot);
             NDArray k = rope(heads(qkv.get(1), b, n, h, hd), rot);
             NDArray v = heads(qkv.get(2), b, n, h, hd);
-            NDArray attn = linear(merge(attention(q, k, v, scale, n), b, n, h, hd), l.dense, l.denseBias);
+            NDArray attn = linear(merge(attention(q, k, v, scale, n, i + 1, probe), b, n, h, hd), l.dense, l.denseBias);
             if (config.parallelResidual()) {
                 NDArray mlp = mlp(layerNorm(x, l.ln2Weight, l.ln2Bias, eps), l);
+                if (probe != PassProbe.NONE) { // the sum (mlp + attn) + x keeps HF's order; this one is extra
+                    probe.residual(i + 1, PassProbe.Site.AFTER_ATTENTION, attn.add(x));
+                }
                 x = mlp.add(attn).add(x);
             } else {
                 x = attn.add(x);
+                probe.residual(i + 1, PassProbe.Site.AFTER_ATTENTION, x);
                 x = mlp(layerNorm(x, l.ln2Weight, l.ln2Bias, eps), l).add(x);
             }
-            if (residual != null) {
-                residual.add(x);
-            }
+            probe.residual(i + 1, PassProbe.Site.AFTER_LAYER, x);
         }
+        return finalNorm(x);
+    }
+
+    @Override
+    protected NDArray finalNorm(NDArray x) {
         return layerNorm(x, finalWeight, finalBias, eps);
     }
 

@@ -29,6 +29,22 @@ public interface LanguageModel extends AutoCloseable {
     Trace trace(NDArray inputEmbeds);
 
     /**
+     * The same pass with a probe inside it ({@code engine.inside}): logits as {@link #logits(NDArray)}, while the
+     * probe sees each layer's residual stream and attention and may remove attention. With {@link PassProbe#NONE}
+     * it is exactly {@link #logits(NDArray)}.
+     */
+    NDArray logits(NDArray inputEmbeds, PassProbe probe);
+
+    /** {@link #argmaxTokens(NDArray, int)} of the pass with a probe inside it (a knock-out's tokens). */
+    long[] argmaxTokens(NDArray inputEmbeds, int from, PassProbe probe);
+
+    /**
+     * The logit lens: any residual stream (batch, N, d) put through the final norm and the head, as the last
+     * layer's output is; logits (batch, N, vocab), float32.
+     */
+    NDArray readOut(NDArray residual);
+
+    /**
      * The same pass reduced to its most likely token at every position from {@code from} on: (batch, N - from)
      * ids, row-major, equal to {@code logits(inputEmbeds)[:, from:, :].argmax(-1)} (first index on ties, NaN
      * counted as the largest). For a decode that needs no probabilities; on the CPU it never holds all the

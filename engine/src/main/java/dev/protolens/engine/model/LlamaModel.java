@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import java.util.List;
 
 /**
  * The Llama family as Hugging Face computes it ({@code modeling_llama.py}): llama, mistral, qwen2 (q/k/v
@@ -105,7 +104,7 @@ final class LlamaModel extends TransformerModel {
     }
 
     @Override
-    protected NDArray trunk(NDArray inputEmbeds, List<NDArray> residual) {
+    protected NDArray trunk(NDArray inputEmbeds, PassProbe probe) {
         checkInput(inputEmbeds);
         long b = inputEmbeds.getShape().get(0);
         int n = (int) inputEmbeds.getShape().get(1);
@@ -116,10 +115,9 @@ final class LlamaModel extends TransformerModel {
         long kvDim = (long) kvh * hd;
         NDArray[] rot = rotaryTables(n);
         NDArray x = toCompute(inputEmbeds);
-        if (residual != null) {
-            residual.add(x);
-        }
-        for (Layer l : layers) {
+        probe.residual(0, PassProbe.Site.AFTER_LAYER, x);
+        for (int i = 0; i < layers.length; i++) {
+            Layer l = layers[i];
             NDArray hs = rmsNorm(x, l.inputNorm, eps);
             NDList qkv = linear(hs, l.qkv, l.qkvBias).split(new long[] {qDim, qDim + kvDim}, 2);
             NDArray q = heads(qkv.get(0), b, n, h, hd);
@@ -131,15 +129,19 @@ final class LlamaModel extends TransformerModel {
             }
             q = rope(q, rot);
             k = rope(k, rot);
-            NDArray attn = attention(q, k, v, scale, n);
+            NDArray attn = attention(q, k, v, scale, n, i + 1, probe);
             x = x.add(linear(merge(attn, b, n, h, hd), l.o, l.oBias));
+            probe.residual(i + 1, PassProbe.Site.AFTER_ATTENTION, x);
             hs = rmsNorm(x, l.postNorm, eps);
             NDList gu = linear(hs, l.gateUp, null).split(2, 2);
             x = x.add(linear(silu(gu.get(0)).mul(gu.get(1)), l.down, null));
-            if (residual != null) {
-                residual.add(x);
-            }
+            probe.residual(i + 1, PassProbe.Site.AFTER_LAYER, x);
         }
+        return finalNorm(x);
+    }
+
+    @Override
+    protected NDArray finalNorm(NDArray x) {
         return rmsNorm(x, finalNorm, eps);
     }
 }

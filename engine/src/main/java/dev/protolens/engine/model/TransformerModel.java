@@ -63,19 +63,41 @@ abstract class TransformerModel implements LanguageModel {
 
     @Override
     public NDArray logits(NDArray inputEmbeds) {
-        return finishLogits(linear(trunk(inputEmbeds, null), head(), null));
+        return logits(inputEmbeds, PassProbe.NONE);
+    }
+
+    @Override
+    public NDArray logits(NDArray inputEmbeds, PassProbe probe) {
+        return finishLogits(linear(trunk(inputEmbeds, probe), head(), null));
     }
 
     @Override
     public Trace trace(NDArray inputEmbeds) {
         List<NDArray> residual = new ArrayList<>();
-        NDArray normed = trunk(inputEmbeds, residual);
+        NDArray normed = trunk(inputEmbeds, new PassProbe() {
+            @Override
+            public void residual(int layer, Site site, NDArray stream) {
+                if (site == Site.AFTER_LAYER) {
+                    residual.add(stream);
+                }
+            }
+        });
         return new Trace(residual, normed, finishLogits(linear(normed, head(), null)));
     }
 
     @Override
+    public NDArray readOut(NDArray residual) {
+        return finishLogits(linear(finalNorm(toCompute(residual)), head(), null));
+    }
+
+    @Override
     public long[] argmaxTokens(NDArray inputEmbeds, int from) {
-        NDArray normed = trunk(inputEmbeds, null);
+        return argmaxTokens(inputEmbeds, from, PassProbe.NONE);
+    }
+
+    @Override
+    public long[] argmaxTokens(NDArray inputEmbeds, int from, PassProbe probe) {
+        NDArray normed = trunk(inputEmbeds, probe);
         if (from > 0) {
             normed = normed.get(new NDIndex(":, " + from + ":, :"));
         }
@@ -87,10 +109,13 @@ abstract class TransformerModel implements LanguageModel {
     }
 
     /**
-     * The family's layers up to and including the final norm: the input of the head, (batch, N, d). When
-     * {@code residual} is not null every layer's output is added to it.
+     * The family's layers up to and including the final norm: the input of the head, (batch, N, d). The probe
+     * ({@link PassProbe#NONE} for an ordinary pass) is shown the residual stream and each layer's attention.
      */
-    protected abstract NDArray trunk(NDArray inputEmbeds, List<NDArray> residual);
+    protected abstract NDArray trunk(NDArray inputEmbeds, PassProbe probe);
+
+    /** The family's final norm (the last step of {@link #trunk}), also the logit lens's first step. */
+    protected abstract NDArray finalNorm(NDArray x);
 
     /** The unembedding (vocab, d): logits are {@code linear(trunk, head)}, no bias in any family we load. */
     protected abstract NDArray head();
@@ -220,10 +245,11 @@ abstract class TransformerModel implements LanguageModel {
     }
 
     /**
-     * Causal attention. q: (B, H, N, hd), k and v: (B, KV, N, hd). Grouped-query heads are handled by a
-     * broadcasting matmul over (B, KV, group, N, hd) instead of copying k and v group times. Softmax in fp32.
+     * Causal attention of {@code layer} (from 1). q: (B, H, N, hd), k and v: (B, KV, N, hd). Grouped-query heads
+     * are handled by a broadcasting matmul over (B, KV, group, N, hd) instead of copying k and v group times.
+     * Softmax in fp32. The probe may add a mask (a knock-out) and is shown the probabilities.
      */
-    protected NDArray attention(NDArray q, NDArray k, NDArray v, NDArray scale, int n) {
+    protected NDArray attention(NDArray q, NDArray k, NDArray v, NDArray scale, int n, int layer, PassProbe probe) {
         long b = q.getShape().get(0);
         int heads = config.numHeads();
         int kv = config.numKvHeads();
@@ -238,9 +264,14 @@ abstract class TransformerModel implements LanguageModel {
             scores = qg.matMul(kt).reshape(b, heads, n, n);
         }
         scores = scores.mul(scale).add(causalMask(n));
+        NDArray knockOut = probe.attentionMask(layer, n);
+        if (knockOut != null) {
+            scores = scores.add(toCompute(knockOut));
+        }
         NDArray probs = half
                 ? JniUtils.softmax((PtNDArray) scores, -1, DataType.FLOAT32).toType(compute, false)
                 : scores.softmax(-1);
+        probe.attention(layer, probs);
         if (group == 1) {
             return probs.matMul(v);
         }
