@@ -31,6 +31,8 @@ public final class ReferenceForward {
     private final int kvHeads;
     private final int headDim;
     private final int vocab;
+    private int removedLayer = -1;
+    private java.util.function.BiPredicate<Integer, Integer> removed = (i, j) -> false;
 
     private ReferenceForward(Path dir) {
         try {
@@ -105,6 +107,20 @@ public final class ReferenceForward {
         };
     }
 
+    /**
+     * The pass with the attention of query i to key j removed (probability 0, the row renormalised) in decoder layer
+     * {@code layer} (from 1) wherever {@code removes} says so: a knock-out, written as a skipped key.
+     */
+    public double[][] logitsWithout(double[][] inputEmbeds, int layer, java.util.function.BiPredicate<Integer, Integer> removes) {
+        removedLayer = layer;
+        removed = removes;
+        try {
+            return logits(inputEmbeds);
+        } finally {
+            removedLayer = -1;
+        }
+    }
+
     public double[][] logitsForTokens(long[] ids) {
         return logits(embed(ids));
     }
@@ -144,7 +160,7 @@ public final class ReferenceForward {
                     k[i][hh] = rotateHalfRope(k[i][hh], i, invFreq, headDim);
                 }
             }
-            double[][] attn = attention(q, k, v, heads / kvHeads);
+            double[][] attn = attention(q, k, v, heads / kvHeads, l + 1);
             for (int i = 0; i < n; i++) {
                 double[] o = linear(attn[i], get(p + "self_attn.o_proj.weight"), oBias ? get(p + "self_attn.o_proj.bias") : null);
                 add(x[i], o);
@@ -225,7 +241,7 @@ public final class ReferenceForward {
      * Causal softmax attention per position i and head h; query head h reads key/value head
      * h / group (repeat_kv repeats each KV head group times, consecutively). Returns (N, heads*head_dim).
      */
-    private double[][] attention(double[][][] q, double[][][] k, double[][][] v, int group) {
+    private double[][] attention(double[][][] q, double[][][] k, double[][][] v, int group, int layer) {
         int n = q.length;
         double scale = 1.0 / Math.sqrt(headDim);
         double[][] out = new double[n][heads * headDim];
@@ -235,7 +251,8 @@ public final class ReferenceForward {
                 double[] s = new double[i + 1];
                 double max = Double.NEGATIVE_INFINITY;
                 for (int j = 0; j <= i; j++) {
-                    s[j] = dot(q[i][h], k[j][kvh]) * scale;
+                    s[j] = layer == removedLayer && removed.test(i, j) ? Double.NEGATIVE_INFINITY
+                            : dot(q[i][h], k[j][kvh]) * scale;
                     max = Math.max(max, s[j]);
                 }
                 double sum = 0;
@@ -285,7 +302,7 @@ public final class ReferenceForward {
                     k[i][hh] = rotateHalfRope(k[i][hh], i, invFreq, rot);
                 }
             }
-            double[][] attn = attention(q, k, v, 1);
+            double[][] attn = attention(q, k, v, 1, l + 1);
             double[][] next = new double[n][];
             for (int i = 0; i < n; i++) {
                 double[] a = linear(attn[i], get(p + "attention.dense.weight"), get(p + "attention.dense.bias"));
@@ -360,7 +377,7 @@ public final class ReferenceForward {
                     }
                 }
             }
-            double[][] attn = attention(q, k, v, 1);
+            double[][] attn = attention(q, k, v, 1, l + 1);
             for (int i = 0; i < n; i++) {
                 add(x[i], conv1d(attn[i], get(p + "attn.c_proj.weight"), get(p + "attn.c_proj.bias")));
                 double[] h = layerNorm(x[i], get(p + "ln_2.weight"), get(p + "ln_2.bias"), eps);
