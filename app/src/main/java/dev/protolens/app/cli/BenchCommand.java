@@ -7,6 +7,11 @@ import dev.protolens.engine.fit.FitResult;
 import dev.protolens.engine.fit.FitSpec;
 import dev.protolens.engine.fit.FitTarget;
 import dev.protolens.engine.fit.Fitter;
+import dev.protolens.engine.inside.FittedPass;
+import dev.protolens.engine.inside.Inside;
+import dev.protolens.engine.model.PassProbe;
+import dev.protolens.engine.proto.Arrangement;
+import dev.protolens.engine.proto.ProtoTokens;
 import dev.protolens.engine.model.LoadedModel;
 import dev.protolens.engine.model.RandomCheckpoint;
 import dev.protolens.engine.runtime.EngineRuntime;
@@ -68,6 +73,14 @@ final class BenchCommand implements Callable<Integer> {
         "vocabulary slices) against the same pass's full logits and libtorch's argmax, alternating in one run."})
     boolean decode;
 
+    @Option(names = "--every", description = "With --inside: read every k-th layer (default 1: all).")
+    int every;
+
+    @Option(names = "--inside", description = {"Time the Inside screen's look at a pass of N tokens (random e and m): the",
+        "logit lens of the one-step pass and every head's attention, then the teacher-forced pass's lens, against one",
+        "plain forward pass of the same input in the same run."})
+    boolean inside;
+
     @Mixin
     ModelOptions options;
 
@@ -95,6 +108,9 @@ final class BenchCommand implements Callable<Integer> {
             }
             if (decode) {
                 return decode(m);
+            }
+            if (inside) {
+                return inside(m);
             }
             String t = text != null ? text : DEFAULT_TEXT;
             Encoding enc = m.tokenizer().encode(t, false);
@@ -246,6 +262,83 @@ final class BenchCommand implements Callable<Integer> {
         o.put("threads", EngineRuntime.get().threads());
         Json.print(o);
         return same ? 0 : 1;
+    }
+
+    /**
+     * {@code Inside.look} (the one-step pass's lens after each layer read and every head's attention) and the
+     * teacher-forced pass's lens, on random e and m with the first N tokens of the text as target, alternating with
+     * one plain forward pass of the same input: their medians and the medians of the per-round ratios.
+     */
+    private int inside(LoadedModel m) {
+        String t = text != null ? text : DEFAULT_TEXT;
+        Encoding enc = m.tokenizer().encode(t, false);
+        while (text == null && enc.size() < length) {
+            t = t + " " + DEFAULT_TEXT;
+            enc = m.tokenizer().encode(t, false);
+        }
+        if (enc.size() < length) {
+            throw new UserError("the text has only " + enc.size() + " tokens; --length is " + length);
+        }
+        int d = m.config().hiddenSize();
+        java.util.Random rnd = new java.util.Random(0);
+        float[] e = new float[d];
+        float[] mm = new float[d];
+        for (int i = 0; i < d; i++) {
+            e[i] = (float) rnd.nextGaussian();
+            mm[i] = (float) rnd.nextGaussian();
+        }
+        long[] ids = Arrays.copyOf(enc.ids(), length);
+        FittedPass pass = new FittedPass("bench", new ProtoTokens(e, mm), Arrangement.E_M, ids,
+                Arrays.copyOf(enc.pieces(), length), t);
+        Inside in = new Inside(m);
+        int k = every > 0 ? every : 1;
+        EngineRuntime.setGradMode(false);
+        double[] look = new double[steps];
+        double[] read = new double[steps];
+        double[] plain = new double[steps];
+        for (int s = -warmup; s < steps; s++) {
+            long t0 = System.nanoTime();
+            in.look(pass, PassProbe.Site.AFTER_LAYER, k);
+            long t1 = System.nanoTime();
+            in.teacherForced(pass, PassProbe.Site.AFTER_LAYER, k);
+            long t2 = System.nanoTime();
+            try (ai.djl.ndarray.NDManager sm = m.model().manager().newSubManager()) {
+                m.model().logits(sm.create(pass.input(), new ai.djl.ndarray.types.Shape(1, length, d))).get(0, 0, 0)
+                        .getFloat();
+            }
+            long t3 = System.nanoTime();
+            if (s >= 0) {
+                look[s] = (t1 - t0) / 1e6;
+                read[s] = (t2 - t1) / 1e6;
+                plain[s] = (t3 - t2) / 1e6;
+            }
+        }
+        double[] ratio = new double[steps];
+        double[] ratioBoth = new double[steps];
+        for (int i = 0; i < steps; i++) {
+            ratio[i] = look[i] / plain[i];
+            ratioBoth[i] = (look[i] + read[i]) / plain[i];
+        }
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("model", m.path().toString());
+        o.put("mode", "inside");
+        o.put("tokens", length);
+        o.put("layers", m.config().numLayers());
+        o.put("lens_rows", Inside.layersRead(m.config().numLayers(), k).length);
+        o.put("heads", m.config().numHeads());
+        o.put("vocab", m.config().vocabSize());
+        o.put("runs", steps);
+        o.put("ms_lens_and_attention_median", median(look));
+        o.put("ms_lens_and_attention_min", Arrays.stream(look).min().orElse(0));
+        o.put("ms_teacher_forced_lens_median", median(read));
+        o.put("ms_teacher_forced_lens_min", Arrays.stream(read).min().orElse(0));
+        o.put("ms_forward_median", median(plain));
+        o.put("ms_forward_min", Arrays.stream(plain).min().orElse(0));
+        o.put("lens_and_attention_per_forward_median", median(ratio));
+        o.put("both_lenses_and_attention_per_forward_median", median(ratioBoth));
+        o.put("threads", EngineRuntime.get().threads());
+        Json.print(o);
+        return 0;
     }
 
     private static double median(double[] v) {

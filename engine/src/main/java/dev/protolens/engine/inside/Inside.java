@@ -8,6 +8,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.protolens.engine.UserError;
+import dev.protolens.engine.model.HeadReading;
 import dev.protolens.engine.model.LoadedModel;
 import dev.protolens.engine.model.ModelConfig;
 import dev.protolens.engine.model.PassProbe;
@@ -31,8 +32,8 @@ import java.util.function.BooleanSupplier;
  * it, never from a second implementation. Runs on the model's worker thread (a {@code ModelSession}).
  */
 public final class Inside {
-    /** Logit floats the lens holds at once (rows × positions × vocab): 64 MB. */
-    static final long LENS_CHUNK_FLOATS = 1L << 24;
+    /** Positions (rows × inputs) the lens reads through the head in one call. */
+    static final int LENS_GROUP_POSITIONS = 1024;
     /** Activation floats a batch of knock-out passes may hold at once: 256 MB. */
     static final long KNOCKOUT_BATCH_FLOATS = 1L << 26;
     /** Nearest tokens listed for e and for m. */
@@ -45,13 +46,19 @@ public final class Inside {
     }
 
     /**
-     * The lens of the fitted pass and of the ordinary pass, and the fitted pass's attention.
+     * The fitted pass seen from inside: its logit lens and every head's attention.
      *
-     * @param every  read every k-th layer (1 = all); the input and the last layer are always read
-     * @param millis how long the whole look took
+     * @param every            read every k-th layer (1 = all); the input and the last layer are always read
+     * @param oneStepAccuracy  the share of the text the pass writes (its own output)
+     * @param millis           how long the look took
      */
-    public record Look(FittedPass pass, PassProbe.Site site, int every, LensMap oneStep, LensMap teacherForced,
-                       AttentionMaps attention, double oneStepAccuracy, long millis) {}
+    public record Look(FittedPass pass, PassProbe.Site site, int every, LensMap oneStep, AttentionMaps attention,
+                       double oneStepAccuracy, long millis) {}
+
+    /** Layers the lens reads by default: every k-th with k = ⌈L / 16⌉, so a deep model shows at most 17 rows. */
+    public static int defaultEvery(int numLayers) {
+        return Math.max(1, (numLayers + 15) / 16);
+    }
 
     /** The layers read when reading every {@code every}-th: 0, every, 2·every, …, and always the last. */
     public static int[] layersRead(int numLayers, int every) {
@@ -66,7 +73,7 @@ public final class Inside {
         return l.stream().mapToInt(Integer::intValue).toArray();
     }
 
-    /** Lens (both passes) and attention for the run, reading the residual stream at {@code site}. */
+    /** The fitted pass's lens and attention, reading the residual stream at {@code site}. */
     public Look look(FittedPass p, PassProbe.Site site, int every) {
         long t0 = System.nanoTime();
         ModelConfig c = model.config();
@@ -75,58 +82,58 @@ public final class Inside {
         try (NDManager step = model.model().manager().newSubManager()) {
             int nIn = p.inputLength();
             Recorder fitted = new Recorder(c.numLayers(), layers, site, true);
-            NDArray logits = model.model().logits(step.create(p.input(), new Shape(1, nIn, c.hiddenSize())), fitted);
+            long[] written = model.model().argmaxTokens(step.create(p.input(), new Shape(1, nIn, c.hiddenSize())),
+                    p.arrangement().offset(), fitted);
             int[] columns = new int[nIn];
             for (int j = 0; j < nIn; j++) {
                 int col = j - p.arrangement().offset();
                 columns[j] = col >= 0 && col < p.length() ? col : -1;
             }
-            LensMap oneStep = lens(LensMap.ONE_STEP, fitted, logits, layers, site, p.target(), columns);
-            double accuracy = oneStep.accuracy(oneStep.rows() - 1);
-            if (site != PassProbe.Site.AFTER_LAYER) {
-                accuracy = accuracy(logits, p.target(), columns);
-            }
-            AttentionMaps attention = attention(fitted, p.pattern());
-
-            // the text read the ordinary way: BOS, t0 … t(N-2), so output i predicts t_i as in the one-step pass;
-            // without BOS the text itself, and the first token has no prediction
-            var bos = model.tokenizer().bosId();
-            long[] ids = new long[p.length()];
-            int[] tfColumns = new int[p.length()];
-            if (bos.isPresent()) {
-                ids[0] = bos.getAsInt();
-                System.arraycopy(p.target(), 0, ids, 1, p.length() - 1);
-                for (int j = 0; j < ids.length; j++) {
-                    tfColumns[j] = j;
-                }
-            } else {
-                System.arraycopy(p.target(), 0, ids, 0, p.length());
-                for (int j = 0; j < ids.length; j++) {
-                    tfColumns[j] = j + 1 < p.length() ? j + 1 : -1;
-                }
-            }
-            LensMap teacherForced = null;
-            if (ids.length <= c.maxPositions()) {
-                Recorder read = new Recorder(c.numLayers(), layers, site, false);
-                NDArray tfLogits = model.model().logits(model.model().embed(step.create(ids, new Shape(1, ids.length))),
-                        read);
-                teacherForced = lens(LensMap.TEACHER_FORCED, read, tfLogits, layers, site, p.target(), tfColumns);
-            }
-            return new Look(p, site, every, oneStep, teacherForced, attention, accuracy,
+            LensMap oneStep = lens(LensMap.ONE_STEP, fitted, layers, site, p.target(), columns);
+            return new Look(p, site, every, oneStep, attention(fitted, p.pattern()), accuracy(written, p.target()),
                     (System.nanoTime() - t0) / 1_000_000);
         }
     }
 
     /**
-     * The lens rows of one recorded pass. Rows are read in groups through one head product each (a larger matrix
-     * product runs faster than many small ones), at most {@link #LENS_CHUNK_FLOATS} logits at a time. The last
-     * layer's row after the whole layer is the pass's own logits.
+     * The lens of the text read the ordinary way, teacher-forced: BOS, t0 … t(N-2) in, so that output i predicts
+     * t_i as in the one-step pass. Without BOS the input is the text itself and the first token has no prediction.
      */
-    private LensMap lens(String pass, Recorder rec, NDArray logits, int[] layers, PassProbe.Site site, long[] target,
-                         int[] columns) {
+    public LensMap teacherForced(FittedPass p, PassProbe.Site site, int every) {
+        ModelConfig c = model.config();
+        int[] layers = layersRead(c.numLayers(), every);
+        var bos = model.tokenizer().bosId();
+        long[] ids = new long[p.length()];
+        int[] columns = new int[p.length()];
+        if (bos.isPresent()) {
+            ids[0] = bos.getAsInt();
+            System.arraycopy(p.target(), 0, ids, 1, p.length() - 1);
+            for (int j = 0; j < ids.length; j++) {
+                columns[j] = j;
+            }
+        } else {
+            System.arraycopy(p.target(), 0, ids, 0, p.length());
+            for (int j = 0; j < ids.length; j++) {
+                columns[j] = j + 1 < p.length() ? j + 1 : -1;
+            }
+        }
+        EngineRuntime.setGradMode(false);
+        try (NDManager step = model.model().manager().newSubManager()) {
+            Recorder read = new Recorder(c.numLayers(), layers, site, false);
+            model.model().argmaxTokens(model.model().embed(step.create(ids, new Shape(1, ids.length))), 0, read);
+            return lens(LensMap.TEACHER_FORCED, read, layers, site, p.target(), columns);
+        }
+    }
+
+    /**
+     * The lens rows of one recorded pass, read a group of rows at a time through the model's {@code read} (on the
+     * CPU the head in vocabulary slices, never all the logits at once).
+     *
+     * @param columns per input position, the text's token it predicts, or -1
+     */
+    private LensMap lens(String pass, Recorder rec, int[] layers, PassProbe.Site site, long[] target, int[] columns) {
         int n = target.length;
         int nIn = columns.length;
-        long vocab = model.config().vocabSize();
         int rows = layers.length;
         float[] prob = new float[rows * n];
         long[] top = new long[rows * n];
@@ -134,46 +141,32 @@ public final class Inside {
         Arrays.fill(prob, Float.NaN);
         Arrays.fill(top, -1);
         Arrays.fill(topProb, Float.NaN);
-        int perGroup = (int) Math.max(1, Math.min(rows, LENS_CHUNK_FLOATS / ((long) nIn * vocab)));
-        long[] idx = new long[nIn];
-        for (int j = 0; j < nIn; j++) {
-            idx[j] = columns[j] >= 0 ? target[columns[j]] : 0;
-        }
+        int perGroup = Math.max(1, Math.min(rows, LENS_GROUP_POSITIONS / nIn));
         for (int r0 = 0; r0 < rows; r0 += perGroup) {
-            int r1 = Math.min(rows, r0 + perGroup);
-            try (NDManager group = logits.getManager().newSubManager()) {
-                // everything made from an array belongs to that array's manager: the group's arrays are freed
-                // with the group, so at most one group of logits is alive at a time
-                NDArray logp;
-                boolean own = site == PassProbe.Site.AFTER_LAYER && r1 == rows && r1 - r0 == 1
-                        && layers[rows - 1] == model.config().numLayers();
-                if (own) {
-                    logp = logits.logSoftmax(2);
-                    logp.attach(group);
-                } else {
-                    NDList streams = new NDList();
-                    for (int r = r0; r < r1; r++) {
-                        streams.add(rec.residual(layers[r]));
-                    }
-                    NDArray stacked = streams.size() == 1 ? streams.get(0) : NDArrays.concat(streams, 0);
-                    stacked.attach(group);
-                    logp = model.model().readOut(stacked).logSoftmax(2);
+            int g = Math.min(rows, r0 + perGroup) - r0;
+            NDList streams = new NDList();
+            long[] want = new long[g * nIn];
+            for (int r = 0; r < g; r++) {
+                streams.add(rec.residual(layers[r0 + r]));
+                for (int j = 0; j < nIn; j++) {
+                    want[r * nIn + j] = columns[j] >= 0 ? target[columns[j]] : -1;
                 }
-                int g = r1 - r0;
-                NDArray index = group.create(idx, new Shape(1, nIn, 1)).broadcast(g, nIn, 1);
-                float[] tp = logp.gather(index, 2).toFloatArray();
-                long[] am = logp.argMax(2).toLongArray();
-                float[] mx = logp.max(new int[] {2}).toFloatArray();
-                for (int r = 0; r < g; r++) {
-                    for (int j = 0; j < nIn; j++) {
-                        int col = columns[j];
-                        if (col < 0) {
-                            continue;
-                        }
-                        int at = (r0 + r) * n + col;
-                        prob[at] = (float) Math.exp(tp[r * nIn + j]);
-                        top[at] = am[r * nIn + j];
-                        topProb[at] = (float) Math.exp(mx[r * nIn + j]);
+            }
+            HeadReading h;
+            try (NDManager group = rec.residual(layers[r0]).getManager().newSubManager()) {
+                NDArray stacked = g == 1 ? streams.get(0) : NDArrays.concat(streams, 0);
+                if (g > 1) {
+                    stacked.attach(group);
+                }
+                h = model.model().read(stacked, want);
+            }
+            for (int r = 0; r < g; r++) {
+                for (int j = 0; j < nIn; j++) {
+                    if (columns[j] >= 0) {
+                        int at = (r0 + r) * n + columns[j];
+                        prob[at] = (float) Math.exp(h.targetLogProb()[r * nIn + j]);
+                        top[at] = h.top()[r * nIn + j];
+                        topProb[at] = (float) Math.exp(h.topLogProb()[r * nIn + j]);
                     }
                 }
             }
@@ -183,17 +176,6 @@ public final class Inside {
             pieces[i] = top[i] >= 0 ? model.tokenizer().piece(top[i]) : "";
         }
         return new LensMap(pass, site, layers, target.clone(), prob, top, topProb, pieces);
-    }
-
-    private static double accuracy(NDArray logits, long[] target, int[] columns) {
-        long[] am = logits.argMax(2).toLongArray();
-        int right = 0;
-        for (int j = 0; j < columns.length; j++) {
-            if (columns[j] >= 0 && am[j] == target[columns[j]]) {
-                right++;
-            }
-        }
-        return (double) right / target.length;
     }
 
     private AttentionMaps attention(Recorder rec, long[] pattern) {

@@ -45,6 +45,14 @@ public interface LanguageModel extends AutoCloseable {
     NDArray readOut(NDArray residual);
 
     /**
+     * The logit lens without its logits: for each (batch, position) of {@code residual} (batch, N, d), what
+     * {@code log_softmax(readOut(residual))} says about {@code target} (batch × N ids, row-major; negative for none)
+     * and about the most likely token. On the CPU the head runs a slice of the vocabulary at a time, as in
+     * {@link #argmaxTokens}, so a long lens never holds (positions × vocab) floats.
+     */
+    HeadReading read(NDArray residual, long[] target);
+
+    /**
      * The same pass reduced to its most likely token at every position from {@code from} on: (batch, N - from)
      * ids, row-major, equal to {@code logits(inputEmbeds)[:, from:, :].argmax(-1)} (first index on ties, NaN
      * counted as the largest). For a decode that needs no probabilities; on the CPU it never holds all the

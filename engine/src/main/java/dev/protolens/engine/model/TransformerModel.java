@@ -91,6 +91,25 @@ abstract class TransformerModel implements LanguageModel {
     }
 
     @Override
+    public HeadReading read(NDArray residual, long[] target) {
+        NDArray normed = finalNorm(toCompute(residual));
+        if (!half && !normed.getDevice().isGpu()) {
+            return vocabArgmax.read(normed, target);
+        }
+        NDArray logp = finishLogits(linear(normed, head(), null)).logSoftmax(-1);
+        long[] index = new long[target.length];
+        for (int i = 0; i < index.length; i++) {
+            index[i] = Math.max(0, target[i]);
+        }
+        float[] t = logp.gather(logp.getManager().create(index, new Shape(logp.getShape().get(0),
+                logp.getShape().get(1), 1)), 2).toFloatArray();
+        for (int i = 0; i < t.length; i++) {
+            t[i] = target[i] < 0 ? Float.NaN : t[i];
+        }
+        return new HeadReading(t, logp.argMax(2).toLongArray(), logp.max(new int[] {2}).toFloatArray());
+    }
+
+    @Override
     public long[] argmaxTokens(NDArray inputEmbeds, int from) {
         return argmaxTokens(inputEmbeds, from, PassProbe.NONE);
     }

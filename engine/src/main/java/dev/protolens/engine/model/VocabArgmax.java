@@ -44,17 +44,121 @@ final class VocabArgmax {
     /** @param hidden (batch, N, d) on the CPU, float32; returns (batch × N) token ids, row-major */
     long[] tokens(NDArray hidden) {
         int positions = Math.toIntExact(hidden.getShape().size() / hidden.getShape().getLastDimension());
+        int count = sliceCount(positions);
+        long[][] index = new long[count][positions];
+        float[][] max = new float[count][positions];
+        eachSlice(hidden, (c, offset, f, cols) -> {
+            int[] at = new int[1];
+            for (int p = 0; p < positions; p++) {
+                max[c][p] = rowMax(f, p * cols, cols, at);
+                index[c][p] = offset + at[0];
+            }
+        });
+        long[] best = new long[positions];
+        for (int p = 0; p < positions; p++) {
+            int c = 0;
+            for (int k = 1; k < count; k++) {
+                if (beats(max[k][p], max[c][p])) {
+                    c = k;
+                }
+            }
+            best[p] = index[c][p];
+        }
+        return best;
+    }
+
+    /**
+     * The head's log-softmax at the target and at its maximum, per position of {@code hidden}, from the slices: each
+     * slice's maximum, first argmax and sum of {@code exp(logit - max)}, merged as an online softmax.
+     *
+     * @param target one id per position (negative: none, NaN comes back)
+     */
+    HeadReading read(NDArray hidden, long[] target) {
+        int positions = Math.toIntExact(hidden.getShape().size() / hidden.getShape().getLastDimension());
+        int count = sliceCount(positions);
+        long[][] index = new long[count][positions];
+        float[][] max = new float[count][positions];
+        double[][] sum = new double[count][positions];
+        float[] targetLogit = new float[positions];
+        eachSlice(hidden, (c, offset, f, cols) -> {
+            int[] at = new int[1];
+            for (int p = 0; p < positions; p++) {
+                int base = p * cols;
+                float m = rowMax(f, base, cols, at);
+                max[c][p] = m;
+                index[c][p] = offset + at[0];
+                double s = 0;
+                for (int j = 0; j < cols; j++) {
+                    s += Math.exp(f.get(base + j) - m);
+                }
+                sum[c][p] = s;
+                long t = target[p] - offset;
+                if (t >= 0 && t < cols) {
+                    targetLogit[p] = f.get(base + (int) t); // one slice holds the target: one writer
+                }
+            }
+        });
+        float[] targetLogProb = new float[positions];
+        long[] top = new long[positions];
+        float[] topLogProb = new float[positions];
+        for (int p = 0; p < positions; p++) {
+            int c = 0;
+            for (int k = 1; k < count; k++) {
+                if (beats(max[k][p], max[c][p])) {
+                    c = k;
+                }
+            }
+            double m = max[c][p];
+            double s = 0;
+            for (int k = 0; k < count; k++) {
+                s += sum[k][p] * Math.exp(max[k][p] - m);
+            }
+            double lse = m + Math.log(s);
+            top[p] = index[c][p];
+            topLogProb[p] = (float) (m - lse);
+            targetLogProb[p] = target[p] < 0 ? Float.NaN : (float) (targetLogit[p] - lse);
+        }
+        return new HeadReading(targetLogProb, top, topLogProb);
+    }
+
+    /** What a scan does with one slice's logits: (positions × cols) floats, row-major, for vocabulary ids from offset. */
+    @FunctionalInterface
+    interface SliceScan {
+        void scan(int slice, long offset, FloatBuffer logits, int cols);
+    }
+
+    /** How many slices {@link #eachSlice} cuts the vocabulary into for this many positions. */
+    int sliceCount(int positions) {
+        long vocab = head.get().getShape().get(0);
+        long height = height(vocab, positions);
+        return Math.toIntExact((vocab + height - 1) / height);
+    }
+
+    private static long height(long vocab, int positions) {
+        // a power of two, so that the few batch sizes in use share a handful of slicings
+        return Math.min(vocab, Long.highestOneBit(Math.max(64, CHUNK_FLOATS / Math.max(1, positions))));
+    }
+
+    /**
+     * Computes the head's logits a slice of the vocabulary at a time and hands each to {@code scan} while it is in
+     * the cache, on this thread and (see {@link #useHelper()}) a second one: slices may be scanned concurrently.
+     */
+    void eachSlice(NDArray hidden, SliceScan scan) {
+        int positions = Math.toIntExact(hidden.getShape().size() / hidden.getShape().getLastDimension());
         NDArray w = head.get();
         long vocab = w.getShape().get(0);
-        // a power of two, so that the few batch sizes in use share a handful of slicings
-        long height = Math.min(vocab, Long.highestOneBit(Math.max(64, CHUNK_FLOATS / Math.max(1, positions))));
+        long height = height(vocab, positions);
         NDArray[] parts = slices.computeIfAbsent(height, h -> split(w, vocab, h));
-        long[][] index = new long[parts.length][positions];
-        float[][] max = new float[parts.length][positions];
         AtomicInteger next = new AtomicInteger();
         Runnable drain = () -> {
             for (int c = next.getAndIncrement(); c < parts.length; c = next.getAndIncrement()) {
-                scan(hidden, parts[c], c * height, index[c], max[c]);
+                NDArray logits = Linear.linear(hidden, parts[c], null).singletonOrThrow();
+                try {
+                    scan.scan(c, c * height, logits.toByteBuffer(true).asFloatBuffer(),
+                            Math.toIntExact(parts[c].getShape().get(0)));
+                } finally {
+                    logits.close();
+                }
             }
         };
         Helper helper = parts.length > 1 && useHelper() ? Helper.start(drain) : null;
@@ -67,17 +171,6 @@ final class VocabArgmax {
                 helper.finish();
             }
         }
-        long[] best = new long[positions];
-        for (int p = 0; p < positions; p++) {
-            int c = 0;
-            for (int k = 1; k < parts.length; k++) {
-                if (beats(max[k][p], max[c][p])) {
-                    c = k;
-                }
-            }
-            best[p] = index[c][p];
-        }
-        return best;
     }
 
     /** The second thread's share of one call: it runs only if it starts before the caller has finished. */
@@ -130,22 +223,6 @@ final class VocabArgmax {
             if (failure != null) {
                 throw failure;
             }
-        }
-    }
-
-    /** One slice: its logits, and per position the largest and its (vocabulary) index. */
-    private static void scan(NDArray hidden, NDArray part, long offset, long[] index, float[] max) {
-        NDArray logits = Linear.linear(hidden, part, null).singletonOrThrow();
-        try {
-            FloatBuffer f = logits.toByteBuffer(true).asFloatBuffer();
-            int cols = Math.toIntExact(part.getShape().get(0));
-            int[] at = new int[1];
-            for (int p = 0; p < index.length; p++) {
-                max[p] = rowMax(f, p * cols, cols, at);
-                index[p] = offset + at[0];
-            }
-        } finally {
-            logits.close();
         }
     }
 

@@ -92,6 +92,11 @@ class InsideFamiliesTest {
 
             for (PassProbe.Site site : PassProbe.Site.values()) {
                 Inside.Look look = inside.look(pass, site, 1);
+                LensMap read = inside.teacherForced(pass, site, 2);
+                assertThat(read.layers()).startsWith(0).endsWith(c.numLayers());
+                for (int col = 1; col < n; col++) {
+                    assertThat(read.prob(read.rows() - 1, col)).isBetween(0f, 1f);
+                }
                 AttentionMaps a = look.attention();
                 for (int l = 1; l <= c.numLayers(); l++) {
                     for (int h = 0; h < c.numHeads(); h++) {

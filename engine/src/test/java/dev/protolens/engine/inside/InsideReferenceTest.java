@@ -73,7 +73,7 @@ class InsideReferenceTest {
                     String s = site == PassProbe.Site.AFTER_LAYER ? "after_layer" : "after_attention";
                     assertThat(look.oneStep().layers()).hasSize(layers + 1);
                     compareLens(look.oneStep(), ref.floats("lens.one_step." + s + ".logits"), vocab, modelDir + " one-step " + s);
-                    compareLens(look.teacherForced(), ref.floats("lens.teacher_forced." + s + ".logits"), vocab,
+                    compareLens(inside.teacherForced(pass, site, 1), ref.floats("lens.teacher_forced." + s + ".logits"), vocab,
                             modelDir + " teacher-forced " + s);
                     if (site == PassProbe.Site.AFTER_LAYER) {
                         // the stored solution writes the text: the lens's last row is the pass itself
