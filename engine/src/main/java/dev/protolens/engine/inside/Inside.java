@@ -126,6 +126,22 @@ public final class Inside {
     }
 
     /**
+     * Everything for one run: the look and the teacher-forced lens at {@code site}, both knock-outs in each of
+     * {@code scopes}, and the geometry ({@code batch}: the run's shared-m batch, or empty).
+     */
+    public InsideReport report(FittedPass p, PassProbe.Site site, int every, List<KnockOut.Scope> scopes, List<Run> batch) {
+        Look look = look(p, site, every);
+        LensMap read = teacherForced(p, site, every);
+        List<KnockOutCurve> curves = new ArrayList<>();
+        for (KnockOut.Scope scope : scopes) {
+            for (KnockOut what : KnockOut.values()) {
+                curves.add(knockOuts(p, what, scope, () -> false));
+            }
+        }
+        return new InsideReport(p, model.name(), look, read, curves, geometry(p, batch));
+    }
+
+    /**
      * The lens rows of one recorded pass, read a group of rows at a time through the model's {@code read} (on the
      * CPU the head in vocabulary slices, never all the logits at once).
      *
