@@ -10,6 +10,8 @@ import dev.protolens.app.models.ModelPicker;
 import dev.protolens.app.atlas.AtlasView;
 import dev.protolens.app.atlas.AtlasViewModel;
 import dev.protolens.app.fit.FitView;
+import dev.protolens.app.inside.InsideView;
+import dev.protolens.app.inside.InsideViewModel;
 import dev.protolens.app.interpolate.InterpolateView;
 import dev.protolens.app.interpolate.InterpolateViewModel;
 import dev.protolens.app.fit.FitViewModel;
@@ -71,6 +73,8 @@ public final class ProtoLensApp extends Application {
             wb.screenProperty().set(Screen.INTERPOLATE);
         });
         screens.put(Screen.ATLAS, () -> new AtlasView(wb, atlas));
+        InsideViewModel inside = new InsideViewModel(wb);
+        screens.put(Screen.INSIDE, () -> new InsideView(wb, inside));
         wb.setModelPicker(() -> new ModelPicker(wb).show());
         MainWindow root = new MainWindow(wb, screens);
         AppSettings.Window w = wb.settings().window();

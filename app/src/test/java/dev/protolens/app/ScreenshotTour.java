@@ -258,7 +258,7 @@ public final class ScreenshotTour {
     }
 
     /** Presses a button (or navigation toggle) as a click would. */
-    private static void fire(String query) throws Exception {
+    static void fire(String query) throws Exception {
         fx(() -> {
             ((javafx.scene.control.ButtonBase) lookup(query)).fire();
             return null;
@@ -278,7 +278,7 @@ public final class ScreenshotTour {
         return n != null && n.getScene() != null;
     }
 
-    private static Window window() {
+    static Window window() {
         return Window.getWindows().stream().filter(w -> w instanceof Stage s && "ProtoLens".equals(s.getTitle()))
                 .findFirst().orElse(null);
     }
@@ -288,7 +288,7 @@ public final class ScreenshotTour {
         return w == null ? null : w.getScene().lookup(q);
     }
 
-    private static Node lookup(String q) {
+    static Node lookup(String q) {
         Node n = lookupOrNull(q);
         if (n == null) {
             throw new IllegalStateException("no " + q);
@@ -300,7 +300,7 @@ public final class ScreenshotTour {
         return (Label) lookup(q);
     }
 
-    private static void snapshot(Path file) throws Exception {
+    public static void snapshot(Path file) throws Exception {
         BufferedImage img = fx(() -> {
             Scene s = window().getScene();
             return SwingFXUtils.fromFXImage(s.snapshot(null), null);
@@ -311,7 +311,7 @@ public final class ScreenshotTour {
         System.out.println("wrote " + file + " (" + Files.size(file) / 1024 + " KB)");
     }
 
-    private static <T> T fx(Callable<T> c) throws Exception {
+    public static <T> T fx(Callable<T> c) throws Exception {
         CompletableFuture<T> f = new CompletableFuture<>();
         Platform.runLater(() -> {
             try {
@@ -323,7 +323,7 @@ public final class ScreenshotTour {
         return f.get(30, TimeUnit.SECONDS);
     }
 
-    private static void waitFor(String what, Callable<Boolean> ok, int seconds) throws Exception {
+    public static void waitFor(String what, Callable<Boolean> ok, int seconds) throws Exception {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         while (System.nanoTime() < end) {
             try {

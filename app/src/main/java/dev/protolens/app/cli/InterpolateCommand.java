@@ -181,10 +181,10 @@ final class InterpolateCommand implements Callable<Integer> {
         return 0;
     }
 
-    private record Located(Run run, RunLibrary library) {}
+    record Located(Run run, RunLibrary library) {}
 
     /** A run by id in the library, or a run folder (whose parent is then its library). */
-    private static Located locate(String idOrFolder, RunLibrary lib) {
+    static Located locate(String idOrFolder, RunLibrary lib) {
         Path folder = Path.of(idOrFolder);
         if (Files.isRegularFile(folder.resolve(RunLibrary.RUN_JSON))) {
             Path abs = folder.toAbsolutePath().normalize();

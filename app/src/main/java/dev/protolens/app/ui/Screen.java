@@ -5,7 +5,8 @@ public enum Screen {
     FIT("Fit", "Paste a text and find its two vectors"),
     LIBRARY("Library", "Every fitted run"),
     ATLAS("Atlas", "The library's vectors, projected"),
-    INTERPOLATE("Interpolate", "Walk between two solutions");
+    INTERPOLATE("Interpolate", "Walk between two solutions"),
+    INSIDE("Inside", "Look inside a run's one pass: lens, attention, knock-outs");
 
     private final String label;
     private final String hint;
