@@ -112,15 +112,7 @@ final class BenchCommand implements Callable<Integer> {
             if (inside) {
                 return inside(m);
             }
-            String t = text != null ? text : DEFAULT_TEXT;
-            Encoding enc = m.tokenizer().encode(t, false);
-            while (text == null && enc.size() < length) {
-                t = t + " " + DEFAULT_TEXT;
-                enc = m.tokenizer().encode(t, false);
-            }
-            if (enc.size() < length) {
-                throw new UserError("the text has only " + enc.size() + " tokens; --length is " + length);
-            }
+            Encoding enc = tokens(m);
             long[] ids = Arrays.copyOf(enc.ids(), length);
             String prefix = m.tokenizer().decode(ids, false);
             FitTarget target = new FitTarget(prefix, ids, Arrays.copyOf(enc.pieces(), length),
@@ -270,15 +262,7 @@ final class BenchCommand implements Callable<Integer> {
      * one plain forward pass of the same input: their medians and the medians of the per-round ratios.
      */
     private int inside(LoadedModel m) {
-        String t = text != null ? text : DEFAULT_TEXT;
-        Encoding enc = m.tokenizer().encode(t, false);
-        while (text == null && enc.size() < length) {
-            t = t + " " + DEFAULT_TEXT;
-            enc = m.tokenizer().encode(t, false);
-        }
-        if (enc.size() < length) {
-            throw new UserError("the text has only " + enc.size() + " tokens; --length is " + length);
-        }
+        Encoding enc = tokens(m);
         int d = m.config().hiddenSize();
         java.util.Random rnd = new java.util.Random(0);
         float[] e = new float[d];
@@ -289,7 +273,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         long[] ids = Arrays.copyOf(enc.ids(), length);
         FittedPass pass = new FittedPass("bench", new ProtoTokens(e, mm), Arrangement.E_M, ids,
-                Arrays.copyOf(enc.pieces(), length), t);
+                Arrays.copyOf(enc.pieces(), length), m.tokenizer().decode(ids, false));
         Inside in = new Inside(m);
         int k = every > 0 ? every : 1;
         EngineRuntime.setGradMode(false);
@@ -339,6 +323,20 @@ final class BenchCommand implements Callable<Integer> {
         o.put("threads", EngineRuntime.get().threads());
         Json.print(o);
         return 0;
+    }
+
+    /** The text's tokens, at least {@code --length} of them (the built-in story is repeated as needed). */
+    private Encoding tokens(LoadedModel m) {
+        String t = text != null ? text : DEFAULT_TEXT;
+        Encoding enc = m.tokenizer().encode(t, false);
+        while (text == null && enc.size() < length) {
+            t = t + " " + DEFAULT_TEXT;
+            enc = m.tokenizer().encode(t, false);
+        }
+        if (enc.size() < length) {
+            throw new UserError("the text has only " + enc.size() + " tokens; --length is " + length);
+        }
+        return enc;
     }
 
     private static double median(double[] v) {

@@ -81,14 +81,7 @@ public final class AttentionGridFigure implements Figure {
 
     @Override
     public void draw(Graphics2D g, double width, double height, FigureStyle s) {
-        g.setColor(s.background());
-        g.fill(new Rectangle2D.Double(0, 0, width, height));
-        g.setFont(s.font(1.08f, Font.BOLD));
-        FontMetrics tm = g.getFontMetrics();
-        double y = Plot.lineHeight(tm);
-        g.setColor(s.foreground());
-        g.drawString("Attention of every head", 4f, (float) y - 4);
-        y += 4;
+        double y = Heatmaps.page(g, s, width, height, "Attention of every head") + 4;
         double barEnd = Heatmaps.colourBar(g, s, 6, y, 90, "attention");
         g.setFont(s.font(0.85f, Font.PLAIN));
         FontMetrics fm = g.getFontMetrics();

@@ -63,23 +63,17 @@ public final class AttentionHeadFigure implements Figure {
 
     @Override
     public void draw(Graphics2D g, double width, double height, FigureStyle s) {
-        g.setColor(s.background());
-        g.fill(new Rectangle2D.Double(0, 0, width, height));
-        g.setFont(s.font(1.08f, Font.BOLD));
-        FontMetrics tm = g.getFontMetrics();
-        double y = Plot.lineHeight(tm);
-        g.setColor(s.foreground());
         if (maps == null) {
-            g.drawString("One head", 4f, (float) y - 4);
+            double y = Heatmaps.page(g, s, width, height, "One head");
             g.setFont(s.font());
             g.setColor(s.muted());
             g.drawString(placeholder, 8f, (float) (y + 24));
             return;
         }
         double mean = maps.meanToE(layer, head);
-        g.drawString(String.format(Locale.ROOT, "Layer %d, head %d: %.0f %% of its attention on e%s", layer, head,
-                100 * mean, maps.sink(layer, head) ? " (a sink)" : ""), 4f, (float) y - 4);
-        y += 6;
+        double y = Heatmaps.page(g, s, width, height, String.format(Locale.ROOT,
+                "Layer %d, head %d: %.0f %% of its attention on e%s", layer, head, 100 * mean,
+                maps.sink(layer, head) ? " (a sink)" : "")) + 6;
         g.setFont(s.font(0.85f, Font.PLAIN));
         FontMetrics fm = g.getFontMetrics();
         int n = maps.positions();

@@ -39,13 +39,9 @@ public final class AttentionLayersFigure implements Figure {
 
     @Override
     public void draw(Graphics2D g, double width, double height, FigureStyle s) {
-        g.setColor(s.background());
-        g.fill(new Rectangle2D.Double(0, 0, width, height));
         int layers = maps == null ? 1 : maps.layers();
-        g.setFont(s.font(1.08f, Font.BOLD));
-        double top = Plot.lineHeight(g.getFontMetrics());
-        g.setColor(s.foreground());
-        g.drawString("Where each layer's attention goes, averaged over heads and positions", 4f, (float) top - 4);
+        double top = Heatmaps.page(g, s, width, height,
+                "Where each layer's attention goes, averaged over heads and positions");
         g.setFont(s.font(0.85f, Font.PLAIN));
         FontMetrics fm = g.getFontMetrics();
         Color[] colours = {s.accent(), s.seriesColor(1), s.seriesColor(2)};

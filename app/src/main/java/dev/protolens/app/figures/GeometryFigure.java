@@ -69,17 +69,14 @@ public final class GeometryFigure implements Figure {
 
     @Override
     public void draw(Graphics2D g, double width, double height, FigureStyle s) {
-        g.setColor(s.background());
-        g.fill(new Rectangle2D.Double(0, 0, width, height));
         if (geometry == null) {
-            g.setFont(s.font(1.08f, Font.BOLD));
-            g.setColor(s.foreground());
-            g.drawString(title(), 4f, 18f);
+            Heatmaps.page(g, s, width, height, title());
             g.setFont(s.font());
             g.setColor(s.muted());
             g.drawString(placeholder, 8f, 44f);
             return;
         }
+        Heatmaps.page(g, s, width, height, null);
         double histW = width * 0.46;
         drawNorms(g, s, new Rectangle2D.Double(0, 0, histW, height));
         double listW = width * 0.24;
@@ -131,12 +128,17 @@ public final class GeometryFigure implements Figure {
         g.drawString(label, (float) lx, (float) y);
     }
 
-    private void drawNearest(Graphics2D g, FigureStyle s, Rectangle2D r) {
+    /** A panel's heading at its top left; returns its baseline plus the gap below it. */
+    private static double heading(Graphics2D g, FigureStyle s, Rectangle2D r, String text) {
         g.setFont(s.font(1.0f, Font.BOLD));
-        FontMetrics bm = g.getFontMetrics();
-        double y = r.getY() + Plot.lineHeight(bm);
+        double y = r.getY() + Plot.lineHeight(g.getFontMetrics());
         g.setColor(s.foreground());
-        g.drawString("Nearest tokens (cosine)", (float) r.getX(), (float) y - 4);
+        g.drawString(text, (float) r.getX(), (float) y - 4);
+        return y;
+    }
+
+    private void drawNearest(Graphics2D g, FigureStyle s, Rectangle2D r) {
+        double y = heading(g, s, r, "Nearest tokens (cosine)");
         g.setFont(s.font(0.88f, Font.PLAIN));
         FontMetrics fm = g.getFontMetrics();
         double line = Plot.lineHeight(fm);
@@ -157,18 +159,14 @@ public final class GeometryFigure implements Figure {
                 g.setColor(s.muted());
                 g.drawString(c, (float) x, (float) yy);
                 g.setColor(s.foreground());
-                g.drawString(Heatmaps.fit(show.apply(n.piece()), fm, colW - fm.stringWidth("0.00 ") - 8),
+                g.drawString(ProjectionFigure.ellipsize(show.apply(n.piece()), fm, colW - fm.stringWidth("0.00 ") - 8),
                         (float) (x + fm.stringWidth("0.00  ")), (float) yy);
             }
         }
     }
 
     private void drawBatch(Graphics2D g, FigureStyle s, Rectangle2D r) {
-        g.setFont(s.font(1.0f, Font.BOLD));
-        FontMetrics bm = g.getFontMetrics();
-        double y = r.getY() + Plot.lineHeight(bm);
-        g.setColor(s.foreground());
-        g.drawString("e within the shared-m batch", (float) r.getX(), (float) y - 4);
+        double y = heading(g, s, r, "e within the shared-m batch");
         g.setFont(s.font(0.88f, Font.PLAIN));
         FontMetrics fm = g.getFontMetrics();
         double line = Plot.lineHeight(fm);

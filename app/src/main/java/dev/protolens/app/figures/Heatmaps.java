@@ -69,8 +69,11 @@ final class Heatmaps {
     /** The largest side of an enlarged map, in pixels. */
     private static final int MAX_PIXELS = 4096;
 
-    /** The colour scale from 0 to 1 as a horizontal bar with its label to the right; returns the bar's right end. */
-    static double colourBar(Graphics2D g, FigureStyle s, double x, double y, double w, String label) {
+    /**
+     * The colour scale from 0 to 1 as a bar 9 px high at (x, y), {@code w} wide, with 0, 0.5 and 1 under it; leaves
+     * the small legend font set.
+     */
+    static void scale(Graphics2D g, FigureStyle s, double x, double y, double w) {
         int steps = 48;
         for (int i = 0; i < steps; i++) {
             g.setColor(s.scale().color(i / (double) (steps - 1)));
@@ -83,6 +86,12 @@ final class Heatmaps {
         g.drawString("0", (float) x, ty);
         g.drawString("0.5", (float) (x + w / 2 - fm.stringWidth("0.5") / 2.0), ty);
         g.drawString("1", (float) (x + w - fm.stringWidth("1")), ty);
+    }
+
+    /** {@link #scale} with its label to the right; returns where the label ends. */
+    static double colourBar(Graphics2D g, FigureStyle s, double x, double y, double w, String label) {
+        scale(g, s, x, y, w);
+        FontMetrics fm = g.getFontMetrics();
         g.setColor(s.foreground());
         g.drawString(label, (float) (x + w + 10), (float) (y + fm.getAscent() - 1));
         return x + w + 10 + fm.stringWidth(label);
@@ -102,15 +111,19 @@ final class Heatmaps {
         return Math.max(1, (int) Math.ceil(need / Math.max(cell, 1e-6)));
     }
 
-    /** {@code s} shortened with an ellipsis to at most {@code max} wide. */
-    static String fit(String s, FontMetrics fm, double max) {
-        if (fm.stringWidth(s) <= max) {
-            return s;
+    /**
+     * Starts a figure: the background, and {@code title} in bold at the top left (nothing for null); returns the
+     * height the title takes.
+     */
+    static double page(Graphics2D g, FigureStyle s, double width, double height, String title) {
+        g.setColor(s.background());
+        g.fill(new Rectangle2D.Double(0, 0, width, height));
+        g.setFont(s.font(1.08f, Font.BOLD));
+        double y = Plot.lineHeight(g.getFontMetrics());
+        if (title != null) {
+            g.setColor(s.foreground());
+            g.drawString(title, 4f, (float) y - 4);
         }
-        String e = s;
-        while (e.length() > 1 && fm.stringWidth(e + "…") > max) {
-            e = e.substring(0, e.length() - 1);
-        }
-        return e + "…";
+        return y;
     }
 }

@@ -78,15 +78,10 @@ public final class KnockOutFigure implements Figure {
 
     @Override
     public void draw(Graphics2D g, double width, double height, FigureStyle s) {
-        g.setColor(s.background());
-        g.fill(new Rectangle2D.Double(0, 0, width, height));
         points.clear();
         int layers = curves.isEmpty() ? 1 : curves.getFirst().layers();
         String scope = curves.isEmpty() ? "" : " " + curves.getFirst().scope().label();
-        g.setFont(s.font(1.08f, Font.BOLD));
-        double top = Plot.lineHeight(g.getFontMetrics());
-        g.setColor(s.foreground());
-        g.drawString("Accuracy of the one pass with attention removed" + scope, 4f, (float) top - 4);
+        double top = Heatmaps.page(g, s, width, height, "Accuracy of the one pass with attention removed" + scope);
         g.setFont(s.font(0.85f, Font.PLAIN));
         FontMetrics fm = g.getFontMetrics();
         double legendY = top + fm.getAscent() + 2;

@@ -99,19 +99,12 @@ public final class LensFigure implements Figure {
 
     @Override
     public void draw(Graphics2D g, double width, double height, FigureStyle s) {
-        g.setColor(s.background());
-        g.fill(new Rectangle2D.Double(0, 0, width, height));
         panels.clear();
-        Font titleFont = s.font(1.08f, Font.BOLD);
         Font small = s.font(0.85f, Font.PLAIN);
-        g.setFont(titleFont);
-        FontMetrics tm = g.getFontMetrics();
-        double y = Plot.lineHeight(tm);
-        g.setColor(s.foreground());
         String where = oneStep != null && oneStep.site() == PassProbe.Site.AFTER_ATTENTION
                 ? "after the attention of each layer" : "after each layer";
-        g.drawString("Logit lens: the probability of the text's token when the stream stops " + where, 4f, (float) y - 4);
-        y += 4;
+        double y = Heatmaps.page(g, s, width, height,
+                "Logit lens: the probability of the text's token when the stream stops " + where) + 4;
         double barEnd = Heatmaps.colourBar(g, s, 6, y, 120, "p(text's token)");
         g.setFont(small);
         g.setColor(s.muted());
@@ -149,7 +142,7 @@ public final class LensFigure implements Figure {
         double accW = fm.stringWidth("100 %") + 10;
         int longest = 0;
         for (String t : tokens) {
-            longest = Math.max(longest, fm.stringWidth(Heatmaps.fit(t, fm, 70)));
+            longest = Math.max(longest, fm.stringWidth(ProjectionFigure.ellipsize(t, fm, 70)));
         }
         double bottom = Math.min(76, longest + 8) + 4;
         double top = outer.getY() + line + 6;
@@ -195,7 +188,7 @@ public final class LensFigure implements Figure {
         int colStep = Heatmaps.labelStep(cw, fm.getAscent() + 3);
         g.setColor(s.muted());
         for (int c = 0; c < cols; c += colStep) {
-            String t = Heatmaps.fit(tokens[c], fm, bottom - 8);
+            String t = ProjectionFigure.ellipsize(tokens[c], fm, bottom - 8);
             Heatmaps.vertical(g, t, area.getX() + (c + 0.5) * cw + fm.getAscent() / 2.0 - 1,
                     area.getMaxY() + 4 + fm.stringWidth(t));
         }

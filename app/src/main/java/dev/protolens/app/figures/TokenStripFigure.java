@@ -201,20 +201,9 @@ public final class TokenStripFigure implements LayeredFigure {
     }
 
     private void drawLegend(Graphics2D g, FigureStyle s, double y) {
-        double w = LEGEND_W;
-        double x = 12;
-        int steps = 48;
-        for (int i = 0; i < steps; i++) {
-            g.setColor(s.scale().color(i / (double) (steps - 1)));
-            g.fill(new Rectangle2D.Double(x + w * i / steps, y, w / steps + 0.6, 9));
-        }
-        g.setFont(s.font(0.85f, Font.PLAIN));
+        Heatmaps.scale(g, s, 12, y, LEGEND_W);
         FontMetrics fm = g.getFontMetrics();
         float ty = (float) (y + 11 + fm.getAscent());
-        g.setColor(s.muted());
-        g.drawString("0", (float) x, ty);
-        g.drawString("0.5", (float) (x + w / 2 - fm.stringWidth("0.5") / 2.0), ty);
-        g.drawString("1", (float) (x + w - fm.stringWidth("1")), ty);
         g.setColor(s.foreground());
         g.drawString("cell colour: probability of the correct token;  underlined: written correctly",
                 (float) LEGEND_TEXT_X, (float) (y + fm.getAscent() - 1));

@@ -56,15 +56,20 @@ final class VocabArgmax {
         });
         long[] best = new long[positions];
         for (int p = 0; p < positions; p++) {
-            int c = 0;
-            for (int k = 1; k < count; k++) {
-                if (beats(max[k][p], max[c][p])) {
-                    c = k;
-                }
-            }
-            best[p] = index[c][p];
+            best[p] = index[bestSlice(max, p)][p];
         }
         return best;
+    }
+
+    /** The slice holding position {@code p}'s maximum: the first on ties, as {@code torch.argmax}. */
+    private static int bestSlice(float[][] max, int p) {
+        int c = 0;
+        for (int k = 1; k < max.length; k++) {
+            if (beats(max[k][p], max[c][p])) {
+                c = k;
+            }
+        }
+        return c;
     }
 
     /**
@@ -102,12 +107,7 @@ final class VocabArgmax {
         long[] top = new long[positions];
         float[] topLogProb = new float[positions];
         for (int p = 0; p < positions; p++) {
-            int c = 0;
-            for (int k = 1; k < count; k++) {
-                if (beats(max[k][p], max[c][p])) {
-                    c = k;
-                }
-            }
+            int c = bestSlice(max, p);
             double m = max[c][p];
             double s = 0;
             for (int k = 0; k < count; k++) {
