@@ -52,6 +52,19 @@ class FitJobTest {
         RunLibrary lib = new RunLibrary(tmp);
         FitTarget t = FitTarget.of(model, "Tom had a small dog named Max.", FitSpec.defaults().arrangement());
         FitRequest req = SeedBatch.request(t, FitSpec.defaults().withSharedM(true).withMaxSteps(1500), 3);
+        checkSharedBatch(lib, t, req);
+    }
+
+    @Test
+    void aSharedMBatchThatRunsOutOfStepsStillStoresOneM() throws Exception {
+        // 300 updates leave the Lily text short of 100 % at any one step for all three seeds
+        RunLibrary lib = new RunLibrary(tmp);
+        FitTarget t = FitTarget.of(model, "Lily and Ben went to the park to play with a red ball.",
+                FitSpec.defaults().arrangement());
+        checkSharedBatch(lib, t, SeedBatch.request(t, FitSpec.defaults().withSharedM(true).withMaxSteps(300), 3));
+    }
+
+    private void checkSharedBatch(RunLibrary lib, FitTarget t, FitRequest req) throws Exception {
         FitJob.Outcome o = FitJob.start(session, lib, req, FitJob.Options.cli(), null).outcome().get(5, TimeUnit.MINUTES);
         assertThat(o.ids()).hasSize(3).doesNotContainNull().doesNotHaveDuplicates();
         List<Run> runs = new ArrayList<>();
