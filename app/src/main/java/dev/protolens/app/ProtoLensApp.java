@@ -3,6 +3,7 @@ package dev.protolens.app;
 import dev.protolens.app.ui.Workbench;
 import dev.protolens.app.ui.Screen;
 import dev.protolens.app.ui.Dialogs;
+import dev.protolens.app.ui.FxHost;
 import dev.protolens.app.ui.AppIcon;
 import dev.protolens.app.AppSettings;
 import dev.protolens.app.models.ModelCandidates;
@@ -59,7 +60,7 @@ public final class ProtoLensApp extends Application {
     public void start(Stage stage) {
         this.stage = stage;
         // built here, not in init(): the OS colour scheme can only be read on the FX thread
-        wb = new Workbench(AppSettings.load(), RunLibrary.openDefault(), ModelCandidates.standard());
+        wb = new Workbench(new FxHost(() -> stage), AppSettings.load(), RunLibrary.openDefault(), ModelCandidates.standard());
         Map<Screen, Supplier<Node>> screens = new EnumMap<>(Screen.class);
         fit = new FitViewModel(wb);
         screens.put(Screen.FIT, () -> new FitView(wb, fit));

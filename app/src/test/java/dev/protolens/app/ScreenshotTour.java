@@ -67,8 +67,8 @@ public final class ScreenshotTour {
                 ((ToggleButton) lookup("#nav-fit")).fire();
                 FitViewModel vm = ((FitView) lookup("#fit-view")).model();
                 vm.textProperty().set(text);
-                vm.restartsProperty().set(restarts);
-                vm.seedProperty().set(theme.equals("dark") ? 1 : 0);
+                vm.settings().restartsProperty().set(restarts);
+                vm.settings().seedProperty().set(theme.equals("dark") ? 1 : 0);
                 return null;
             });
             Thread.sleep(800);
@@ -132,8 +132,8 @@ public final class ScreenshotTour {
                 ((ToggleButton) lookup("#nav-fit")).fire();
                 FitViewModel vm = ((FitView) lookup("#fit-view")).model();
                 vm.textProperty().set(t);
-                vm.restartsProperty().set(t.equals(CAT) ? 1 : 3);
-                vm.seedProperty().set(0);
+                vm.settings().restartsProperty().set(t.equals(CAT) ? 1 : 3);
+                vm.settings().seedProperty().set(0);
                 return null;
             });
             Thread.sleep(800);

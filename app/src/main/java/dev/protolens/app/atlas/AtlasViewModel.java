@@ -19,6 +19,9 @@ import dev.protolens.engine.decode.OneStepDecoder;
 import dev.protolens.engine.proto.ProtoTokens;
 import dev.protolens.engine.proto.Arrangement;
 import dev.protolens.engine.fit.FitProgress;
+import dev.protolens.engine.work.FitJob;
+import dev.protolens.engine.work.JobProgress;
+import dev.protolens.app.ui.Tasks;
 import dev.protolens.engine.fit.FitRequest;
 import dev.protolens.engine.fit.FitResult;
 import dev.protolens.engine.fit.FitSpec;
@@ -732,15 +735,8 @@ public final class AtlasViewModel {
             throw new UserError("These runs were fitted with " + first.model().name() + ", which is not the open model."
                     + " Open it (Ctrl+O) to fit more seeds of them.");
         }
-        if (wb.fittingProperty().get() || fitting.get()) {
+        if (wb.isFitting()) {
             throw new UserError("A fit is running on " + s.model().name() + ". Wait for it or stop it first.");
-        }
-        RunRecord.Settings st = first.settings();
-        FitSpec base = FitSpec.defaults();
-        if (st != null) {
-            base = base.withArrangement(Arrangement.parse(st.arrangement())).withInit(Init.parse(st.init()))
-                    .withLr(st.lr()).withBetas(st.beta1(), st.beta2()).withWeightDecay(st.weightDecay())
-                    .withTargetAccuracy(st.targetAccuracy());
         }
         // new seeds: after every seed already used for these texts
         long next = 0;
@@ -749,7 +745,8 @@ public final class AtlasViewModel {
                 next = Math.max(next, seedOf(r) + 1);
             }
         }
-        FitSpec spec = base.withMaxSteps(maxSteps).withSharedM(sharedM && texts.size() * k > 1).withSeed(next);
+        FitSpec spec = RunRecords.spec(first.settings()).withMaxSteps(maxSteps)
+                .withSharedM(sharedM && texts.size() * k > 1).withSeed(next);
         List<FitTarget> targets = new ArrayList<>();
         for (String t : texts) {
             FitTarget target = FitTarget.of(s.model(), t, spec.arrangement());
@@ -758,70 +755,52 @@ public final class AtlasViewModel {
             }
         }
         FitRequest request = FitRequest.texts(targets, spec);
-        int items = request.size();
-        String what = items + " seeds of " + (texts.size() == 1 ? "“" + oneLine(texts.getFirst()) + "”"
+        String what = request.size() + " seeds of " + (texts.size() == 1 ? "“" + oneLine(texts.getFirst()) + "”"
                 : texts.size() + " texts");
-        Instant started = Instant.now();
-        String batch = RunRecords.newId(texts.getFirst(), started);
-        ModelSession.FitTask[] task = {null};
+        FitJob[] job = {null};
         RunningTask rt = new RunningTask("Fitting " + what, () -> {
-            if (task[0] != null) {
-                task[0].cancel();
+            if (job[0] != null) {
+                job[0].cancel();
             }
         });
         rt.update(0, "starting");
+        job[0] = FitJob.start(s, wb.library(), request, FitJob.Options.cli(),
+                p -> rt.update(p.maxSteps() > 0 ? (double) p.step() / p.maxSteps() : -1, progressLine(p)));
         wb.beginTask(rt);
-        wb.fittingProperty().set(true);
         fitting.set(true);
-        task[0] = s.fit(request, p -> rt.update((double) p.step() / p.maxSteps(), progressLine(p)), 10, null, 0);
-        OneStepDecoder decoder = new OneStepDecoder(s.model());
-        task[0].result().thenCompose(r -> {
-            rt.update(-1, "decoding and saving");
-            return s.submit(m -> {
-                List<Decoded> decoded = new ArrayList<>();
-                for (FitResult.Item it : r.items()) {
-                    decoded.add(decoder.decode(new ProtoTokens(it.e(), it.m()), it.target().length(),
-                            spec.arrangement(), it.target().ids(), 0));
-                }
-                List<RunRecord> records = new ArrayList<>();
-                for (FitResult.Item it : r.items()) {
-                    records.add(RunRecords.fromFit(RunRecords.newId(it.target().text(), started), m, spec, r, it, batch,
-                            decoded.get(it.index()), Double.NaN, started, RunRecords.status(r.status(), it.reached())));
-                }
-                return Map.entry(r, records);
-            });
-        }).thenApplyAsync(e -> {
+        Tasks.when(wb.host(), job[0].outcome().thenApplyAsync(o -> {
             List<Run> saved = new ArrayList<>();
-            for (int i = 0; i < e.getValue().size(); i++) {
-                FitResult.Item it = e.getKey().items().get(i);
-                saved.add(wb.library().save(e.getValue().get(i), new ProtoTokens(it.e(), it.m()), null));
+            for (String id : o.ids()) {
+                if (id != null) {
+                    saved.add(wb.library().load(id));
+                }
+            }
+            if (o.problem() != null) {
+                throw new UserError(o.problem());
             }
             return saved;
-        }, wb.io()).whenComplete((saved, err) -> Platform.runLater(() -> {
-            wb.endTask(rt);
-            wb.fittingProperty().set(false);
-            fitting.set(false);
-            if (err != null) {
-                Dialogs.error(wb.window(), "Fitting seeds failed", err);
-                done.completeExceptionally(Dialogs.unwrap(err));
-                return;
-            }
+        }, wb.io())).onSuccess(saved -> {
             long reached = saved.stream().filter(r -> r.record().metrics() != null && r.record().metrics().reached())
                     .count();
             message.set("added " + saved.size() + " runs (" + reached + " reached 100 %)");
-            wb.libraryChanged();
             refresh().thenRun(() -> done.complete(saved));
-        }));
+        }).onError(err -> {
+            wb.host().error("Fitting seeds failed", err);
+            done.completeExceptionally(err);
+        }).andFinally(() -> {
+            wb.endTask(rt);
+            fitting.set(false);
+            wb.libraryChanged();
+        }).start();
     }
 
-    private static String progressLine(FitProgress p) {
+    private static String progressLine(JobProgress p) {
         int reached = 0;
         for (FitProgress.Item it : p.items()) {
             reached += it.reached() ? 1 : 0;
         }
-        FitProgress.Item b = p.best();
-        return String.format(Locale.ROOT, "step %d of at most %d · %d of %d reached · best %d/%d tokens", p.step(),
-                p.maxSteps(), reached, p.items().size(), b.correctCount(), b.correct().length);
+        return String.format(Locale.ROOT, "step %d of at most %d · %d of %d reached · best now %d/%d tokens", p.step(),
+                p.maxSteps(), reached, p.items().size(), p.correctNow(), p.length());
     }
 
     /** Stops the map's computation (the window is closing). */

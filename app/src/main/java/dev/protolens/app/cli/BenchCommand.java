@@ -39,8 +39,6 @@ final class BenchCommand implements Callable<Integer> {
             + " warm sun. Then it started to rain, so they went home and had hot soup with their mom. After lunch they"
             + " drew pictures of the park, the ball and the rain, and their dad put the best one on the fridge.";
 
-    @Option(names = "--model", description = "A model folder or .gguf file.")
-    Path model;
 
     @Option(names = "--length", defaultValue = "16", description = "Tokens in the target text (N). Default ${DEFAULT-VALUE}.")
     int length;
@@ -96,13 +94,13 @@ final class BenchCommand implements Callable<Integer> {
                     Files.size(out.resolve("model.safetensors"))));
             return 0;
         }
-        if (model == null) {
+        if (options.model == null) {
             throw new UserError("--model is required (or --make-random)");
         }
         if (length < 1 || batch < 1 || steps < 1 || warmup < 0) {
             throw new UserError("--length, --batch and --steps must be at least 1");
         }
-        try (LoadedModel m = options.load(model)) {
+        try (LoadedModel m = options.load()) {
             if (forwardOnly) {
                 return forward(m);
             }

@@ -30,11 +30,7 @@ final class DecodeCommand implements Callable<Integer> {
     @Option(names = "--run", description = "A run id in the library, or a run folder.")
     String run;
 
-    @Option(names = "--library", description = "Run library folder (default: the app's library).")
-    Path library;
 
-    @Option(names = "--model", description = "The model (default for --run: the one recorded in the run).")
-    Path model;
 
     @Option(names = "--vectors", description = "A .safetensors file with F32 tensors e and m.")
     Path vectors;
@@ -51,11 +47,15 @@ final class DecodeCommand implements Callable<Integer> {
     @Option(names = "--top-k", defaultValue = "0", description = "Also list the k most probable tokens per position.")
     int topK;
 
-    @Option(names = "--json", description = "Print one JSON object.")
-    boolean json;
 
     @Mixin
     ModelOptions options;
+
+    @Mixin
+    LibraryOption libraryOption;
+
+    @Mixin
+    JsonOption output;
 
     @Override
     public Integer call() {
@@ -70,9 +70,9 @@ final class DecodeCommand implements Callable<Integer> {
         if (run != null) {
             Path asFolder = Path.of(run);
             r = Files.isRegularFile(asFolder.resolve(RunLibrary.RUN_JSON)) ? RunLibrary.loadFolder(asFolder)
-                    : (library != null ? new RunLibrary(library) : RunLibrary.openDefault()).load(run);
+                    : libraryOption.library().load(run);
             v = r.vectors();
-            modelPath = model != null ? model : Path.of(r.record().model().path());
+            modelPath = options.model != null ? options.model : Path.of(r.record().model().path());
             if (arrangement == null) {
                 arr = Arrangement.parse(r.record().settings().arrangement());
             }
@@ -80,10 +80,10 @@ final class DecodeCommand implements Callable<Integer> {
                 target = r.record().tokenIds();
             }
         } else {
-            if (model == null) {
+            if (options.model == null) {
                 throw new UserError("--vectors needs --model: the vectors only mean something to the model they were fitted with");
             }
-            modelPath = model;
+            modelPath = options.model;
             v = readVectors(vectors);
         }
         try (LoadedModel m = options.load(modelPath)) {
@@ -134,7 +134,7 @@ final class DecodeCommand implements Callable<Integer> {
     }
 
     private void print(Decoded d, long[] target, Run r) {
-        if (json) {
+        if (output.json) {
             Map<String, Object> o = new LinkedHashMap<>();
             if (r != null) {
                 o.put("run_id", r.id());

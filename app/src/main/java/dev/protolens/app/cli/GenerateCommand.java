@@ -9,13 +9,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "generate", mixinStandardHelpOptions = true,
         description = "Greedy autoregressive continuation of a prompt (BOS + prompt), as a sanity check of a model.")
 final class GenerateCommand implements Callable<Integer> {
-    @Option(names = "--model", required = true, description = "A Hugging Face model folder or a .gguf file.")
-    Path model;
 
     @Option(names = "--prompt", required = true, description = "The text to continue.")
     String prompt;
@@ -23,22 +22,23 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--max-tokens", defaultValue = "64", description = "New tokens at most (default ${DEFAULT-VALUE}).")
     int maxTokens;
 
-    @Option(names = "--json", description = "Print one JSON object.")
-    boolean json;
 
     @picocli.CommandLine.Mixin
     ModelOptions options;
+
+    @Mixin
+    JsonOption output;
 
     @Override
     public Integer call() {
         if (maxTokens < 1) {
             throw new IllegalArgumentException("--max-tokens must be at least 1");
         }
-        try (LoadedModel m = options.load(model)) {
+        try (LoadedModel m = options.load()) {
             long t0 = System.nanoTime();
             Generation.Result g = Generation.greedy(m, prompt, maxTokens);
             long ms = (System.nanoTime() - t0) / 1_000_000;
-            if (json) {
+            if (output.json) {
                 Map<String, Object> r = new LinkedHashMap<>();
                 r.put("model", m.path().toString());
                 r.put("prompt", prompt);

@@ -9,24 +9,24 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "inspect", mixinStandardHelpOptions = true,
         description = "Show a model's family, sizes, parameter count, dtype, tokenizer and the device it runs on.")
 final class InspectCommand implements Callable<Integer> {
-    @Option(names = "--model", required = true, description = "A Hugging Face model folder or a .gguf file.")
-    Path model;
 
-    @Option(names = "--json", description = "Print one JSON object.")
-    boolean json;
 
     @picocli.CommandLine.Mixin
     ModelOptions options;
 
+    @Mixin
+    JsonOption output;
+
     @Override
     public Integer call() {
         EngineRuntime rt = options.runtime();
-        try (LoadedModel m = ModelLoader.load(model, rt, s -> { })) {
+        try (LoadedModel m = ModelLoader.load(options.requiredModel(), rt, s -> { })) {
             ModelConfig c = m.config();
             Map<String, Object> r = new LinkedHashMap<>();
             r.put("path", m.path().toString());
@@ -50,7 +50,7 @@ final class InspectCommand implements Callable<Integer> {
             r.put("runtime", rt.describe());
             r.put("identity", m.identity());
             r.put("load_ms", m.loadMillis());
-            if (json) {
+            if (output.json) {
                 Json.print(r);
             } else {
                 r.forEach((k, v) -> System.out.printf("%-18s %s%n", k, v));

@@ -40,11 +40,7 @@ final class InterpolateCommand implements Callable<Integer> {
     @Option(names = "--b", required = true, description = "The run at τ = 1.")
     String runB;
 
-    @Option(names = "--library", description = "Run library folder (default: the app's library).")
-    Path library;
 
-    @Option(names = "--model", description = "The model (default: the one recorded in the runs).")
-    Path model;
 
     @Option(names = "--space", description = "e (the runs share m, e moves) or pair (e and m move). Default: e when the runs share m, else pair.")
     String space;
@@ -82,14 +78,18 @@ final class InterpolateCommand implements Callable<Integer> {
     @Option(names = "--height", defaultValue = "360", description = "Figure height in points. Default ${DEFAULT-VALUE}.")
     double height;
 
-    @Option(names = "--json", description = "Print the JSON on stdout too.")
-    boolean json;
 
     @Option(names = "--quiet", description = "No progress lines while learning.")
     boolean quiet;
 
     @Mixin
     ModelOptions options;
+
+    @Mixin
+    LibraryOption libraryOption;
+
+    @Mixin
+    JsonOption output;
 
     @Override
     public Integer call() throws Exception {
@@ -99,7 +99,7 @@ final class InterpolateCommand implements Callable<Integer> {
             throw new UserError("Give --bezier (learn a path) or --path ID (use a saved one), not both.");
         }
         BezierPath.taus(points);
-        RunLibrary defaultLib = library != null ? new RunLibrary(library) : RunLibrary.openDefault();
+        RunLibrary defaultLib = libraryOption.library();
         Located a = locate(runA, defaultLib);
         Located b = locate(runB, defaultLib);
         Interpolation ends = Interpolation.between(a.run, b.run);
@@ -116,7 +116,7 @@ final class InterpolateCommand implements Callable<Integer> {
                     + ps.cliName() + "; drop --space.");
         }
         BezierPath line = BezierPath.straight(ends.a(), ends.b(), ps);
-        Path modelPath = model != null ? model : Path.of(a.run.record().model().path());
+        Path modelPath = options.model != null ? options.model : Path.of(a.run.record().model().path());
         Map<String, Object> o = new LinkedHashMap<>();
         try (LoadedModel m = options.load(modelPath); ModelSession session = ModelSession.of(m)) {
             RunLibrary.requireModel(a.run.record(), m);
@@ -164,7 +164,7 @@ final class InterpolateCommand implements Callable<Integer> {
                 format.writeFigure(out, f, width, height);
             }
             }
-            if (json) {
+            if (output.json) {
                 Json.print(o);
             } else {
                 summary("straight", straight, line);

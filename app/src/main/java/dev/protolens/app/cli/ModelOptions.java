@@ -1,16 +1,22 @@
 package dev.protolens.app.cli;
 
+import dev.protolens.engine.AppDirs;
+import dev.protolens.engine.UserError;
 import dev.protolens.engine.hub.RecentModels;
 import dev.protolens.engine.model.LoadedModel;
-import dev.protolens.engine.AppDirs;
 import dev.protolens.engine.model.ModelLoader;
 import dev.protolens.engine.runtime.EngineRuntime;
 import dev.protolens.engine.runtime.RuntimeOptions;
+import dev.protolens.engine.store.RunRecord;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
-/** Options every command that runs a model shares. */
+/** The options of every command that runs a model: which model, and on what (threads, device). */
 final class ModelOptions {
+    @Option(names = "--model", paramLabel = "MODEL", description = "A Hugging Face model folder or a .gguf file.")
+    Path model;
+
     @Option(names = "--threads", description = "Compute threads (default: 1 on 2-core machines, else cores-1).")
     int threads;
 
@@ -28,10 +34,39 @@ final class ModelOptions {
         return EngineRuntime.start(o);
     }
 
-    LoadedModel load(Path model) {
+    /** The model --model names (required by the command at this point). */
+    Path requiredModel() {
+        if (model == null) {
+            throw new UserError("--model is required: a Hugging Face model folder or a .gguf file.");
+        }
+        return model;
+    }
+
+    /** Loads the model --model names. */
+    LoadedModel load() {
+        return load(requiredModel());
+    }
+
+    /** Loads --model if given, else the model a run was fitted with (where it was then). */
+    LoadedModel loadFor(RunRecord r) {
+        if (model != null) {
+            return load(model);
+        }
+        if (r.model() == null || r.model().path() == null) {
+            throw new UserError("Run " + r.id() + " does not say where its model is; give it with --model.");
+        }
+        Path p = Path.of(r.model().path());
+        if (!Files.exists(p)) {
+            throw new UserError("Run " + r.id() + " was fitted with " + r.model().name() + " at " + p + ", which is"
+                    + " not there any more; give the model with --model.");
+        }
+        return load(p);
+    }
+
+    LoadedModel load(Path path) {
         EngineRuntime rt = runtime();
-        System.err.println("loading " + model + " (" + rt.describe() + ")");
-        LoadedModel m = ModelLoader.load(model, rt, s -> { });
+        System.err.println("loading " + path + " (" + rt.describe() + ")");
+        LoadedModel m = ModelLoader.load(path, rt, s -> { });
         try {
             new RecentModels(AppDirs.config()).remember(m.path());
         } catch (RuntimeException e) {

@@ -17,6 +17,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -40,15 +41,15 @@ final class ModelsCommand implements Runnable {
     @Command(name = "list", mixinStandardHelpOptions = true,
             description = "List the models in the Hugging Face cache and the recently opened folders and .gguf files.")
     static final class ListModels implements Callable<Integer> {
-        @Option(names = "--json", description = "Print one JSON object.")
-        boolean json;
+        @Mixin
+        JsonOption output;
 
         @Override
         public Integer call() {
             HubEnvironment env = hubEnvironment();
             List<CachedModel> cached = new HfCache(env.cacheDir()).list();
             List<RecentModels.RecentModel> recent = new RecentModels(env.settingsDir()).list();
-            if (json) {
+            if (output.json) {
                 Map<String, Object> r = new LinkedHashMap<>();
                 r.put("cache_dir", env.cacheDir().toString());
                 r.put("endpoint", env.endpoint());
@@ -126,8 +127,8 @@ final class ModelsCommand implements Runnable {
         @Option(names = "--revision", paramLabel = "R", description = "Branch, tag or commit (default: main).")
         String revision;
 
-        @Option(names = "--json", description = "Print one JSON object (progress still goes to stderr).")
-        boolean json;
+        @Mixin
+        JsonOption output;
 
         @Override
         public Integer call() throws InterruptedException {
@@ -156,7 +157,7 @@ final class ModelsCommand implements Runnable {
                         // the hook is running
                     }
                 }
-                if (json) {
+                if (output.json) {
                     Map<String, Object> m = new LinkedHashMap<>();
                     m.put("repo_id", r.repoId());
                     m.put("revision", r.revision());
@@ -197,14 +198,14 @@ final class ModelsCommand implements Runnable {
         @Option(names = "--revision", paramLabel = "R", description = "Only this branch, tag or commit.")
         String revision;
 
-        @Option(names = "--json", description = "Print one JSON object.")
-        boolean json;
+        @Mixin
+        JsonOption output;
 
         @Override
         public Integer call() {
             HfCache cache = new HfCache(hubEnvironment().cacheDir());
             HfCache.Removal r = cache.remove(repoId, revision);
-            if (json) {
+            if (output.json) {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("repo_id", r.repoId());
                 m.put("commits", r.commits());

@@ -23,14 +23,13 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "project", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Map a library's solutions to 2-D with PCA or t-SNE: one point per run of one model, with its",
             "text, seed and accuracy. The JSON also holds the same-text and different-text distance distributions."})
 final class ProjectCommand implements Callable<Integer> {
-    @Option(names = "--library", description = "Run library folder (default: the app's library).")
-    Path library;
 
     @Option(names = "--method", required = true, description = "pca or tsne.")
     String method;
@@ -62,8 +61,12 @@ final class ProjectCommand implements Callable<Integer> {
     @Option(names = "--height", defaultValue = "540", description = "Figure height in points. Default ${DEFAULT-VALUE}.")
     double height;
 
-    @Option(names = "--json", description = "Print the JSON on stdout too.")
-    boolean json;
+
+    @Mixin
+    LibraryOption libraryOption;
+
+    @Mixin
+    JsonOption output;
 
     @Override
     public Integer call() throws IOException {
@@ -76,7 +79,7 @@ final class ProjectCommand implements Callable<Integer> {
         boolean tsne = !m.equals("pca");
         AtlasViewModel.ColourBy colours = colourBy(colourBy);
         OutputFormat.checkFigureSize(width, height);
-        RunLibrary lib = library != null ? new RunLibrary(library) : RunLibrary.openDefault();
+        RunLibrary lib = libraryOption.library();
         if (!Files.isDirectory(lib.root())) {
             throw new UserError("There is no run library at " + lib.root() + ".");
         }
@@ -153,7 +156,7 @@ final class ProjectCommand implements Callable<Integer> {
                 format.writeFigure(out, f, width, height);
             }
         }
-        if (json) {
+        if (output.json) {
             Json.print(o);
         } else {
             System.out.printf(Locale.ROOT, "%s of %d runs of %s (%s vectors)%s%n", tsne ? "t-SNE" : "PCA", space.size(),

@@ -31,8 +31,6 @@ import picocli.CommandLine.Option;
             "several seeds and report, per length, accuracy, C_tokens, H_LM, steps and time; a text's capacity is the",
             "longest prefix reconstructed (accuracy >= 0.99). Writes PREFIX.csv and PREFIX.json."})
 final class SweepCommand implements Callable<Integer> {
-    @Option(names = "--model", required = true, description = "A model folder or .gguf file.")
-    Path model;
 
     @Option(names = "--texts", required = true, description = "A folder of UTF-8 .txt files, one text each.")
     Path texts;
@@ -60,11 +58,12 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "sweep", description = "Output prefix. Default ${DEFAULT-VALUE}.")
     Path out;
 
-    @Option(names = "--json", description = "Print the JSON summary on stdout too.")
-    boolean json;
 
     @Mixin
     ModelOptions options;
+
+    @Mixin
+    JsonOption output;
 
     record Row(String text, int length, long seed, double accuracy, int correctTokens, double hLm, int steps,
                boolean reached, long millis, boolean sharedM) {}
@@ -86,7 +85,7 @@ final class SweepCommand implements Callable<Integer> {
         }
         int[] grid = Arrays.stream(lengths).sorted().distinct().toArray();
         List<Row> rows = new ArrayList<>();
-        try (LoadedModel m = options.load(model)) {
+        try (LoadedModel m = options.load()) {
             Fitter fitter = new Fitter(m);
             Map<String, Encoding> enc = new LinkedHashMap<>();
             for (Path f : files) {
@@ -205,7 +204,7 @@ final class SweepCommand implements Callable<Integer> {
             table.add(t);
         }
         Map<String, Object> summary = new LinkedHashMap<>();
-        summary.put("model", model.toString());
+        summary.put("model", options.requiredModel().toString());
         summary.put("lengths", grid);
         summary.put("seeds", seeds);
         summary.put("shared_m", sharedM);
@@ -220,7 +219,7 @@ final class SweepCommand implements Callable<Integer> {
         }
         AtomicFiles.write(csvFile, csv.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
         AtomicFiles.write(jsonFile, Json.MAPPER.writeValueAsBytes(summary));
-        if (json) {
+        if (output.json) {
             Json.print(summary);
         } else {
             System.out.println("length  fits  mean acc  success  C_tokens  H_LM (nats)  steps    seconds");

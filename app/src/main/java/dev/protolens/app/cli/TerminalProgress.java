@@ -1,6 +1,7 @@
 package dev.protolens.app.cli;
 
 import dev.protolens.engine.fit.FitProgress;
+import dev.protolens.engine.work.JobProgress;
 import java.io.PrintStream;
 import java.util.Locale;
 
@@ -15,6 +16,7 @@ final class TerminalProgress {
     private final boolean tty;
     private final int maxStrip;
     private long lastPlain;
+    private boolean shownFinal;
 
     TerminalProgress(PrintStream out) {
         this.out = out;
@@ -23,28 +25,41 @@ final class TerminalProgress {
         this.maxStrip = 60;
     }
 
-    void update(FitProgress p) {
-        long now = System.currentTimeMillis();
-        if (!tty && !p.finished() && now - lastPlain < 2000) {
+    /** Shows a job's snapshot: the same numbers the window and --json read (see JobProgress). */
+    void update(JobProgress p) {
+        FitProgress.Item it = p.item();
+        if (it == null) {
             return;
         }
+        long now = System.currentTimeMillis();
+        boolean last = p.stage() != JobProgress.Stage.FITTING;
+        if (!tty && !last && now - lastPlain < 2000) {
+            return;
+        }
+        if (last && shownFinal) {
+            return;
+        }
+        shownFinal |= last;
         lastPlain = now;
-        FitProgress.Item best = p.best();
-        String line = String.format(Locale.ROOT, "step %5d/%d  loss %7.4f  acc %5.1f%%  %6.1f steps/s  %s",
-                p.step(), p.maxSteps(), best.loss(), best.accuracy() * 100, p.stepsPerSecond(), strip(best));
+        String line = p.line() + "  " + strip(it);
         if (p.items().size() > 1) {
             long reached = p.items().stream().filter(FitProgress.Item::reached).count();
-            line += String.format(Locale.ROOT, "  %d/%d restarts at target", reached, p.items().size());
+            line += String.format(Locale.ROOT, "  %d/%d seeds at target", reached, p.items().size());
         }
         if (tty) {
             out.print("\r\u001b[2K" + line);
-            if (p.finished()) {
-                out.println();
-            }
         } else {
             out.println(line);
         }
         out.flush();
+    }
+
+    /** Ends the progress line (on a terminal it was rewritten in place). */
+    void done() {
+        if (tty) {
+            out.println();
+            out.flush();
+        }
     }
 
     private String strip(FitProgress.Item it) {

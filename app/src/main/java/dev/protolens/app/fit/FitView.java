@@ -6,7 +6,8 @@ import dev.protolens.app.ui.DisplayConverter;
 import dev.protolens.app.ui.FrameLoop;
 import dev.protolens.app.ui.Workbench;
 import dev.protolens.engine.proto.Arrangement;
-import dev.protolens.engine.fit.FitProgress;
+import dev.protolens.engine.fit.TextCheck;
+import dev.protolens.engine.work.JobProgress;
 import dev.protolens.engine.fit.Init;
 import dev.protolens.engine.session.ModelSession;
 import java.util.List;
@@ -62,6 +63,7 @@ public final class FitView extends HBox {
     private final Label elapsed = new Label("–");
     private final Label eta = new Label("–");
     private final Label accuracy = new Label("–");
+    private final Label best = new Label("–");
     private final FrameLoop loop;
     private long lastStrip;
     private long lastCurves;
@@ -138,7 +140,7 @@ public final class FitView extends HBox {
             lastCurves = now;
             curvesDirty = false;
             List<CurvesFigure.Line> lines = vm.curves().lines();
-            FitProgress p = vm.shownProgressProperty().get();
+            JobProgress p = vm.shownProgressProperty().get();
             curvesFigure.setLines(lines, vm.curves().best(), p != null ? Math.min(p.maxSteps(), 100) : 100);
             curves.repaint();
         }
@@ -224,15 +226,15 @@ public final class FitView extends HBox {
         c1.setHgrow(Priority.ALWAYS);
         g.getColumnConstraints().addAll(c0, c1);
 
-        Spinner<Integer> seed = intSpinner("setting-seed", 0, Integer.MAX_VALUE, 1, vm.seedProperty().get());
-        seed.getValueFactory().valueProperty().addListener((o, a, b) -> vm.seedProperty().set(b));
-        vm.seedProperty().addListener((o, a, b) -> seed.getValueFactory().setValue(b.intValue()));
-        Spinner<Integer> steps = intSpinner("setting-max-steps", 1, 1_000_000, 500, vm.maxStepsProperty().get());
-        steps.getValueFactory().valueProperty().addListener((o, a, b) -> vm.maxStepsProperty().set(b));
-        vm.maxStepsProperty().addListener((o, a, b) -> steps.getValueFactory().setValue(b.intValue()));
-        Spinner<Integer> restarts = intSpinner("setting-restarts", 1, 32, 1, vm.restartsProperty().get());
-        restarts.getValueFactory().valueProperty().addListener((o, a, b) -> vm.restartsProperty().set(b));
-        vm.restartsProperty().addListener((o, a, b) -> restarts.getValueFactory().setValue(b.intValue()));
+        Spinner<Integer> seed = intSpinner("setting-seed", 0, Integer.MAX_VALUE, 1, vm.settings().seedProperty().get());
+        seed.getValueFactory().valueProperty().addListener((o, a, b) -> vm.settings().seedProperty().set(b));
+        vm.settings().seedProperty().addListener((o, a, b) -> seed.getValueFactory().setValue(b.intValue()));
+        Spinner<Integer> steps = intSpinner("setting-max-steps", 1, 1_000_000, 500, vm.settings().maxStepsProperty().get());
+        steps.getValueFactory().valueProperty().addListener((o, a, b) -> vm.settings().maxStepsProperty().set(b));
+        vm.settings().maxStepsProperty().addListener((o, a, b) -> steps.getValueFactory().setValue(b.intValue()));
+        Spinner<Integer> restarts = intSpinner("setting-restarts", 1, FitSettings.MAX_RESTARTS, 1, vm.settings().restartsProperty().get());
+        restarts.getValueFactory().valueProperty().addListener((o, a, b) -> vm.settings().restartsProperty().set(b));
+        vm.settings().restartsProperty().addListener((o, a, b) -> restarts.getValueFactory().setValue(b.intValue()));
 
         TextField lr = new TextField();
         lr.setId("setting-lr");
@@ -246,26 +248,26 @@ public final class FitView extends HBox {
             public Double fromString(String s) {
                 try {
                     double v = Double.parseDouble(s.trim());
-                    return v > 0 && Double.isFinite(v) ? v : vm.lrProperty().get();
+                    return v > 0 && Double.isFinite(v) ? v : vm.settings().lrProperty().get();
                 } catch (NumberFormatException e) {
-                    return vm.lrProperty().get();
+                    return vm.settings().lrProperty().get();
                 }
             }
-        }, vm.lrProperty().get());
+        }, vm.settings().lrProperty().get());
         lr.setTextFormatter(lrFormat);
-        lrFormat.valueProperty().addListener((o, a, b) -> vm.lrProperty().set(b));
-        vm.lrProperty().addListener((o, a, b) -> lrFormat.setValue(b.doubleValue()));
+        lrFormat.valueProperty().addListener((o, a, b) -> vm.settings().lrProperty().set(b));
+        vm.settings().lrProperty().addListener((o, a, b) -> lrFormat.setValue(b.doubleValue()));
 
         ChoiceBox<Init> init = new ChoiceBox<>();
         init.setId("setting-init");
         init.getItems().setAll(Init.values());
         init.setConverter(DisplayConverter.of(i -> i == Init.NORMAL ? "N(0, 1) — the paper" : "N(0, σ²), σ = embeddings' std"));
-        init.valueProperty().bindBidirectional(vm.initProperty());
+        init.valueProperty().bindBidirectional(vm.settings().initProperty());
         ChoiceBox<Arrangement> arr = new ChoiceBox<>();
         arr.setId("setting-arrangement");
         arr.getItems().setAll(Arrangement.values());
         arr.setConverter(DisplayConverter.of(a -> a.label() + (a == Arrangement.E_M ? " — the paper" : "")));
-        arr.valueProperty().bindBidirectional(vm.arrangementProperty());
+        arr.valueProperty().bindBidirectional(vm.settings().arrangementProperty());
         init.setMaxWidth(Double.MAX_VALUE);
         arr.setMaxWidth(Double.MAX_VALUE);
 
@@ -281,7 +283,7 @@ public final class FitView extends HBox {
         Button reset = new Button("Paper defaults");
         reset.setId("reset-settings");
         reset.setTooltip(new Tooltip("AdamW lr 0.01, betas 0.9/0.9, weight decay 0.01, 5000 steps, N(0,1) init, [e][m]×(N−1)"));
-        reset.setOnAction(e -> vm.resetSettings());
+        reset.setOnAction(e -> vm.settings().reset());
         Region gap = new Region();
         HBox.setHgrow(gap, Priority.ALWAYS);
         HBox top = new HBox(8, head, gap, reset);
@@ -294,7 +296,8 @@ public final class FitView extends HBox {
     }
 
     private VBox right() {
-        HBox stats = new HBox(22, stat(step, "step", "fit-step"), stat(accuracy, "tokens right", "fit-accuracy"),
+        HBox stats = new HBox(22, stat(step, "step", "fit-step"), stat(accuracy, "tokens right now", "fit-accuracy"),
+                stat(best, "best so far", "fit-best"),
                 stat(rate, "steps / s", "fit-rate"), stat(elapsed, "elapsed", "fit-elapsed"),
                 stat(eta, "left at most", "fit-eta"));
         stats.setAlignment(Pos.CENTER_LEFT);
@@ -337,25 +340,26 @@ public final class FitView extends HBox {
         return new VBox(0, value, n);
     }
 
-    private void showStats(FitProgress p) {
-        if (p == null) {
+    /** The header, from the same snapshot as the strip and the status bar: "now" this step, "best" so far. */
+    private void showStats(JobProgress p) {
+        if (p == null || p.item() == null) {
             return;
         }
-        FitProgress.Item b = p.best();
         step.setText(p.step() + " / " + p.maxSteps());
-        accuracy.setText(b.correctCount() + " / " + b.correct().length);
+        accuracy.setText(p.correctNow() + " / " + p.length());
+        best.setText(Math.round(p.accuracyBest() * p.length()) + " / " + p.length());
         rate.setText(String.format(Locale.ROOT, "%.1f", p.stepsPerSecond()));
         elapsed.setText(duration(p.elapsedMillis()));
-        eta.setText(p.finished() || !vm.isBusy() ? "–" : duration(p.etaMillis()));
+        eta.setText(p.stage() != JobProgress.Stage.FITTING || !vm.isBusy() ? "–" : duration(p.etaMillis()));
     }
 
     private void clearStats() {
-        for (Label l : List.of(step, accuracy, rate, elapsed, eta)) {
+        for (Label l : List.of(step, accuracy, best, rate, elapsed, eta)) {
             l.setText("–");
         }
     }
 
-    private void showPreview(FitViewModel.Preview p) {
+    private void showPreview(TextCheck p) {
         chips.getChildren().clear();
         if (p == null) {
             ModelSession s = wb.session();
@@ -363,22 +367,22 @@ public final class FitView extends HBox {
             warning.setText(s == null ? "Open a model (Ctrl+O) to see the text's tokens." : "");
             return;
         }
-        tokenCount.setText("N = " + p.n());
-        int shown = Math.min(p.n(), MAX_CHIPS);
+        tokenCount.setText("N = " + p.length());
+        int shown = Math.min(p.length(), MAX_CHIPS);
         for (int i = 0; i < shown; i++) {
-            Label chip = new Label(TokenText.visible(p.pieces()[i]));
+            Label chip = new Label(TokenText.visible(p.encoding().pieces()[i]));
             chip.getStyleClass().add("chip");
             if (i >= p.context()) {
                 chip.getStyleClass().add("over");
             }
             chips.getChildren().add(chip);
         }
-        if (p.n() > shown) {
-            chips.getChildren().add(new Label("… " + (p.n() - shown) + " more"));
+        if (p.length() > shown) {
+            chips.getChildren().add(new Label("… " + (p.length() - shown) + " more"));
         }
-        warning.setText(p.warning() == null ? "" : p.warning());
+        warning.setText(p.message() == null ? "" : p.message());
         warning.getStyleClass().removeAll("warn-text", "error-text");
-        warning.getStyleClass().add(p.blocking() ? "error-text" : "warn-text");
+        warning.getStyleClass().add(p.fittable() ? "warn-text" : "error-text");
     }
 
     private static Spinner<Integer> intSpinner(String id, int min, int max, int step, int value) {

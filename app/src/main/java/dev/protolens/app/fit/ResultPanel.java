@@ -67,7 +67,7 @@ final class ResultPanel extends VBox {
         });
     }
 
-    private void show(FitViewModel.Outcome o) {
+    private void show(FitOutcome o) {
         Decoded d = o.bestDecoded();
         status.setText(capitalize(o.status()) + (o.seeds().size() > 1
                 ? String.format(Locale.ROOT, " · best of %d restarts: seed %d", o.seeds().size(), o.seeds().get(o.best()))
@@ -100,8 +100,8 @@ final class ResultPanel extends VBox {
         metrics.getChildren().getFirst().setId("metric-c-tokens");
         save.setDisable(o.saved());
         save.setText(o.saved() ? "Saved ✓" : "Save to library");
-        resume.setVisible(o.resume() != null);
-        resume.setManaged(o.resume() != null);
+        resume.setVisible(!o.resumable().isEmpty());
+        resume.setManaged(!o.resumable().isEmpty());
     }
 
     private static VBox metric(String name, String value, String help) {

@@ -21,7 +21,7 @@ final class TokenStrip extends StackPane {
 
     private final TokenStripFigure figure = new TokenStripFigure();
     private final FigureCanvas canvas;
-    private final Supplier<FitViewModel.Alternatives> alternatives;
+    private final Supplier<Decoded> alternatives;
     private final Tooltip tip = new Tooltip();
     private float[] goal = new float[0];
     private float[] shown = new float[0];
@@ -31,7 +31,7 @@ final class TokenStrip extends StackPane {
     private int hovered = -1;
     private boolean dirty;
 
-    TokenStrip(BooleanSupplier dark, Supplier<FitViewModel.Alternatives> alternatives) {
+    TokenStrip(BooleanSupplier dark, Supplier<Decoded> alternatives) {
         this.alternatives = alternatives;
         canvas = new FigureCanvas(() -> figure, dark);
         canvas.setId("token-strip");
@@ -135,10 +135,10 @@ final class TokenStrip extends StackPane {
                 b.append('\n');
             }
         }
-        FitViewModel.Alternatives alt = alternatives.get();
-        if (alt != null && alt.decoded().alternatives() != null && i < alt.decoded().alternatives().length) {
-            b.append(String.format(Locale.ROOT, "top %d after %d steps:", FitViewModel.TOP_K, alt.step()));
-            for (Decoded.Alternative a : alt.decoded().alternatives()[i]) {
+        Decoded alt = alternatives.get();
+        if (alt != null && alt.alternatives() != null && i < alt.alternatives().length) {
+            b.append(String.format(Locale.ROOT, "top %d:", alt.alternatives()[i].length));
+            for (Decoded.Alternative a : alt.alternatives()[i]) {
                 b.append(String.format(Locale.ROOT, "%n   %-14s %.3f", "\"" + TokenText.clean(a.piece()) + "\"", a.prob()));
             }
         } else {

@@ -12,12 +12,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
-import javafx.application.Platform;
-import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
-import javafx.beans.property.SimpleBooleanProperty;
 import javafx.beans.property.SimpleObjectProperty;
 import javafx.stage.Window;
 import org.slf4j.Logger;
@@ -35,7 +32,6 @@ public final class Workbench {
     private final ReadOnlyObjectWrapper<Path> loading = new ReadOnlyObjectWrapper<>();
     private final ReadOnlyObjectWrapper<RunningTask> task = new ReadOnlyObjectWrapper<>();
     private final ObjectProperty<Screen> screen = new SimpleObjectProperty<>(Screen.FIT);
-    private final BooleanProperty fitting = new SimpleBooleanProperty();
     // after shutdown, late background completions find the queue closed and their writes are dropped quietly
     private final ExecutorService io = new java.util.concurrent.ThreadPoolExecutor(1, 1, 0L,
             java.util.concurrent.TimeUnit.MILLISECONDS, new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
@@ -60,7 +56,10 @@ public final class Workbench {
     private final java.util.List<Runnable> libraryListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private Consumer<String> documentOpener = uri -> { };
 
-    public Workbench(AppSettings settings, RunLibrary library, ModelCandidates candidates) {
+    private final Host host;
+
+    public Workbench(Host host, AppSettings settings, RunLibrary library, ModelCandidates candidates) {
+        this.host = host;
         this.settings = settings;
         this.library = library;
         this.candidates = candidates;
@@ -89,9 +88,15 @@ public final class Workbench {
         return screen;
     }
 
-    /** True while a fit runs (set by the Fit view); the model cannot be changed meanwhile. */
-    public BooleanProperty fittingProperty() {
-        return fitting;
+    /** The desktop (UI thread, dialogs, clipboard) the view models talk to. */
+    public Host host() {
+        return host;
+    }
+
+    /** Whether a fit runs on the open model (from any screen); the model cannot be changed meanwhile. */
+    public boolean isFitting() {
+        ModelSession s = session.get();
+        return s != null && s.isFitting();
     }
 
     public RunLibrary library() {
@@ -133,7 +138,7 @@ public final class Workbench {
         java.util.concurrent.atomic.AtomicBoolean queued = new java.util.concurrent.atomic.AtomicBoolean();
         return clock.scheduleAtFixedRate(() -> {
             if (queued.compareAndSet(false, true)) {
-                Platform.runLater(() -> {
+                host.fx(() -> {
                     queued.set(false);
                     onFx.run();
                 });
@@ -170,12 +175,11 @@ public final class Workbench {
      * one is closed afterwards. Errors come back through the future and are shown in a dialog.
      */
     public CompletableFuture<ModelSession> openModel(Path path) {
-        if (fitting.get()) {
-            CompletableFuture<ModelSession> f = new CompletableFuture<>();
-            f.completeExceptionally(new UserError("A fit is running on " + session.get().model().name()
-                    + ". Stop it (Esc) before opening another model."));
-            Dialogs.error(window, "Cannot change the model now", f.exceptionNow());
-            return f;
+        if (isFitting()) {
+            UserError busy = new UserError("A fit is running on " + session.get().model().name()
+                    + ". Stop it (Esc) before opening another model.");
+            host.error("Cannot change the model now", busy);
+            return CompletableFuture.failedFuture(busy);
         }
         if (loading.get() != null) {
             CompletableFuture<ModelSession> f = new CompletableFuture<>();
@@ -197,11 +201,11 @@ public final class Workbench {
             opened = ModelSession.open(p, msg -> t.update(-1, msg));
         }
         CompletableFuture<ModelSession> done = new CompletableFuture<>();
-        opened.whenComplete((s, e) -> Platform.runLater(() -> {
+        opened.whenComplete((s, e) -> host.fx(() -> {
             loading.set(null);
             endTask(t);
             if (e != null) {
-                Dialogs.error(window, "Could not open the model", e);
+                host.error("Could not open the model", e);
                 done.completeExceptionally(Dialogs.unwrap(e));
                 return;
             }
@@ -242,7 +246,7 @@ public final class Workbench {
     }
 
     public void libraryChanged() {
-        Platform.runLater(() -> libraryListeners.forEach(Runnable::run));
+        host.fx(() -> libraryListeners.forEach(Runnable::run));
     }
 
     /** How "Show folder" reaches the desktop (the app's HostServices). */

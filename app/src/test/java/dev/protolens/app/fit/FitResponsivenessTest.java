@@ -98,8 +98,8 @@ class FitResponsivenessTest {
             FitViewModel vm = onFx(() -> ((FitView) find("#fit-view")).model());
             onFx(() -> {
                 ((TextArea) find("#fit-text")).setText(TEXT);
-                vm.maxStepsProperty().set(STEPS);
-                vm.seedProperty().set(0);
+                vm.settings().maxStepsProperty().set(STEPS);
+                vm.settings().seedProperty().set(0);
                 return null;
             });
             waitUntil("the token preview", 30, () -> ((Label) find("#token-count")).getText().equals("N = 20"));
@@ -148,7 +148,7 @@ class FitResponsivenessTest {
                 return null;
             });
             java.util.Map<String, Long> cpu1 = threadCpu();
-            FitViewModel.Outcome o = onFx(() -> vm.outcomeProperty().get());
+            FitOutcome o = onFx(() -> vm.outcomeProperty().get());
             StringBuilder cpu = new StringBuilder();
             cpu1.forEach((name, t) -> {
                 long d = t - cpu0.getOrDefault(name, 0L);

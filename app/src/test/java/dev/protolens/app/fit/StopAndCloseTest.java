@@ -83,7 +83,7 @@ class StopAndCloseTest {
         robot.press(KeyCode.ESCAPE).release(KeyCode.ESCAPE);
         waitUntil("the fit to stop", 60, () -> vm().phase() == FitViewModel.Phase.FINISHED);
         double stopMillis = (System.nanoTime() - t0) / 1e6;
-        FitViewModel.Outcome o = onFx(() -> vm().outcomeProperty().get());
+        FitOutcome o = onFx(() -> vm().outcomeProperty().get());
         assertThat(o.status()).startsWith("stopped after");
         assertThat(o.updates()).isLessThan(5000);
         System.out.printf("Esc -> result shown in %.0f ms (%.1f ms per step, %d updates)%n", stopMillis,

@@ -2,6 +2,8 @@ package dev.protolens.app.fit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.protolens.engine.fit.TextCheck;
+
 import org.junit.jupiter.api.Test;
 
 class TokenTextTest {
@@ -19,12 +21,12 @@ class TokenTextTest {
 
     @Test
     void lengthGuideFollowsThePapersCapacityTable() {
-        assertThat(FitViewModel.likelyReach(260_000)).isEqualTo(20);
-        assertThat(FitViewModel.likelyReach(160_000_000)).isEqualTo(128);
-        assertThat(FitViewModel.likelyReach(1_240_000_000L)).isEqualTo(362);
-        assertThat(FitViewModel.likelyReach(8_000_000_000L)).isEqualTo(724);
-        assertThat(FitViewModel.likelyReach(70_000_000_000L)).isEqualTo(724);
-        int mid = FitViewModel.likelyReach(500_000_000);
+        assertThat(TextCheck.likelyReach(260_000)).isEqualTo(20);
+        assertThat(TextCheck.likelyReach(160_000_000)).isEqualTo(128);
+        assertThat(TextCheck.likelyReach(1_240_000_000L)).isEqualTo(362);
+        assertThat(TextCheck.likelyReach(8_000_000_000L)).isEqualTo(724);
+        assertThat(TextCheck.likelyReach(70_000_000_000L)).isEqualTo(724);
+        int mid = TextCheck.likelyReach(500_000_000);
         assertThat(mid).isBetween(129, 361);
     }
 }

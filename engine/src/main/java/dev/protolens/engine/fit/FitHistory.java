@@ -29,8 +29,8 @@ public final class FitHistory {
     void add(float[] lossPerItem, float[] accPerItem) {
         if (length == loss[0].length) {
             for (int i = 0; i < items; i++) {
-                loss[i] = Arrays.copyOf(loss[i], length * 2);
-                accuracy[i] = Arrays.copyOf(accuracy[i], length * 2);
+                loss[i] = Arrays.copyOf(loss[i], Math.max(64, length * 2));
+                accuracy[i] = Arrays.copyOf(accuracy[i], Math.max(64, length * 2));
             }
         }
         for (int i = 0; i < items; i++) {
@@ -68,6 +68,20 @@ public final class FitHistory {
             h.accuracy = new float[items][64];
         }
         return h;
+    }
+
+    /** The items of several histories (of equal length, e.g. the runs of one batch) as one history. */
+    public static FitHistory stack(java.util.List<FitHistory> parts) {
+        int len = parts.stream().mapToInt(FitHistory::length).min().orElse(0);
+        java.util.List<float[]> l = new java.util.ArrayList<>();
+        java.util.List<float[]> a = new java.util.ArrayList<>();
+        for (FitHistory h : parts) {
+            for (int i = 0; i < h.items(); i++) {
+                l.add(Arrays.copyOf(h.loss(i), len));
+                a.add(Arrays.copyOf(h.accuracy(i), len));
+            }
+        }
+        return of(l.toArray(float[][]::new), a.toArray(float[][]::new));
     }
 
     /** The history of one item alone. */

@@ -87,10 +87,8 @@ public final class Fitter {
                     long now = System.nanoTime();
                     if (!finite) {
                         status = FitResult.Status.DIVERGED;
-                        message = "The loss became " + (stats.hasNaN() ? "NaN" : "infinite") + " after " + step
-                                + " updates, so the optimisation diverged: the learning rate " + spec.lr()
-                                + " is too large (the paper uses 0.01). The best vectors before that are kept.";
-                    } else if (tracker.done(spec.targetAccuracy())) {
+                        message = divergence(stats.hasNaN() ? "NaN" : "infinite", step, tracker.observedAny(), spec);
+                    } else if (tracker.done()) {
                         status = FitResult.Status.REACHED;
                     } else if (step - start.step() >= spec.maxSteps() || step >= spec.maxSteps()) {
                         status = FitResult.Status.MAX_STEPS;
@@ -147,6 +145,20 @@ public final class Fitter {
         float[] prob = targetLogp.exp().toFloatArray();
         long[] am = argmax.toLongArray();
         return new StepStats(loss, prob, am);
+    }
+
+    /**
+     * Why the loss stopped being finite. Before any update it is the model itself (its config or weights give
+     * NaN on any input), and the learning rate has nothing to do with it; after updates it is the step size.
+     */
+    static String divergence(String what, int step, boolean anyFinite, FitSpec spec) {
+        if (!anyFinite) {
+            return "The model gives a " + what + " loss before any update, so nothing can be fitted: its weights or"
+                    + " config produce non-finite values (check values such as rms_norm_eps, rope_theta or weights"
+                    + " out of range). This is not the learning rate.";
+        }
+        return "The loss became " + what + " after " + step + " updates, so the optimisation diverged: the"
+                + " learning rate " + spec.lr() + " is too large (the paper uses " + FitSpec.LR + ").";
     }
 
     private static FitState state(int step, NDArray e, NDArray m, AdamW ae, AdamW am, FitHistory history) {
@@ -268,7 +280,15 @@ public final class Fitter {
         }
     }
 
-    /** Per-item bookkeeping: accuracy, best vectors, first reach, history. */
+    /**
+     * Per-item bookkeeping: accuracy, best vectors, first reach, history.
+     *
+     * <p>Items with their own m are independent fits that happen to share a forward pass: each keeps its own
+     * best step and freezes at its first reach, like a lone fit that stopped there. Items that share one m are
+     * one solution: the batch keeps one best step for all of them (the step whose worst item is best, then the
+     * best mean accuracy, then the lowest summed loss), so every saved item carries the same m, and the batch
+     * has reached the target only when all its items are there at the same step.
+     */
     private static final class Tracker {
         final int items;
         final int d;
@@ -281,12 +301,20 @@ public final class Fitter {
         final int[] bestStep;
         final float[][] bestE;
         final float[][] bestM;
+        /** First step at which the item was at the target accuracy (shared m: reported only if its saved step is). */
         final int[] reachStep;
         final float[] lastLoss;
         final float[] lastAcc;
+        /** The same accuracies as doubles (correct / n exactly), which is what results and decodes report. */
+        final double[] lastAccuracy;
         final FitProgress.Item[] frozen;
         StepStats last;
         double targetAccuracy = 1.0;
+        // the shared-m batch's best step so far: worst item's accuracy, mean accuracy, summed loss
+        double batchWorst = -1;
+        double batchMean = -1;
+        double batchLoss = Double.POSITIVE_INFINITY;
+        boolean batchReached;
 
         Tracker(FitRequest req, FitState start, int d, boolean shared) {
             this.items = req.size();
@@ -298,13 +326,16 @@ public final class Fitter {
             bestAcc = new double[items];
             Arrays.fill(bestAcc, -1);
             bestLoss = new double[items];
+            Arrays.fill(bestLoss, Double.NaN);
             bestStep = new int[items];
             bestE = new float[items][];
             bestM = new float[items][];
             reachStep = new int[items];
             Arrays.fill(reachStep, -1);
             lastLoss = new float[items];
+            Arrays.fill(lastLoss, Float.NaN);
             lastAcc = new float[items];
+            lastAccuracy = new double[items];
             frozen = new FitProgress.Item[items];
             targetAccuracy = req.spec().targetAccuracy();
             float[] e0 = start.e();
@@ -317,8 +348,6 @@ public final class Fitter {
 
         void observe(int step, StepStats s, NDArray e, NDArray m) {
             last = s;
-            float[] eVals = null;
-            float[] mVals = null;
             for (int i = 0; i < items; i++) {
                 int n = targets[i].length;
                 int correct = 0;
@@ -328,11 +357,25 @@ public final class Fitter {
                     }
                 }
                 lastLoss[i] = s.loss[i];
-                lastAcc[i] = (float) correct / n;
-                if (reachStep[i] >= 0 && !shared) {
+                lastAccuracy[i] = (double) correct / n;
+                lastAcc[i] = (float) lastAccuracy[i];
+            }
+            if (shared) {
+                observeShared(step, e, m);
+            } else {
+                observeEach(step, s, e, m);
+            }
+            history.add(lastLoss.clone(), lastAcc.clone());
+        }
+
+        private void observeEach(int step, StepStats s, NDArray e, NDArray m) {
+            float[] eVals = null;
+            float[] mVals = null;
+            for (int i = 0; i < items; i++) {
+                if (reachStep[i] >= 0) {
                     continue; // frozen at its first reach, like a lone fit that stopped there
                 }
-                double acc = (double) correct / n;
+                double acc = lastAccuracy[i];
                 boolean better = acc > bestAcc[i] || (acc == bestAcc[i] && s.loss[i] < bestLoss[i]);
                 if (better) {
                     if (eVals == null) {
@@ -343,38 +386,56 @@ public final class Fitter {
                     bestLoss[i] = s.loss[i];
                     bestStep[i] = step;
                     bestE[i] = Arrays.copyOfRange(eVals, i * d, (i + 1) * d);
-                    int mr = shared ? 0 : i;
-                    bestM[i] = Arrays.copyOfRange(mVals, mr * d, (mr + 1) * d);
+                    bestM[i] = Arrays.copyOfRange(mVals, i * d, (i + 1) * d);
                 }
-                if (acc >= targetAccuracy && reachStep[i] < 0) {
+                if (acc >= targetAccuracy) {
                     reachStep[i] = step;
-                    if (!shared) {
-                        frozen[i] = item(i, s, true);
-                    }
+                    frozen[i] = item(i, s, true);
                 }
             }
-            if (shared) {
-                // with one m for all texts the batch succeeds only jointly
-                boolean all = true;
-                for (float a : lastAcc) {
-                    all &= a >= targetAccuracy;
-                }
-                if (!all) {
-                    Arrays.fill(reachStep, -1);
-                } else {
-                    for (int i = 0; i < items; i++) {
-                        bestE[i] = Arrays.copyOfRange(e.toFloatArray(), i * d, (i + 1) * d);
-                        bestM[i] = Arrays.copyOf(m.toFloatArray(), d);
-                        bestAcc[i] = lastAcc[i];
-                        bestLoss[i] = lastLoss[i];
-                        bestStep[i] = step;
-                    }
-                }
-            }
-            history.add(lastLoss.clone(), lastAcc.clone());
         }
 
-        boolean done(double target) {
+        private void observeShared(int step, NDArray e, NDArray m) {
+            double worst = Double.POSITIVE_INFINITY;
+            double sum = 0;
+            double loss = 0;
+            for (int i = 0; i < items; i++) {
+                worst = Math.min(worst, lastAccuracy[i]);
+                sum += lastAccuracy[i];
+                loss += lastLoss[i];
+                if (lastAccuracy[i] >= targetAccuracy && reachStep[i] < 0) {
+                    reachStep[i] = step;
+                }
+            }
+            double mean = sum / items;
+            boolean better = worst > batchWorst || (worst == batchWorst && (mean > batchMean
+                    || (mean == batchMean && loss < batchLoss)));
+            if (better && !batchReached) {
+                batchWorst = worst;
+                batchMean = mean;
+                batchLoss = loss;
+                float[] eVals = e.toFloatArray();
+                float[] mVals = Arrays.copyOf(m.toFloatArray(), d);
+                for (int i = 0; i < items; i++) {
+                    bestE[i] = Arrays.copyOfRange(eVals, i * d, (i + 1) * d);
+                    bestM[i] = mVals; // one array for all: the saved m are the same vector
+                    bestAcc[i] = lastAccuracy[i];
+                    bestLoss[i] = lastLoss[i];
+                    bestStep[i] = step;
+                }
+                batchReached = worst >= targetAccuracy;
+            }
+        }
+
+        /** Whether the saved vectors of item i reach the target. */
+        boolean reached(int i) {
+            return shared ? bestAcc[i] >= targetAccuracy : reachStep[i] >= 0;
+        }
+
+        boolean done() {
+            if (shared) {
+                return batchReached;
+            }
             for (int i = 0; i < items; i++) {
                 if (reachStep[i] < 0) {
                     return false;
@@ -391,7 +452,15 @@ public final class Fitter {
             for (int j = 0; j < n; j++) {
                 ok[j] = am[j] == targets[i][j];
             }
-            return new FitProgress.Item(i, s.loss[i], lastAcc[i], Math.max(bestAcc[i], lastAcc[i]), prob, am, ok, reached);
+            return new FitProgress.Item(i, s.loss[i], lastAccuracy[i], Math.max(bestAcc[i], lastAccuracy[i]), prob, am, ok, reached);
+        }
+
+        /** Before any finite step (the model gave NaN at once): every position unknown. */
+        FitProgress.Item nothingYet(int i) {
+            int n = targets[i].length;
+            long[] am = new long[n];
+            Arrays.fill(am, -1);
+            return new FitProgress.Item(i, Double.NaN, 0, 0, new float[n], am, new boolean[n], false);
         }
 
         FitProgress progress(int step, int maxSteps, long t0, long now, int startStep, boolean finished) {
@@ -400,7 +469,9 @@ public final class Fitter {
                 if (frozen[i] != null) {
                     list.add(frozen[i]);
                 } else if (last != null) {
-                    list.add(item(i, last, reachStep[i] >= 0));
+                    list.add(item(i, last, reached(i)));
+                } else {
+                    list.add(nothingYet(i));
                 }
             }
             double secs = (now - t0) / 1e9;
@@ -408,11 +479,17 @@ public final class Fitter {
             return new FitProgress(step, maxSteps, List.copyOf(list), rate, (now - t0) / 1_000_000, finished);
         }
 
+        /** Whether any step gave finite numbers (a fit whose first step is NaN has nothing to keep). */
+        boolean observedAny() {
+            return last != null;
+        }
+
         List<FitResult.Item> results(FitRequest req) {
             List<FitResult.Item> r = new ArrayList<>(items);
             for (int i = 0; i < items; i++) {
+                boolean reached = reached(i);
                 r.add(new FitResult.Item(i, req.seedOf(i), req.targets().get(i), bestE[i], bestM[i],
-                        Math.max(0, bestAcc[i]), bestLoss[i], bestStep[i], reachStep[i] >= 0, reachStep[i],
+                        Math.max(0, bestAcc[i]), bestLoss[i], bestStep[i], reached, reached ? reachStep[i] : -1,
                         history.item(i)));
             }
             return r;

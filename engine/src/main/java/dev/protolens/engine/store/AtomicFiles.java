@@ -37,9 +37,12 @@ public final class AtomicFiles {
 
     public static void write(Path file, byte[] data) throws IOException {
         Path abs = file.toAbsolutePath();
-        Path tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName(), ".tmp");
+        // not Files.createTempFile: it makes the file 0600 whatever the umask, and an exported figure or table
+        // must get the permissions any other file the user writes gets
+        Path tmp = abs.resolveSibling("." + abs.getFileName() + "." + Long.toHexString(ThreadLocalRandom.current()
+                .nextLong()) + ".tmp");
         try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW)) {
                 writeAll(ch, data);
                 ch.force(true);
             }

@@ -52,6 +52,7 @@ public final class RunLibrary {
     static final String VECTORS_FORMAT = "protolens-run-vectors/1";
     private static final String TRASH = ".trash";
     private static final String LOCK = ".lock";
+    static final String LEASES = ".leases";
     /** Far beyond any real run (a 5000-step history is ~100 KB, vectors with optimiser state ~8·4·d bytes). */
     static final long MAX_RUN_JSON = 64L << 20;
     static final long MAX_VECTORS = 256L << 20;
@@ -64,6 +65,8 @@ public final class RunLibrary {
             .build();
 
     private final Path root;
+    /** Whether this instance has tidied what a killed save left (hidden folders), which it does at first use. */
+    private volatile boolean recovered;
 
     public RunLibrary(Path root) {
         this.root = root.toAbsolutePath().normalize();
@@ -94,9 +97,6 @@ public final class RunLibrary {
             return new Listing(runs, problems);
         }
         locked(false, "list the run library " + root, lockedHere -> {
-            if (lockedHere) {
-                recover();
-            }
             try (Stream<Path> s = Files.list(root)) {
                 for (Path dir : s.filter(Files::isDirectory).filter(p -> !p.getFileName().toString().startsWith("."))
                         .toList()) {
@@ -130,6 +130,10 @@ public final class RunLibrary {
         return locked(false, "load run " + id, lockedHere -> {
             if (!Files.isDirectory(dir) && lockedHere) {
                 recover(); // a save killed between its two renames parked the run under another name
+            }
+            if (!Files.isDirectory(dir) && Files.isDirectory(root) && !Files.isReadable(root)) {
+                throw new RunStoreException("Cannot read the run library " + root + ": permission denied. Check the"
+                        + " folder's owner and permissions.");
             }
             if (!Files.isDirectory(dir)) {
                 throw new RunStoreException("There is no run '" + id + "' in " + root);
@@ -185,6 +189,8 @@ public final class RunLibrary {
             bytes = Files.readAllBytes(vf);
         } catch (NoSuchFileException e) {
             throw new RunStoreException("Run " + r.id() + " has no " + VECTORS + " (" + dir + ")");
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new RunStoreException(cannotRead(vf, r.id()));
         } catch (IOException e) {
             throw new RunStoreException("Run " + r.id() + ": cannot read " + VECTORS + ": " + e.getMessage(), e);
         }
@@ -217,7 +223,12 @@ public final class RunLibrary {
             }
             tree = JSON.readTree(Files.readString(f));
         } catch (NoSuchFileException e) {
+            if (!Files.isReadable(dir) && Files.isDirectory(dir)) {
+                throw new RunStoreException(cannotRead(dir, name));
+            }
             throw new RunStoreException("Run folder " + name + " has no " + RUN_JSON);
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new RunStoreException(cannotRead(f, name));
         } catch (IOException | JacksonException e) {
             throw new RunStoreException("Run " + name + ": " + RUN_JSON + " is damaged (" + firstLine(e) + ")");
         }
@@ -238,10 +249,21 @@ public final class RunLibrary {
             if (r.id() == null || r.model() == null || r.tokenIds() == null || r.text() == null) {
                 throw new RunStoreException("Run " + name + ": " + RUN_JSON + " lacks id, model, text or token ids");
             }
+            if (!r.id().equals(name)) {
+                throw new RunStoreException("Run folder " + name + " holds the record of run '" + r.id() + "' (the"
+                        + " id in its " + RUN_JSON + "): a run's folder is named after its id. Rename the folder to '"
+                        + r.id() + "', or set \"id\" in its " + RUN_JSON + " to '" + name + "'.");
+            }
             return r;
         } catch (JacksonException e) {
             throw new RunStoreException("Run " + name + ": " + RUN_JSON + " is damaged (" + firstLine(e) + ")");
         }
+    }
+
+    /** Not "damaged": the bytes may be fine, and deleting good data is what the wrong word would invite. */
+    private static String cannotRead(Path p, String run) {
+        return "Cannot read " + p + " (run " + run + "): permission denied. The run is not damaged; check the"
+                + " owner and permissions of its files.";
     }
 
     private static String firstLine(Exception e) {
@@ -253,8 +275,46 @@ public final class RunLibrary {
         return nl < 0 ? m : m.substring(0, nl);
     }
 
+    /**
+     * What a save expects to find, so that it never silently replaces a record it did not know about: a new
+     * run's id must be free, and a run being updated must still be the version this process last wrote or
+     * loaded (its vectors' checksum), not one another process saved since.
+     */
+    public sealed interface Expect {
+        /** Replace whatever is there (tests, tools that own the folder). */
+        Expect ANY = new Any();
+        /** The id must be unused: a new run. */
+        Expect NEW = new New();
+
+        /** The stored run must be the version with this vectors checksum (or gone: nothing to lose then). */
+        static Expect revision(String vectorsSha256) {
+            return new Revision(vectorsSha256);
+        }
+
+        record Any() implements Expect {}
+
+        record New() implements Expect {}
+
+        record Revision(String sha256) implements Expect {}
+    }
+
+    /** A save refused because the library holds another version than expected; nothing was written. */
+    public static final class ConflictException extends RunStoreException {
+        public ConflictException(String message) {
+            super(message);
+        }
+    }
+
     /** Saves (or replaces) a run atomically; with {@code resume} the optimiser state is stored too. */
     public Run save(RunRecord record, ProtoTokens vectors, FitState resume) {
+        return save(record, vectors, resume, Expect.ANY);
+    }
+
+    /**
+     * Saves a run atomically if the library holds what {@code expect} says (checked under the library's lock,
+     * so two processes cannot both pass the check); else throws {@link ConflictException} and writes nothing.
+     */
+    public Run save(RunRecord record, ProtoTokens vectors, FitState resume, Expect expect) {
         Path target = folder(record.id());
         SafetensorsWriter w = new SafetensorsWriter().metadata("format", VECTORS_FORMAT).metadata("run_id", record.id());
         int d = vectors.dim();
@@ -272,6 +332,7 @@ public final class RunLibrary {
         RunRecord rec = record.withVectorsSha256(sha256(vec));
         byte[] json = JSON.writeValueAsBytes(rec);
         locked(true, "save run " + record.id() + " in " + root, lockedHere -> {
+            check(expect, record.id(), target);
             Map<String, byte[]> files = new java.util.LinkedHashMap<>();
             files.put(VECTORS, vec);
             files.put(RUN_JSON, json);
@@ -281,8 +342,58 @@ public final class RunLibrary {
         return new Run(rec, vectors, target, resume);
     }
 
+    private static void check(Expect expect, String id, Path target) {
+        switch (expect) {
+            case Expect.Any a -> { }
+            case Expect.New n -> {
+                if (Files.exists(target)) {
+                    throw new ConflictException("A run '" + id + "' already exists in the library; a new run never"
+                            + " replaces one (nothing was written).");
+                }
+            }
+            case Expect.Revision r -> {
+                if (!Files.exists(target.resolve(RUN_JSON))) {
+                    return; // gone (deleted meanwhile): writing it again loses nothing
+                }
+                RunRecord there;
+                try {
+                    there = readRecord(target);
+                } catch (RunStoreException e) {
+                    return; // a damaged record is replaced by a whole one
+                }
+                if (!java.util.Objects.equals(there.vectorsSha256(), r.sha256())) {
+                    RunRecord.Metrics mt = there.metrics();
+                    throw new ConflictException("Run " + id + " was changed by another process since this one read"
+                            + " it (it now holds " + (mt != null ? String.format(java.util.Locale.ROOT,
+                            "%.0f %% after %d updates", mt.accuracy() * 100, mt.updates()) : "another version")
+                            + ", status " + there.status() + "); it was not replaced.");
+                }
+            }
+        }
+    }
+
+    /**
+     * Leases runs for one process while it fits them (see {@link RunLease}): a second fit of the same run, in
+     * this process or another, is refused with who holds it; a lease of a process that died is taken over.
+     */
+    public RunLease lease(java.util.Collection<String> ids, String what) {
+        for (String id : ids) {
+            folder(id); // validates the id
+        }
+        return locked(true, "lease runs in " + root, lockedHere -> RunLease.acquire(this, root.resolve(LEASES),
+                List.copyOf(ids), what));
+    }
+
+    /** Runs {@code work} under the library's lock (for {@link RunLease}'s renewals and release). */
+    void underLock(String what, java.util.function.Consumer<Path> work) {
+        locked(true, what, lockedHere -> {
+            work.accept(root.resolve(LEASES));
+            return null;
+        });
+    }
+
     @FunctionalInterface
-    private interface LockedWork<T> {
+    interface LockedWork<T> {
         /** @param lockedHere false when the library is read-only here, so nothing can be saved meanwhile */
         T run(boolean lockedHere) throws IOException;
     }
@@ -320,6 +431,10 @@ public final class RunLibrary {
                         // a file system without locks (some network shares): this process is still serialised
                     }
                     try {
+                        if (!recovered) {
+                            recover(); // what a killed save left: at the first use of the library, whatever it is
+                            recovered = true;
+                        }
                         return work.run(true);
                     } finally {
                         if (osLock != null) {
@@ -330,6 +445,13 @@ public final class RunLibrary {
             } finally {
                 inProcess.unlock();
             }
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new RunStoreException("Could not " + what + ": cannot write to " + (e.getFile() != null
+                    ? e.getFile() : root) + ": permission denied. The library folder must be writable by you (is it"
+                    + " another user's? Choose another with --library or PROTOLENS_LIBRARY).", e);
+        } catch (java.nio.file.FileAlreadyExistsException | java.nio.file.NotDirectoryException e) {
+            throw new RunStoreException("Could not " + what + ": " + root + " is not a folder (a file of that"
+                    + " name is in the way).", e);
         } catch (IOException e) {
             throw new RunStoreException("Could not " + what + ": " + e.getMessage()
                     + (e.getMessage() != null && e.getMessage().contains("No space") ? " (the disk is full)" : ""), e);

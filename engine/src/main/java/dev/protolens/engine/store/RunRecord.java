@@ -55,6 +55,12 @@ public record RunRecord(int schemaVersion, String id, String createdAt, String a
                 status, metrics, history, timings, environment, batch, vectorsSha256, l);
     }
 
+    /** The same record under another id (a result saved beside a run that another process changed). */
+    public RunRecord withId(String newId) {
+        return new RunRecord(schemaVersion, newId, createdAt, appVersion, model, text, tokenIds, tokenPieces, settings,
+                status, metrics, history, timings, environment, batch, vectorsSha256, label);
+    }
+
     RunRecord withVectorsSha256(String sha) {
         return new RunRecord(schemaVersion, id, createdAt, appVersion, model, text, tokenIds, tokenPieces, settings,
                 status, metrics, history, timings, environment, batch, sha, label);

@@ -6,6 +6,8 @@ import dev.protolens.engine.fit.FitHistory;
 import dev.protolens.engine.fit.FitResult;
 import dev.protolens.engine.fit.FitSpec;
 import dev.protolens.engine.fit.FitTarget;
+import dev.protolens.engine.fit.Init;
+import dev.protolens.engine.proto.Arrangement;
 import dev.protolens.engine.model.LoadedModel;
 import dev.protolens.engine.runtime.EngineRuntime;
 import java.security.SecureRandom;
@@ -23,15 +25,27 @@ public final class RunRecords {
 
     private RunRecords() {}
 
-    /** A readable, unique id: UTC time, the text's first words, four random hex digits. */
+    /**
+     * A readable id: UTC time, the text's first words and eight random hex digits. Unique across processes
+     * by chance (2^-32 for two fits of one text in the same second); {@link RunLibrary#save} with
+     * {@link RunLibrary.Expect#NEW} makes a clash an error instead of an overwrite.
+     */
     public static String newId(String text, Instant when) {
         String slug = text.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-+|-+$", "");
         if (slug.length() > 24) {
             slug = slug.substring(0, 24).replaceAll("-+$", "");
         }
-        byte[] r = new byte[2];
+        byte[] r = new byte[4];
         RANDOM.nextBytes(r);
         return ID_TIME.format(when) + (slug.isEmpty() ? "" : "-" + slug) + "-" + HexFormat.of().formatHex(r);
+    }
+
+    /**
+     * The id of one item of a batch: the batch's id and the item's seed, which differ within a batch by
+     * construction (item i uses seed + i), so a batch of any size never repeats an id.
+     */
+    public static String itemId(String batchId, long seed) {
+        return batchId + "-s" + seed;
     }
 
     public static RunRecord.ModelInfo modelInfo(LoadedModel m) {
@@ -43,6 +57,32 @@ public final class RunRecords {
     public static RunRecord.Settings settings(FitSpec s) {
         return new RunRecord.Settings(s.arrangement().cliName(), s.init().cliName(), s.seed(), s.lr(), s.beta1(),
                 s.beta2(), s.eps(), s.weightDecay(), s.maxSteps(), s.targetAccuracy(), s.sharedM());
+    }
+
+    /**
+     * The settings a record was fitted with, back as a {@link FitSpec} (the inverse of {@link #settings}); a
+     * value a record lacks or that no longer parses falls back to the paper's default.
+     */
+    public static FitSpec spec(RunRecord.Settings st) {
+        FitSpec d = FitSpec.defaults();
+        if (st == null) {
+            return d;
+        }
+        Arrangement arr = d.arrangement();
+        Init init = d.init();
+        try {
+            arr = Arrangement.parse(st.arrangement());
+        } catch (RuntimeException e) {
+            // an arrangement this version does not know: the default's
+        }
+        try {
+            init = Init.parse(st.init());
+        } catch (RuntimeException e) {
+            // as above
+        }
+        return new FitSpec(arr, init, st.seed(), st.lr() > 0 ? st.lr() : d.lr(), st.beta1(), st.beta2(),
+                st.eps() > 0 ? st.eps() : d.eps(), st.weightDecay(), st.maxSteps() > 0 ? st.maxSteps() : d.maxSteps(),
+                st.targetAccuracy() > 0 ? st.targetAccuracy() : d.targetAccuracy(), st.sharedM());
     }
 
     public static String status(FitResult.Status s, boolean reached) {

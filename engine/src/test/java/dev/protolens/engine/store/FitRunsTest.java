@@ -33,10 +33,12 @@ class FitRunsTest {
             FitTarget t = FitTarget.of(m, "Tom had a small dog named Max.", FitSpec.defaults().arrangement());
             FitRequest req = FitRequest.seeds(t, FitSpec.defaults().withMaxSteps(30).withSeed(4), 2);
             FitResult r = new Fitter(m).fit(req, FitMonitor.none());
-            FitRuns runs = FitRuns.start(m, req, null);
+            FitRuns runs = FitRuns.start(m, req);
             assertThat(runs.ids()).hasSize(2).doesNotHaveDuplicates();
+            // one batch id, each item named by its seed: unique within the batch by construction
+            assertThat(runs.ids()).containsExactly(runs.batchId() + "-s4", runs.batchId() + "-s5");
 
-            List<FitRuns.Entry> cps = runs.checkpoint(r.last());
+            List<FitRuns.Entry> cps = runs.checkpoint(r.last(), 1000);
             for (int i = 0; i < 2; i++) {
                 FitRuns.Entry e = cps.get(i);
                 assertThat(e.record().status()).isEqualTo("checkpoint");
@@ -54,9 +56,7 @@ class FitRunsTest {
             List<Decoded> decoded = new OneStepDecoder(m).decodeAll(vectors, t.length(), req.spec().arrangement(),
                     t.ids(), 0);
             RunLibrary lib = new RunLibrary(tmp);
-            for (FitRuns.Entry e : runs.draft(r, decoded, 12.0)) {
-                lib.save(e.record(), e.vectors(), e.resume());
-            }
+            runs.save(lib, runs.draft(r, decoded, new double[] {12.0, 12.0}));
             Run kept = lib.load(runs.ids().get(1));
             assertThat(kept.record().status()).isEqualTo("checkpoint");
             assertThat(kept.record().metrics().decodedText()).isEqualTo(decoded.get(1).text());
@@ -67,11 +67,14 @@ class FitRunsTest {
             FitResult resumed = new Fitter(m).fit(more, FitMonitor.none());
             assertThat(resumed.updates()).isGreaterThan(r.updates());
 
-            for (FitRuns.Entry e : runs.finals(r, decoded, 12.0)) {
-                lib.save(e.record(), e.vectors(), e.resume());
-            }
+            runs.save(lib, runs.finals(r, decoded, new double[] {12.0, 12.0}));
             assertThat(lib.list().runs()).hasSize(2).allSatisfy(rec -> assertThat(rec.status()).isNotEqualTo("checkpoint"));
-            assertThat(lib.load(runs.ids().get(0)).resumeState()).isNull();
+            // 30 updates do not reach the target: the final records keep the optimiser state, so they resume
+            for (int i = 0; i < 2; i++) {
+                assertThat(r.items().get(i).reached()).isFalse();
+                assertThat(lib.load(runs.ids().get(i)).resumeState()).isNotNull();
+                assertThat(lib.load(runs.ids().get(i)).resumeState().step()).isEqualTo(r.updates());
+            }
         }
     }
 }

@@ -1,0 +1,71 @@
+package dev.protolens.engine.work;
+
+import dev.protolens.engine.UserError;
+import dev.protolens.engine.fit.FitRequest;
+import dev.protolens.engine.fit.FitSpec;
+import dev.protolens.engine.fit.FitTarget;
+import dev.protolens.engine.store.RunRecord;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * K seeds of one text fitted in one batch, each its own e and, in the paper's setting for paths between
+ * solutions, one shared m. Item i uses seed + i, so a batch equals K lone fits (or one solution with one m).
+ */
+public final class SeedBatch {
+    /**
+     * The most seeds in one batch. A batch of K costs K times the memory and time of one fit per step, and a
+     * typo (100000) would otherwise allocate for minutes before the first step; more seeds are more batches.
+     */
+    public static final int MAX_SEEDS = 1024;
+
+    private SeedBatch() {}
+
+    /** Checks K (and that a shared m has someone to share it with) with a message that names the limit. */
+    public static void checkSize(int k, boolean sharedM) {
+        if (k < 1 || k > MAX_SEEDS) {
+            throw new UserError("The number of seeds (restarts) must be between 1 and " + MAX_SEEDS + ", got " + k
+                    + ": a batch of K seeds costs K times the memory of one fit. For more, run several batches with"
+                    + " different --seed values.");
+        }
+        if (sharedM && k < 2) {
+            throw new UserError("A shared m needs at least 2 seeds (--restarts 2 or more).");
+        }
+    }
+
+    /** The request for K seeds of the target from spec.seed() on; spec.sharedM() says whether m is one. */
+    public static FitRequest request(FitTarget target, FitSpec spec, int k) {
+        checkSize(k, spec.sharedM());
+        return k == 1 ? FitRequest.single(target, spec.withSharedM(false)) : FitRequest.seeds(target, spec, k);
+    }
+
+    /**
+     * The first seed s such that s … s+k-1 are all unused by the given runs of this model and text, so "fit
+     * again with new seeds" never repeats a solution already in the library.
+     */
+    public static long nextSeed(Collection<RunRecord> runs, String modelIdentity, long[] tokenIds, int k) {
+        Set<Long> used = new HashSet<>();
+        for (RunRecord r : runs) {
+            if (r.settings() != null && r.model() != null && modelIdentity.equals(r.model().identity())
+                    && Arrays.equals(tokenIds, r.tokenIds())) {
+                used.add(r.settings().seed());
+            }
+        }
+        long s = 0;
+        while (true) {
+            boolean free = true;
+            for (int i = 0; i < k; i++) {
+                if (used.contains(s + i)) {
+                    free = false;
+                    s = s + i + 1;
+                    break;
+                }
+            }
+            if (free) {
+                return s;
+            }
+        }
+    }
+}
