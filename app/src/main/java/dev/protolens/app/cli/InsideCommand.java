@@ -13,7 +13,6 @@ import dev.protolens.engine.inside.LensMap;
 import dev.protolens.engine.model.LoadedModel;
 import dev.protolens.engine.model.PassProbe;
 import dev.protolens.engine.store.Run;
-import dev.protolens.engine.store.RunLibrary;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,14 +32,9 @@ import picocli.CommandLine.Option;
             "Arrays as CSV, as .npy where they have two or more axes, and all in inside.safetensors; a summary in",
             "inside.json; figures as PNG (2×), SVG and PDF."})
 final class InsideCommand implements Callable<Integer> {
-    @Option(names = "--run", required = true, description = "The run: an id in the library, or a run folder.")
+    @Option(names = "--run", required = true, description = "The run: an id in the library, or a run folder. The model"
+            + " is the one it was fitted with unless --model names it.")
     String run;
-
-    @Option(names = "--library", description = "Run library folder (default: the app's library).")
-    Path library;
-
-    @Option(names = "--model", description = "The model (default: the one recorded in the run).")
-    Path model;
 
     @Option(names = "--out", required = true, description = "Folder to write into (created if needed).")
     Path out;
@@ -62,11 +56,14 @@ final class InsideCommand implements Callable<Integer> {
             + " pdf, or none. Default ${DEFAULT-VALUE}.")
     List<String> formats;
 
-    @Option(names = "--json", description = "Print the summary JSON on stdout.")
-    boolean json;
-
     @Mixin
     ModelOptions options;
+
+    @Mixin
+    LibraryOption libraryOption;
+
+    @Mixin
+    JsonOption output;
 
     @Override
     public Integer call() throws Exception {
@@ -95,15 +92,13 @@ final class InsideCommand implements Callable<Integer> {
         if (Files.exists(out) && !Files.isDirectory(out)) {
             throw new UserError(out + " is a file; --out names the folder to write the figures and arrays into.");
         }
-        RunLibrary lib = library != null ? new RunLibrary(library) : RunLibrary.openDefault();
-        InterpolateCommand.Located located = InterpolateCommand.locate(run, lib);
+        InterpolateCommand.Located located = InterpolateCommand.locate(run, libraryOption.library());
         Run r = located.run();
         if (r.record().isCheckpoint()) {
             System.err.println("note: run " + r.id() + " is a checkpoint of a fit that has not finished; its vectors"
                     + " are the best so far.");
         }
-        Path modelPath = model != null ? model : Path.of(r.record().model().path());
-        try (LoadedModel m = options.load(modelPath)) {
+        try (LoadedModel m = options.loadFor(r.record())) {
             FittedPass pass = FittedPass.of(r, m);
             int k = every > 0 ? every : Inside.defaultEvery(m.config().numLayers());
             long t0 = System.nanoTime();
@@ -111,7 +106,7 @@ final class InsideCommand implements Callable<Integer> {
                     Inside.sharedMBatch(located.library(), r));
             long millis = (System.nanoTime() - t0) / 1_000_000;
             List<Path> files = InsideExport.write(report, out, figureFormats);
-            if (json) {
+            if (output.json) {
                 Json.print(InsideFiles.summary(report, files));
             } else {
                 summary(report, millis);
