@@ -2,7 +2,10 @@ package dev.protolens.app.inside;
 
 import dev.protolens.app.figures.FigureExport;
 import dev.protolens.app.ui.Dialogs;
+import dev.protolens.app.ui.Host;
+import dev.protolens.app.ui.LatestWins;
 import dev.protolens.app.ui.RunningTask;
+import dev.protolens.app.ui.Tasks;
 import dev.protolens.app.ui.Workbench;
 import dev.protolens.engine.UserError;
 import dev.protolens.engine.inside.FittedPass;
@@ -22,9 +25,8 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import javafx.application.Platform;
+import java.util.concurrent.atomic.AtomicBoolean;
 import javafx.beans.property.IntegerProperty;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyBooleanProperty;
@@ -48,6 +50,7 @@ import javafx.collections.ObservableList;
  */
 public final class InsideViewModel {
     private final Workbench wb;
+    private final Host host;
     private final ObservableList<RunRecord> candidates = FXCollections.observableArrayList();
     private final ObjectProperty<RunRecord> choice = new SimpleObjectProperty<>();
     private final ReadOnlyObjectWrapper<Run> run = new ReadOnlyObjectWrapper<>();
@@ -63,13 +66,26 @@ public final class InsideViewModel {
     private final ReadOnlyStringWrapper problem = new ReadOnlyStringWrapper("");
     private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper("");
     private final ReadOnlyBooleanWrapper knocking = new ReadOnlyBooleanWrapper(false);
-    private long runVersion;
-    private long lensVersion;
-    private long knockVersion;
+    // each piece is latest-wins: a newer run, site, thinning or scope makes the older result stale
+    private final LatestWins<Run> loading;
+    private final LatestWins<FittedPass> opening;
+    private final LatestWins<Inside.Look> looking;
+    private final LatestWins<LensMap> reading;
+    private final LatestWins<List<KnockOutCurve>> knockingCurves;
+    private final LatestWins<ProtoGeometry> measuring;
+    /** Tells the knock-out curve in progress to stop between its batches (set when a newer one is asked for). */
+    private AtomicBoolean knockStop = new AtomicBoolean();
     private boolean settingChoice;
 
     public InsideViewModel(Workbench wb) {
         this.wb = wb;
+        this.host = wb.host();
+        loading = new LatestWins<>(host, 0);
+        opening = new LatestWins<>(host, 0);
+        looking = new LatestWins<>(host, 0);
+        reading = new LatestWins<>(host, 0);
+        knockingCurves = new LatestWins<>(host, 0);
+        measuring = new LatestWins<>(host, 0);
         choice.addListener((o, was, now) -> chosen(now));
         site.addListener((o, was, now) -> readLens());
         every.addListener((o, was, now) -> readLens());
@@ -162,7 +178,7 @@ public final class InsideViewModel {
         ModelSession s = wb.session();
         String identity = s == null ? null : s.model().identity();
         return CompletableFuture.supplyAsync(() -> wb.library().list().runs(), wb.io())
-                .thenAccept(list -> Platform.runLater(() -> {
+                .thenAccept(list -> host.fx(() -> {
                     List<RunRecord> next = new ArrayList<>();
                     RunRecord chosen = choice.get();
                     for (RunRecord r : list) {
@@ -188,21 +204,12 @@ public final class InsideViewModel {
             return;
         }
         RunLibrary lib = wb.library();
-        CompletableFuture.supplyAsync(() -> lib.load(r.id()), wb.io()).whenComplete((loaded, e) -> Platform.runLater(() -> {
-            if (!Objects.equals(choice.get(), r)) {
-                return; // chosen again meanwhile
-            }
-            if (e != null) {
-                problem.set(Dialogs.describe(e));
-            } else {
-                show(loaded);
-            }
-        }));
+        loading.request(() -> CompletableFuture.supplyAsync(() -> lib.load(r.id()), wb.io()), this::show,
+                e -> problem.set(Dialogs.describe(e)));
     }
 
     /** Shows {@code r} (from the chooser, or another screen), computing everything for it. */
     public void show(Run r) {
-        runVersion++;
         run.set(r);
         if (candidates.stream().noneMatch(c -> c.id().equals(r.id()))) {
             candidates.add(r.record());
@@ -221,25 +228,21 @@ public final class InsideViewModel {
         problem.set("");
         String why = modelProblem(r);
         if (why != null) {
+            for (LatestWins<?> w : List.of(opening, looking, reading, knockingCurves, measuring)) {
+                w.cancel();
+            }
+            knocking.set(false);
             problem.set(why);
             status.set("");
             return;
         }
         ModelSession s = wb.session();
-        long version = runVersion;
-        s.submit(m -> FittedPass.of(r, m)).whenComplete((p, e) -> Platform.runLater(() -> {
-            if (version != runVersion) {
-                return;
-            }
-            if (e != null) {
-                problem.set(Dialogs.describe(e));
-                return;
-            }
+        opening.request(() -> s.submit(m -> FittedPass.of(r, m)), p -> {
             pass.set(p);
             readLens();
             readGeometry(r, p);
             knockOut();
-        }));
+        }, e -> problem.set(Dialogs.describe(e)));
     }
 
     /** Why the open model cannot look inside {@code r}, or null. */
@@ -265,7 +268,6 @@ public final class InsideViewModel {
         if (p == null || s == null) {
             return;
         }
-        long version = ++lensVersion;
         PassProbe.Site at = site.get();
         int k = effectiveEvery();
         status.set("reading the lens and the attention…");
@@ -273,33 +275,23 @@ public final class InsideViewModel {
         teacherForced.set(null);
         long t0 = System.nanoTime();
         // both are queued at once, so the knock-outs and the geometry asked for next wait behind them
-        CompletableFuture<Inside.Look> fitted = s.submit(m -> new Inside(m).look(p, at, k));
-        CompletableFuture<LensMap> read = s.submit(m -> new Inside(m).teacherForced(p, at, k));
-        fitted.whenComplete((l, e) -> Platform.runLater(() -> {
-            if (version != lensVersion) {
-                return;
-            }
-            if (e != null) {
-                problem.set(Dialogs.describe(e));
-                status.set("");
-                return;
-            }
+        looking.request(() -> s.submit(m -> new Inside(m).look(p, at, k)), l -> {
             look.set(l);
             status.set(String.format(Locale.ROOT, "lens and attention in %.2f s; reading the text normally…",
                     l.millis() / 1000.0));
-        }));
-        read.whenComplete((t, e) -> Platform.runLater(() -> {
-            if (version != lensVersion || look.get() == null) {
-                return;
-            }
-            if (e != null) {
-                problem.set(Dialogs.describe(e));
-                return;
-            }
+        }, this::failed);
+        reading.request(() -> s.submit(m -> new Inside(m).teacherForced(p, at, k)), t -> {
             teacherForced.set(t);
-            status.set(String.format(Locale.ROOT, "lens and attention in %.2f s, both lenses in %.2f s",
-                    look.get().millis() / 1000.0, (System.nanoTime() - t0) / 1e9));
-        }));
+            if (look.get() != null) {
+                status.set(String.format(Locale.ROOT, "lens and attention in %.2f s, both lenses in %.2f s",
+                        look.get().millis() / 1000.0, (System.nanoTime() - t0) / 1e9));
+            }
+        }, this::failed);
+    }
+
+    private void failed(Throwable e) {
+        problem.set(Dialogs.describe(e));
+        status.set("");
     }
 
     /** Both knock-outs (attention to e, among m) for every ℓ of the current scope. */
@@ -309,46 +301,34 @@ public final class InsideViewModel {
         if (p == null || s == null) {
             return;
         }
-        long version = ++knockVersion;
         KnockOut.Scope sc = scope.get();
+        knockStop.set(true);
+        AtomicBoolean stop = new AtomicBoolean();
+        knockStop = stop;
         knockOuts.set(List.of());
         knocking.set(true);
-        s.submit(m -> {
+        knockingCurves.request(() -> s.submit(m -> {
             Inside in = new Inside(m);
             List<KnockOutCurve> curves = new ArrayList<>();
             for (KnockOut what : KnockOut.values()) {
-                curves.add(in.knockOuts(p, what, sc, () -> version != knockVersion));
+                curves.add(in.knockOuts(p, what, sc, stop::get));
             }
             return curves;
-        }).whenComplete((c, e) -> Platform.runLater(() -> {
-            if (version != knockVersion) {
-                return;
-            }
+        }), c -> {
             knocking.set(false);
-            if (e != null) {
-                problem.set(Dialogs.describe(e));
-            } else {
-                knockOuts.set(c);
-            }
-        }));
+            knockOuts.set(c);
+        }, e -> {
+            knocking.set(false);
+            failed(e);
+        });
     }
 
     private void readGeometry(Run r, FittedPass p) {
-        long version = runVersion;
         RunLibrary lib = wb.library();
         ModelSession s = wb.session();
         // the batch's run files are read on the worker too, so the geometry keeps its place in the queue
-        s.submit(m -> new Inside(m).geometry(p, Inside.sharedMBatch(lib, r)))
-                .whenComplete((g, e) -> Platform.runLater(() -> {
-                    if (version != runVersion) {
-                        return;
-                    }
-                    if (e != null) {
-                        problem.set(Dialogs.describe(e));
-                    } else {
-                        geometry.set(g);
-                    }
-                }));
+        measuring.request(() -> s.submit(m -> new Inside(m).geometry(p, Inside.sharedMBatch(lib, r))), geometry::set,
+                this::failed);
     }
 
     // ---- export ----
@@ -364,32 +344,24 @@ public final class InsideViewModel {
      */
     public CompletableFuture<List<Path>> exportAll(Path dir) {
         if (!complete()) {
-            CompletableFuture<List<Path>> f = CompletableFuture.failedFuture(new UserError(
-                    "Wait until the lens, the attention, the knock-outs and the geometry are all shown, then export."));
-            Dialogs.error(wb.window(), "Nothing to export yet", f.exceptionNow());
-            return f;
+            UserError notYet = new UserError("Wait until the lens, the attention, the knock-outs and the geometry are"
+                    + " all shown, then export.");
+            host.error("Nothing to export yet", notYet);
+            return CompletableFuture.failedFuture(notYet);
         }
         InsideReport report = new InsideReport(pass.get(), wb.session().model().name(), look.get(),
                 teacherForced.get(), knockOuts.get(), geometry.get());
         RunningTask t = new RunningTask("Exporting " + report.pass().runId(), null);
         t.update(-1, "writing figures and arrays to " + dir);
         wb.beginTask(t);
-        CompletableFuture<List<Path>> f = CompletableFuture.supplyAsync(() -> {
+        return Tasks.when(host, CompletableFuture.supplyAsync(() -> {
             try {
                 return InsideExport.write(report, dir, EnumSet.allOf(FigureExport.Format.class));
             } catch (java.io.IOException e) {
                 throw new UserError("Could not write into " + dir + ": " + e.getMessage()
                         + ". Choose a folder you can write to.", e);
             }
-        }, wb.io());
-        f.whenComplete((files, e) -> Platform.runLater(() -> {
-            wb.endTask(t);
-            if (e != null) {
-                Dialogs.error(wb.window(), "Export failed", e);
-            } else {
-                status.set("exported " + files.size() + " files to " + dir);
-            }
-        }));
-        return f;
+        }, wb.io())).onSuccess(files -> status.set("exported " + files.size() + " files to " + dir))
+                .onErrorShow("Export failed").andFinally(() -> wb.endTask(t)).start();
     }
 }
