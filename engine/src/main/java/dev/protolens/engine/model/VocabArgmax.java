@@ -47,7 +47,7 @@ final class VocabArgmax {
         int count = sliceCount(positions);
         long[][] index = new long[count][positions];
         float[][] max = new float[count][positions];
-        eachSlice(hidden, (c, offset, f, cols) -> {
+        eachSlice(hidden, (c, offset, logits, f, cols) -> {
             int[] at = new int[1];
             for (int p = 0; p < positions; p++) {
                 max[c][p] = rowMax(f, p * cols, cols, at);
@@ -85,18 +85,21 @@ final class VocabArgmax {
         float[][] max = new float[count][positions];
         double[][] sum = new double[count][positions];
         float[] targetLogit = new float[positions];
-        eachSlice(hidden, (c, offset, f, cols) -> {
+        eachSlice(hidden, (c, offset, logits, f, cols) -> {
+            // the sums of exp(logit - max) in libtorch (vectorised; a Java exp per logit cost as much as the head
+            // product on a model with d = 64), freed at once so a slice's arrays never pile up
+            int last = logits.getShape().dimension() - 1;
+            float[] s;
+            try (NDArray m = logits.max(new int[] {last}, true); NDArray shifted = logits.sub(m);
+                 NDArray e = shifted.exp(); NDArray sums = e.sum(new int[] {last})) {
+                s = sums.toFloatArray();
+            }
             int[] at = new int[1];
             for (int p = 0; p < positions; p++) {
                 int base = p * cols;
-                float m = rowMax(f, base, cols, at);
-                max[c][p] = m;
+                max[c][p] = rowMax(f, base, cols, at);
                 index[c][p] = offset + at[0];
-                double s = 0;
-                for (int j = 0; j < cols; j++) {
-                    s += Math.exp(f.get(base + j) - m);
-                }
-                sum[c][p] = s;
+                sum[c][p] = s[p];
                 long t = target[p] - offset;
                 if (t >= 0 && t < cols) {
                     targetLogit[p] = f.get(base + (int) t); // one slice holds the target: one writer
@@ -121,10 +124,13 @@ final class VocabArgmax {
         return new HeadReading(targetLogProb, top, topLogProb);
     }
 
-    /** What a scan does with one slice's logits: (positions × cols) floats, row-major, for vocabulary ids from offset. */
+    /**
+     * What a scan does with one slice's logits, for vocabulary ids from {@code offset}: the array, and its floats
+     * (positions × cols, row-major) read in place.
+     */
     @FunctionalInterface
     interface SliceScan {
-        void scan(int slice, long offset, FloatBuffer logits, int cols);
+        void scan(int slice, long offset, NDArray logits, FloatBuffer values, int cols);
     }
 
     /** How many slices {@link #eachSlice} cuts the vocabulary into for this many positions. */
@@ -154,7 +160,7 @@ final class VocabArgmax {
             for (int c = next.getAndIncrement(); c < parts.length; c = next.getAndIncrement()) {
                 NDArray logits = Linear.linear(hidden, parts[c], null).singletonOrThrow();
                 try {
-                    scan.scan(c, c * height, logits.toByteBuffer(true).asFloatBuffer(),
+                    scan.scan(c, c * height, logits, logits.toByteBuffer(true).asFloatBuffer(),
                             Math.toIntExact(parts[c].getShape().get(0)));
                 } finally {
                     logits.close();
