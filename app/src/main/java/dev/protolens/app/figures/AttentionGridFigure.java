@@ -86,7 +86,7 @@ public final class AttentionGridFigure implements Figure {
         g.setFont(s.font(0.85f, Font.PLAIN));
         FontMetrics fm = g.getFontMetrics();
         g.setColor(s.muted());
-        g.drawString("each map: queries down, keys across (e first) · red frame: sink, over "
+        g.drawString("queries ↓, keys → (e first) · red: a sink, over "
                 + Math.round(100 * AttentionMaps.SINK_SHARE) + " % on e", (float) (barEnd + 14),
                 (float) (y + fm.getAscent() - 1));
         y += 30;

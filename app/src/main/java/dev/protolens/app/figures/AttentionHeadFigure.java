@@ -98,14 +98,17 @@ public final class AttentionHeadFigure implements Figure {
         Rectangle2D right = new Rectangle2D.Double(map.getMaxX() + 24, y, Math.max(60, width - map.getMaxX() - 28),
                 Math.max(60, side + fm.getHeight() + 10));
         Plot p = new Plot(g, s, right, Axis.linear(0, Math.max(1, n - 1), 6), Axis.fixed(0, 1, 0.25),
-                "attention to e by query position", "query position", "share on e");
+                "to e, by position", "query position", "share on e");
         p.drawFrame(g, s);
         int from = maps.firstMixedQuery();
         if (from < n) {
             g.setColor(s.muted());
             g.setStroke(new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {4f, 3f}, 0f));
             g.draw(new Line2D.Double(p.px(from), p.py(mean), p.px(n - 1), p.py(mean)));
-            g.drawString(String.format(Locale.ROOT, "mean %.2f", mean), (float) p.px(from) + 4, (float) p.py(mean) - 4);
+            g.setFont(s.font(0.85f, Font.PLAIN));
+            // under the line when the line runs along the top of the plot
+            double ly = mean > 0.8 ? p.py(mean) + g.getFontMetrics().getAscent() + 3 : p.py(mean) - 4;
+            g.drawString(String.format(Locale.ROOT, "mean %.2f", mean), (float) p.px(from) + 4, (float) ly);
         }
         Path2D line = new Path2D.Double();
         g.setColor(s.accent());

@@ -41,7 +41,7 @@ public final class AttentionLayersFigure implements Figure {
     public void draw(Graphics2D g, double width, double height, FigureStyle s) {
         int layers = maps == null ? 1 : maps.layers();
         double top = Heatmaps.page(g, s, width, height,
-                "Where each layer's attention goes, averaged over heads and positions");
+                "Attention per layer, mean over heads and positions");
         g.setFont(s.font(0.85f, Font.PLAIN));
         FontMetrics fm = g.getFontMetrics();
         Color[] colours = {s.accent(), s.seriesColor(1), s.seriesColor(2)};
