@@ -113,16 +113,7 @@ public final class AtlasView extends HBox {
             map.repaint();
             histogram.repaint();
         });
-        wb.onLibraryChanged(() -> {
-            if (getScene() != null) {
-                vm.refresh();
-            }
-        });
-        sceneProperty().addListener((o, was, now) -> {
-            if (now != null) {
-                vm.refresh();
-            }
-        });
+        wb.refreshWhileShown(this, () -> vm.refresh());
         showLocality(null);
         selectionChanged();
     }

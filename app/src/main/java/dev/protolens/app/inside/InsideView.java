@@ -110,16 +110,7 @@ public final class InsideView extends VBox {
             }
         });
         wb.theme().darkProperty().addListener((o, a, b) -> repaintAll());
-        sceneProperty().addListener((o, was, now) -> {
-            if (now != null) {
-                vm.refreshCandidates();
-            }
-        });
-        wb.onLibraryChanged(() -> {
-            if (getScene() != null) {
-                vm.refreshCandidates();
-            }
-        });
+        wb.refreshWhileShown(this, () -> vm.refreshCandidates());
     }
 
     public InsideViewModel model() {

@@ -116,16 +116,7 @@ public final class InterpolateView extends VBox {
             text.repaint();
             curves.repaint();
         });
-        sceneProperty().addListener((o, was, now) -> {
-            if (now != null) {
-                vm.refreshCandidates();
-            }
-        });
-        wb.onLibraryChanged(() -> {
-            if (getScene() != null) {
-                vm.refreshCandidates();
-            }
-        });
+        wb.refreshWhileShown(this, () -> vm.refreshCandidates());
         showCurves(null);
     }
 

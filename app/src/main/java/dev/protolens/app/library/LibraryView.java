@@ -114,16 +114,7 @@ public final class LibraryView extends VBox {
         getChildren().addAll(head, actions, undoBar, problemBox, table);
         VBox.setVgrow(table, Priority.ALWAYS);
 
-        wb.onLibraryChanged(() -> {
-            if (getScene() != null) {
-                vm.refresh();
-            }
-        });
-        sceneProperty().addListener((o, was, now) -> {
-            if (now != null) {
-                vm.refresh();
-            }
-        });
+        wb.refreshWhileShown(this, () -> vm.refresh());
         vm.refresh();
     }
 

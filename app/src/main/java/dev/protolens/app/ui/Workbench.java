@@ -245,6 +245,23 @@ public final class Workbench {
         libraryListeners.add(r);
     }
 
+    /**
+     * Runs {@code refresh} on the FX thread each time {@code view} is shown (put in a scene), and whenever the library
+     * changes while it is shown: how a screen keeps its list of runs current without reading the library while hidden.
+     */
+    public void refreshWhileShown(javafx.scene.Node view, Runnable refresh) {
+        view.sceneProperty().addListener((o, was, now) -> {
+            if (now != null) {
+                refresh.run();
+            }
+        });
+        onLibraryChanged(() -> {
+            if (view.getScene() != null) {
+                refresh.run();
+            }
+        });
+    }
+
     public void libraryChanged() {
         host.fx(() -> libraryListeners.forEach(Runnable::run));
     }
