@@ -226,6 +226,16 @@ public final class FileTransfers {
         return tracker.networkBytes();
     }
 
+    /** Why a connection failed, in a few words ("connection refused", "the host name does not resolve"). */
+    public static String reason(Throwable e) {
+        return HubClient.reason(e);
+    }
+
+    /** The first byte of a {@code Content-Range: bytes N-M/T} answer, -1 when it is not one. */
+    public static long rangeStart(String contentRange) {
+        return HubClient.rangeStart(contentRange);
+    }
+
     /** Whether the target is there with the expected size. */
     public static boolean complete(Item item) {
         try {

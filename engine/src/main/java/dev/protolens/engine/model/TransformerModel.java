@@ -209,7 +209,8 @@ abstract class TransformerModel implements LanguageModel {
     protected NDArray causalMask(int n) {
         return masks.computeIfAbsent(n, k -> {
             float[] m = new float[k * k];
-            float low = half ? -3.3895314e38f : -Float.MAX_VALUE;
+            // torch.finfo(dtype).min: fp16 stops at -65504 (a bf16 or fp32 minimum would become -inf there)
+            float low = compute == DataType.FLOAT16 ? -65504f : half ? -3.3895314e38f : -Float.MAX_VALUE;
             for (int i = 0; i < k; i++) {
                 for (int j = i + 1; j < k; j++) {
                     m[i * k + j] = low;
