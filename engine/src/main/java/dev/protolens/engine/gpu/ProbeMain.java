@@ -71,8 +71,12 @@ public final class ProbeMain {
             out.put("ok", true);
         } catch (Throwable e) {
             out.put("ok", false);
-            out.put("error", e.getClass().getName() + ": " + e.getMessage()
-                    + (e.getCause() != null && e.getCause() != e ? " (caused by " + e.getCause() + ")" : ""));
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            // the root cause names the library or the CUDA error; the wrappers above it only say that loading failed
+            out.put("error", root == e ? e.toString() : root + " (in " + e.getClass().getSimpleName() + ")");
             code = 3;
         }
         out.put("millis", (System.nanoTime() - t0) / 1_000_000);

@@ -26,8 +26,9 @@ import tools.jackson.databind.ObjectMapper;
  */
 public final class RuntimeProbe {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern SHARED_LIB = Pattern.compile("([A-Za-z0-9_.+-]+\\.(?:so(?:\\.[0-9]+)*|dll))"
-            + "[^\\n]{0,40}(?:cannot open shared object file|No such file|could not be found)");
+    /** glibc's dlerror: "{path}: {missing library}: cannot open shared object file: No such file or directory". */
+    private static final Pattern SHARED_LIB = Pattern.compile(
+            "([A-Za-z0-9_.+-]+\\.so(?:\\.[0-9]+)*): cannot open shared object file");
     private static final Pattern MISSING_LIB = Pattern.compile(
             "(?:error while loading shared libraries|cannot load library)[:\\s]+([A-Za-z0-9_.+-]+)");
 
@@ -117,7 +118,11 @@ public final class RuntimeProbe {
                     line.path("fit_loss").asDouble(), millis);
         }
         String error = line != null ? line.path("error").asString("") : "";
-        String text = error + "\n" + tail(stderr, 60);
+        // the child's own error names the cause; only a crash (no line) leaves the stderr to read. DJL's CudaUtils
+        // warns about libcudart on every start ("driver version is insufficient" on machines without the toolkit),
+        // which says nothing about the runtime under test
+        String text = !error.isBlank() ? error : tail(stderr.lines().filter(l -> !l.contains("CudaUtils"))
+                .collect(java.util.stream.Collectors.joining("\n")), 60);
         String detail = !error.isBlank() ? error : lastLine(stderr, "the check ended with exit code " + exit);
         return new ProbeResult(false, Instant.now(), report.fingerprint(), "cuda:0", half, reason(text, exit), detail,
                 Double.NaN, Double.NaN, millis);
