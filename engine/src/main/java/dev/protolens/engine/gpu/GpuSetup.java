@@ -47,6 +47,7 @@ public final class GpuSetup {
     private final Map<String, String> env;
     private final RuntimeProbe probe;
     private final Path configDir;
+    private java.net.URI downloadBase = RuntimeDownload.defaultBase();
     private GpuReport report;
 
     /**
@@ -137,7 +138,13 @@ public final class GpuSetup {
 
     /** A download of the runtime from DJL's distribution (or the mirror PROTOLENS_GPU_RUNTIME_URL names). */
     public RuntimeDownload download(PullOptions options) {
-        return new RuntimeDownload(RuntimeDownload.defaultBase(), requireRuntime(), options);
+        return new RuntimeDownload(downloadBase, requireRuntime(), options);
+    }
+
+    /** Downloads from another copy of DJL's distribution (a mirror; a test's server). */
+    public GpuSetup withDownloadBase(java.net.URI base) {
+        this.downloadBase = base;
+        return this;
     }
 
     /**
