@@ -197,4 +197,21 @@ class GpuCommandTest {
         assertThat(Cli.run("gpu", "remove").out()).isEqualTo("No GPU runtime in " + runtime.dir()
                 + "; nothing to remove.\n");
     }
+
+    @Test
+    void benchOnTheCpuRefusesBf16AndACudaItCannotMeasure() {
+        Path dir = dev.protolens.engine.testing.TinyModels.write(tmp, "llama", 3);
+        if (dev.protolens.engine.runtime.EngineRuntime.get().isGpu()) {
+            return; // a GPU machine: bench/gpu-check.sh measures both there
+        }
+        Cli.Result bf16 = Cli.run("bench", "--model", dir.toString(), "--dtype", "bf16", "--steps", "2");
+        assertThat(bf16.exit()).isEqualTo(2);
+        assertThat(bf16.err()).contains("error: bf16 needs a CUDA GPU. On the CPU ProtoLens computes in fp32");
+        Cli.Result cuda = Cli.run("bench", "--model", dir.toString(), "--device", "cuda", "--steps", "2");
+        assertThat(cuda.exit()).isEqualTo(2);
+        assertThat(cuda.err()).contains("error: bench --device cuda cannot measure a GPU here: ");
+        Cli.Result cpu = Cli.run("bench", "--model", dir.toString(), "--steps", "3", "--warmup", "1", "--length", "8");
+        assertThat(cpu.exit()).as(cpu.err()).isZero();
+        assertThat(cpu.out()).contains("\"dtype\" : \"float32\"").doesNotContain("by_dtype");
+    }
 }
