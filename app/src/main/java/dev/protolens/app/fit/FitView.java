@@ -62,6 +62,7 @@ public final class FitView extends HBox {
     private final Label elapsed = new Label("–");
     private final Label eta = new Label("–");
     private final Label accuracy = new Label("–");
+    private final Label device = new Label("–");
     private final FrameLoop loop;
     private long lastStrip;
     private long lastCurves;
@@ -296,7 +297,10 @@ public final class FitView extends HBox {
     private VBox right() {
         HBox stats = new HBox(22, stat(step, "step", "fit-step"), stat(accuracy, "tokens right", "fit-accuracy"),
                 stat(rate, "steps / s", "fit-rate"), stat(elapsed, "elapsed", "fit-elapsed"),
-                stat(eta, "left at most", "fit-eta"));
+                stat(eta, "left at most", "fit-eta"), stat(device, "device · weights", "fit-device"));
+        // where the fit computes and in what: "CUDA:0 · bfloat16" on a GPU (e, m, loss and AdamW stay float32)
+        wb.sessionProperty().subscribe(s -> device.setText(s == null ? "–"
+                : s.model().device().toUpperCase(java.util.Locale.ROOT) + " · " + s.model().computeDtype()));
         stats.setAlignment(Pos.CENTER_LEFT);
         Label note = new Label();
         note.setId("fit-note");

@@ -141,6 +141,10 @@ public final class GpuSetup {
         return new RuntimeDownload(downloadBase, requireRuntime(), options);
     }
 
+    public java.net.URI downloadBase() {
+        return downloadBase;
+    }
+
     /** Downloads from another copy of DJL's distribution (a mirror; a test's server). */
     public GpuSetup withDownloadBase(java.net.URI base) {
         this.downloadBase = base;

@@ -7,6 +7,7 @@ import dev.protolens.engine.hub.DownloadProgress;
 import dev.protolens.engine.hub.FileTransfers;
 import dev.protolens.engine.hub.HubError;
 import dev.protolens.engine.hub.PullOptions;
+import dev.protolens.engine.testing.FakeDjlSite;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;

@@ -1,4 +1,4 @@
-package dev.protolens.engine.gpu;
+package dev.protolens.engine.testing;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -30,17 +30,18 @@ import java.util.zip.GZIPOutputStream;
  * or none), and faults: a connection dropped after N bytes, bytes damaged in flight, a slow link. Every request is
  * recorded.
  */
-final class FakeDjlSite implements AutoCloseable {
-    record Request(String path, String range) {}
+public final class FakeDjlSite implements AutoCloseable {
+    public record Request(String path, String range) {}
 
-    enum Etag { MD5, MULTIPART_1MIB, NONE }
+    public enum Etag { MD5, MULTIPART_1MIB, NONE }
 
-    static final class Served {
-        final byte[] original;
-        final byte[] gz;
-        volatile Etag etag = Etag.MD5;
-        volatile boolean corrupt;
-        final long[] drop = {Long.MAX_VALUE, 0};
+    public static final class Served {
+        public final byte[] original;
+        public final byte[] gz;
+        public volatile Etag etag = Etag.MD5;
+        public volatile boolean corrupt;
+        /** {bytes, times}: the next {@code times} full responses stop after {@code bytes}. */
+        public final long[] drop = {Long.MAX_VALUE, 0};
 
         Served(byte[] original) {
             this.original = original;
@@ -53,9 +54,9 @@ final class FakeDjlSite implements AutoCloseable {
     private final Map<String, Served> files = new ConcurrentHashMap<>();
     private final List<String> index = Collections.synchronizedList(new ArrayList<>());
     private final List<Request> requests = Collections.synchronizedList(new ArrayList<>());
-    volatile long bytesPerSecond;
+    public volatile long bytesPerSecond;
 
-    FakeDjlSite() {
+    public FakeDjlSite() {
         try {
             server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 0);
         } catch (IOException e) {
@@ -66,12 +67,12 @@ final class FakeDjlSite implements AutoCloseable {
         server.start();
     }
 
-    URI base() {
+    public URI base() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/pytorch/2.7.1");
     }
 
     /** Publishes a library under flavor/classifier, listed in files.txt (the name URL-encoded as DJL does). */
-    Served publish(String flavor, String classifier, String name, byte[] content) {
+    public Served publish(String flavor, String classifier, String name, byte[] content) {
         String line = flavor + "/" + classifier + "/native/lib/" + URLEncoder.encode(name, StandardCharsets.UTF_8) + ".gz";
         Served s = new Served(content);
         files.put("/pytorch/2.7.1/" + line, s);
@@ -79,13 +80,13 @@ final class FakeDjlSite implements AutoCloseable {
         return s;
     }
 
-    Served file(String name) {
+    public Served file(String name) {
         return files.entrySet().stream().filter(e -> e.getKey().contains("/cu128/linux-x86_64/")
                 && e.getKey().endsWith("/" + URLEncoder.encode(name, StandardCharsets.UTF_8) + ".gz"))
                 .map(Map.Entry::getValue).findFirst().orElseThrow();
     }
 
-    List<Request> requests() {
+    public List<Request> requests() {
         synchronized (requests) {
             return List.copyOf(requests);
         }
@@ -205,7 +206,7 @@ final class FakeDjlSite implements AutoCloseable {
         };
     }
 
-    static String md5(byte[] b) {
+    public static String md5(byte[] b) {
         return HexFormat.of().formatHex(md5Bytes(b));
     }
 
@@ -217,7 +218,7 @@ final class FakeDjlSite implements AutoCloseable {
         }
     }
 
-    static byte[] gzip(byte[] b) {
+    public static byte[] gzip(byte[] b) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
             gz.write(b);
@@ -228,7 +229,7 @@ final class FakeDjlSite implements AutoCloseable {
     }
 
     /** Library-like bytes: half random (incompressible), half repetitive, so gzip has something to do. */
-    static byte[] library(int size, long seed) {
+    public static byte[] library(int size, long seed) {
         byte[] b = new byte[size];
         java.util.Random r = new java.util.Random(seed);
         for (int i = 0; i < size; i++) {
@@ -237,7 +238,7 @@ final class FakeDjlSite implements AutoCloseable {
         return b;
     }
 
-    static Map<String, byte[]> cudaLibraries() {
+    public static Map<String, byte[]> cudaLibraries() {
         Map<String, byte[]> m = new LinkedHashMap<>();
         m.put("libtorch.so", library(20_000, 1));
         m.put("libc10.so", library(300_000, 2));
