@@ -348,7 +348,8 @@ public final class GpuViewModel {
                 .toLocalDate() + " on " + p.device() + " in " + p.dtype() + (p.ok() ? "" : ": " + p.reason()))
                 .orElse(st.installed() ? "Not run yet." : "–"));
         NativesChoice n = st.next();
-        next.set(st.nextText());
+        String n2 = st.nextText();
+        next.set(n2.isEmpty() ? n2 : Character.toUpperCase(n2.charAt(0)) + n2.substring(1));
         installed.set(st.installed());
         installable.set(st.runtimeDir() != null && r.driverSupportsRuntime() && n.natives()
                 != NativesChoice.Natives.USER_SETTINGS);

@@ -124,7 +124,7 @@ class GpuWindowTest {
         assertThat(text("#gpu-devices")).isEqualTo("GPU 0: NVIDIA GeForce RTX 4090, 25.8 GB, compute 8.9 · bf16");
         assertThat(text("#gpu-runtime")).isEqualTo("Not installed. The CUDA build of PyTorch (libtorch 2.7.1, cu128):"
                 + " a download of about 2–3 GB from 127.0.0.1 into " + runtime.dir() + ".");
-        assertThat(text("#gpu-next")).startsWith("the CPU, float32. The GPU runtime is not installed");
+        assertThat(text("#gpu-next")).startsWith("The CPU, float32. The GPU runtime is not installed");
         assertThat(onFx(() -> find("#gpu-install").isDisabled())).isFalse();
         assertThat(onFx(() -> find("#gpu-check-again").isDisabled())).isTrue();
 
