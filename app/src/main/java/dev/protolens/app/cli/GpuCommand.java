@@ -15,9 +15,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -131,10 +129,16 @@ final class GpuCommand implements Runnable {
                 System.err.printf("%s from %s: %d files, %s to download, %s installed, into %s%n",
                         RuntimeDownload.LABEL, plan.base(), plan.files().size(), Sizes.human(plan.gzBytes()),
                         Sizes.human(plan.unpackedBytes()), s.runtime().orElseThrow().dir());
-                Control c = new Control();
+                FileTransfers.Cancellation c = new FileTransfers.Cancellation();
+                AtomicBoolean finished = new AtomicBoolean();
                 Thread onExit = new Thread(() -> {
-                    if (!c.finished.get()) {
+                    if (!finished.get()) {
                         c.cancel();
+                        try {
+                            Thread.sleep(1000); // the download threads leave their files ready to resume
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
                         System.err.println("\ninterrupted: the downloaded bytes are kept; run the same command to"
                                 + " resume");
                     }
@@ -143,7 +147,7 @@ final class GpuCommand implements Runnable {
                 try {
                     d.install(plan, PullProgressBar.forStderr(), c);
                 } finally {
-                    c.finished.set(true);
+                    finished.set(true);
                     try {
                         Runtime.getRuntime().removeShutdownHook(onExit);
                     } catch (IllegalStateException shuttingDown) {
@@ -156,40 +160,6 @@ final class GpuCommand implements Runnable {
             }
             System.err.println("installed; checking it on the GPU (a child process)");
             return report(s.probe(), s, json, extra);
-        }
-    }
-
-    /** Cancels a download from the shutdown hook (Ctrl+C). */
-    static final class Control implements FileTransfers.Control {
-        final AtomicBoolean cancelled = new AtomicBoolean();
-        final AtomicBoolean finished = new AtomicBoolean();
-        final Set<Thread> threads = ConcurrentHashMap.newKeySet();
-
-        void cancel() {
-            cancelled.set(true);
-            threads.forEach(Thread::interrupt);
-            long deadline = System.nanoTime() + 2_000_000_000L;
-            while (!threads.isEmpty() && System.nanoTime() < deadline) {
-                Thread.onSpinWait();
-            }
-        }
-
-        @Override
-        public boolean isCancelled() {
-            return cancelled.get();
-        }
-
-        @Override
-        public void enter(Thread t) {
-            threads.add(t);
-            if (cancelled.get()) {
-                t.interrupt();
-            }
-        }
-
-        @Override
-        public void leave(Thread t) {
-            threads.remove(t);
         }
     }
 

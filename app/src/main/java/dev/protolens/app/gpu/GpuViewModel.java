@@ -16,10 +16,8 @@ import dev.protolens.engine.hub.PullOptions;
 import dev.protolens.engine.hub.Sizes;
 import dev.protolens.engine.runtime.RuntimeOptions;
 import java.util.Locale;
-import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -71,7 +69,7 @@ public final class GpuViewModel {
     private final AtomicReference<DownloadProgress> latest = new AtomicReference<>();
     private final AtomicBoolean queued = new AtomicBoolean();
     private volatile GpuSetup setup;
-    private volatile Cancel cancel;
+    private volatile FileTransfers.Cancellation cancel;
     private volatile RunningTask task;
     private GpuStatus status;
 
@@ -197,7 +195,7 @@ public final class GpuViewModel {
         if (busy()) {
             return;
         }
-        Cancel c = new Cancel();
+        FileTransfers.Cancellation c = new FileTransfers.Cancellation();
         cancel = c;
         latest.set(null);
         fraction.set(-1);
@@ -266,7 +264,7 @@ public final class GpuViewModel {
     }
 
     public void cancel() {
-        Cancel c = cancel;
+        FileTransfers.Cancellation c = cancel;
         if (c != null && (state.get() == State.DOWNLOADING || state.get() == State.PLANNING)) {
             c.cancel();
             summary.set("cancelling…");
@@ -374,39 +372,10 @@ public final class GpuViewModel {
 
     /** The window is closing: stop a download (its bytes stay for the next install). */
     public void shutdown() {
-        Cancel c = cancel;
+        FileTransfers.Cancellation c = cancel;
         if (c != null) {
             c.cancel();
         }
         worker.shutdownNow();
-    }
-
-    /** Lets a running download be stopped: its threads are woken by an interrupt. */
-    private static final class Cancel implements FileTransfers.Control {
-        final AtomicBoolean cancelled = new AtomicBoolean();
-        final Set<Thread> threads = ConcurrentHashMap.newKeySet();
-
-        void cancel() {
-            cancelled.set(true);
-            threads.forEach(Thread::interrupt);
-        }
-
-        @Override
-        public boolean isCancelled() {
-            return cancelled.get();
-        }
-
-        @Override
-        public void enter(Thread t) {
-            threads.add(t);
-            if (cancelled.get()) {
-                t.interrupt();
-            }
-        }
-
-        @Override
-        public void leave(Thread t) {
-            threads.remove(t);
-        }
     }
 }

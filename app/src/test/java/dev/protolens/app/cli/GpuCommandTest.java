@@ -10,6 +10,7 @@ import dev.protolens.engine.gpu.GpuSetup;
 import dev.protolens.engine.gpu.Nvml;
 import dev.protolens.engine.gpu.ProbeResult;
 import dev.protolens.engine.gpu.RuntimeProbe;
+import dev.protolens.engine.testing.FakeNvml;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
@@ -42,36 +43,7 @@ class GpuCommandTest {
     }
 
     static Nvml.Opener nvml(GpuDevice... devices) {
-        return () -> new Nvml() {
-            @Override
-            public String driverVersion() {
-                return "570.124.04";
-            }
-
-            @Override
-            public int cudaDriverVersion() {
-                return 12080;
-            }
-
-            @Override
-            public int deviceCount() {
-                return devices.length;
-            }
-
-            @Override
-            public GpuDevice device(int index) {
-                return devices[index];
-            }
-
-            @Override
-            public long memoryUsed(int index) {
-                return 0;
-            }
-
-            @Override
-            public void close() {
-            }
-        };
+        return FakeNvml.driver570(devices);
     }
 
     private GpuSetup setup(Nvml.Opener n) {
@@ -141,9 +113,7 @@ class GpuCommandTest {
 
     @Test
     void statusWithoutADriverAndWithoutTheRuntime() {
-        setup(() -> {
-            throw new Nvml.NvmlException("libnvidia-ml.so.1 not found (no NVIDIA driver installed)");
-        });
+        setup(FakeNvml.none());
         Cli.Result res = Cli.run("gpu", "status");
         assertThat(res.out()).isEqualTo("""
                 driver      no NVIDIA GPU found (NVML: libnvidia-ml.so.1 not found (no NVIDIA driver installed); \

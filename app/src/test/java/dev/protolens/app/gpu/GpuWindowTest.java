@@ -12,9 +12,9 @@ import dev.protolens.engine.gpu.GpuDetection;
 import dev.protolens.engine.gpu.GpuDevice;
 import dev.protolens.engine.gpu.GpuRuntime;
 import dev.protolens.engine.gpu.GpuSetup;
-import dev.protolens.engine.gpu.Nvml;
 import dev.protolens.engine.gpu.RuntimeProbe;
 import dev.protolens.engine.testing.FakeDjlSite;
+import dev.protolens.engine.testing.FakeNvml;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -53,7 +53,7 @@ class GpuWindowTest {
         runtime = new GpuRuntime(tmp.resolve("djl/pytorch/2.7.1-cu128-linux-x86_64"), "linux-x86_64");
         List<String> child = new ArrayList<>(List.of("env", "DJL_CACHE_DIR=" + tmp.resolve("djl")));
         child.addAll(RuntimeProbe.childCommand());
-        setup = new GpuSetup(new GpuDetection(nvml(), "nvidia-smi", cmd -> Optional.empty()), runtime, Map.of(),
+        setup = new GpuSetup(new GpuDetection(FakeNvml.driver570(RTX_4090), "nvidia-smi", cmd -> Optional.empty()), runtime, Map.of(),
                 new RuntimeProbe(child, Duration.ofMinutes(2)), tmp.resolve("home")).withDownloadBase(site.base());
         GpuViewModel.setupSource = () -> setup;
     }
@@ -63,39 +63,6 @@ class GpuWindowTest {
         GuiTesting.stop(app);
         GpuViewModel.setupSource = GpuSetup::system;
         site.close();
-    }
-
-    static Nvml.Opener nvml() {
-        return () -> new Nvml() {
-            @Override
-            public String driverVersion() {
-                return "570.124.04";
-            }
-
-            @Override
-            public int cudaDriverVersion() {
-                return 12080;
-            }
-
-            @Override
-            public int deviceCount() {
-                return 1;
-            }
-
-            @Override
-            public GpuDevice device(int index) {
-                return RTX_4090;
-            }
-
-            @Override
-            public long memoryUsed(int index) {
-                return 0;
-            }
-
-            @Override
-            public void close() {
-            }
-        };
     }
 
     private static String text(String id) {

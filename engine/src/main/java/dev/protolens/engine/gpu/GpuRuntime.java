@@ -181,6 +181,34 @@ public final class GpuRuntime {
         return freed;
     }
 
+    /**
+     * Writes a stream into {@code out}, hashing it on the way, and says what was installed; {@code stop} is asked
+     * between chunks (a cancel).
+     */
+    static InstalledFile store(java.io.InputStream in, Path out, java.util.function.BooleanSupplier stop,
+                               String stopMessage) throws IOException {
+        java.security.MessageDigest sha;
+        try {
+            sha = java.security.MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        long n = 0;
+        try (java.io.OutputStream os = Files.newOutputStream(out)) {
+            byte[] buf = new byte[1 << 20];
+            int k;
+            while ((k = in.read(buf)) > 0) {
+                os.write(buf, 0, k);
+                sha.update(buf, 0, k);
+                n += k;
+                if (stop.getAsBoolean()) {
+                    throw new java.util.concurrent.CancellationException(stopMessage);
+                }
+            }
+        }
+        return new InstalledFile(out.getFileName().toString(), n, java.util.HexFormat.of().formatHex(sha.digest()));
+    }
+
     static long deleteTree(Path root) {
         if (!Files.exists(root)) {
             return 0;

@@ -9,15 +9,11 @@ import dev.protolens.engine.hub.Sizes;
 import dev.protolens.engine.store.AtomicFiles;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -202,23 +198,9 @@ public final class GpuSetup {
     }
 
     private static GpuRuntime.InstalledFile copy(Path from, Path to) throws IOException {
-        MessageDigest sha;
-        try {
-            sha = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+        try (InputStream in = Files.newInputStream(from)) {
+            return GpuRuntime.store(in, to, () -> false, "");
         }
-        long n = 0;
-        try (InputStream in = Files.newInputStream(from); OutputStream out = Files.newOutputStream(to)) {
-            byte[] buf = new byte[1 << 20];
-            int k;
-            while ((k = in.read(buf)) > 0) {
-                out.write(buf, 0, k);
-                sha.update(buf, 0, k);
-                n += k;
-            }
-        }
-        return new GpuRuntime.InstalledFile(to.getFileName().toString(), n, HexFormat.of().formatHex(sha.digest()));
     }
 
     /** Deletes the runtime (and any unfinished download); returns the bytes freed. */

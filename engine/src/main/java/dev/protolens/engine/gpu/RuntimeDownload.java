@@ -11,7 +11,6 @@ import dev.protolens.engine.hub.Sizes;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.net.http.HttpClient;
@@ -23,11 +22,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -271,38 +267,22 @@ public final class RuntimeDownload implements AutoCloseable {
     /** Unpacks one gzip, checking its CRC-32 and length (GZIPInputStream does at the end) and hashing the output. */
     private GpuRuntime.InstalledFile unpack(Path gz, Path out, RemoteFile f, Wording wording,
                                             FileTransfers.Control control) throws IOException {
-        MessageDigest sha;
-        try {
-            sha = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-        long n = 0;
-        try (InputStream in = new GZIPInputStream(Files.newInputStream(gz), 1 << 16);
-             OutputStream os = Files.newOutputStream(out)) {
-            byte[] buf = new byte[1 << 20];
-            int k;
-            while ((k = in.read(buf)) > 0) {
-                os.write(buf, 0, k);
-                sha.update(buf, 0, k);
-                n += k;
-                if (control.isCancelled()) {
-                    throw new CancellationException(wording.cancelled());
-                }
-            }
+        GpuRuntime.InstalledFile file;
+        try (InputStream in = new GZIPInputStream(Files.newInputStream(gz), 1 << 16)) {
+            file = GpuRuntime.store(in, out, control::isCancelled, wording.cancelled());
         } catch (ZipException | EOFException e) {
             Files.deleteIfExists(out);
             Files.deleteIfExists(gz);
             throw new HubError(HubError.Kind.HASH_MISMATCH, f.name() + ".gz arrived damaged (" + e.getMessage()
                     + ": its gzip checksum or length is wrong) and was deleted. Run the install again to fetch it anew.", e);
         }
-        if (f.unpackedBytes() >= 0 && (n & 0xffffffffL) != f.unpackedBytes()) {
+        if (f.unpackedBytes() >= 0 && (file.bytes() & 0xffffffffL) != f.unpackedBytes()) {
             Files.deleteIfExists(out);
             Files.deleteIfExists(gz);
-            throw new HubError(HubError.Kind.HASH_MISMATCH, f.name() + " unpacked to " + n + " bytes instead of "
-                    + f.unpackedBytes() + "; the download was deleted. Run the install again.");
+            throw new HubError(HubError.Kind.HASH_MISMATCH, f.name() + " unpacked to " + file.bytes() + " bytes instead"
+                    + " of " + f.unpackedBytes() + "; the download was deleted. Run the install again.");
         }
-        return new GpuRuntime.InstalledFile(f.name(), n, HexFormat.of().formatHex(sha.digest()));
+        return file;
     }
 
     private FileTransfers.Opened open(RemoteFile f, long offset) throws IOException, InterruptedException {

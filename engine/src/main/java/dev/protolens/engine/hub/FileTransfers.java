@@ -153,6 +153,36 @@ public final class FileTransfers {
         void leave(Thread t);
     }
 
+    /** A {@link Control} that {@link #cancel()} stops within a second: its threads are woken by an interrupt. */
+    public static final class Cancellation implements Control {
+        private final java.util.concurrent.atomic.AtomicBoolean cancelled = new java.util.concurrent.atomic.AtomicBoolean();
+        private final java.util.Set<Thread> threads = ConcurrentHashMap.newKeySet();
+
+        public void cancel() {
+            if (cancelled.compareAndSet(false, true)) {
+                threads.forEach(Thread::interrupt);
+            }
+        }
+
+        @Override
+        public boolean isCancelled() {
+            return cancelled.get();
+        }
+
+        @Override
+        public void enter(Thread t) {
+            threads.add(t);
+            if (cancelled.get()) {
+                t.interrupt();
+            }
+        }
+
+        @Override
+        public void leave(Thread t) {
+            threads.remove(t);
+        }
+    }
+
     /**
      * A file to fetch.
      *

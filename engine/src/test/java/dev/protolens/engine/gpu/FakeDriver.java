@@ -17,46 +17,14 @@ final class FakeDriver {
     static final GpuDevice RTX_5090 = new GpuDevice(0, "NVIDIA GeForce RTX 5090", 34_190_458_880L, 12, 0);
     static final GpuDevice T4 = new GpuDevice(0, "Tesla T4", 16_106_127_360L, 7, 5);
 
-    /** An NVML with these answers; {@code opened} counts opens and closes. */
+    /** An NVML with these answers. */
     static Nvml.Opener nvml(String driver, int cuda, GpuDevice... devices) {
-        return () -> new Nvml() {
-            @Override
-            public String driverVersion() {
-                return driver;
-            }
-
-            @Override
-            public int cudaDriverVersion() {
-                return cuda;
-            }
-
-            @Override
-            public int deviceCount() {
-                return devices.length;
-            }
-
-            @Override
-            public GpuDevice device(int index) {
-                GpuDevice d = devices[index];
-                return new GpuDevice(index, d.name(), d.memoryBytes(), d.ccMajor(), d.ccMinor());
-            }
-
-            @Override
-            public long memoryUsed(int index) {
-                return 0;
-            }
-
-            @Override
-            public void close() {
-            }
-        };
+        return dev.protolens.engine.testing.FakeNvml.of(driver, cuda, devices);
     }
 
     /** NVML that cannot be loaded, with the message NvmlLibrary gives on a machine without the driver. */
     static Nvml.Opener noNvml() {
-        return () -> {
-            throw new Nvml.NvmlException("libnvidia-ml.so.1 not found (no NVIDIA driver installed)");
-        };
+        return dev.protolens.engine.testing.FakeNvml.none();
     }
 
     /** The table header nvidia-smi prints first, for a driver and its CUDA version. */

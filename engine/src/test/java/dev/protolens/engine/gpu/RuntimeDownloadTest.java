@@ -23,7 +23,6 @@ import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -61,35 +60,9 @@ class RuntimeDownloadTest {
         return PullOptions.defaults().withRetries(5, Duration.ofMillis(20)).withProgressEvery(Duration.ZERO);
     }
 
-    /** Never cancelled; threads are not tracked. */
-    static final class Handle implements FileTransfers.Control {
-        final AtomicBoolean cancelled = new AtomicBoolean();
-        final java.util.Set<Thread> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
-
-        void cancel() {
-            cancelled.set(true);
-            threads.forEach(Thread::interrupt);
-        }
-
-        @Override
-        public boolean isCancelled() {
-            return cancelled.get();
-        }
-
-        @Override
-        public void enter(Thread t) {
-            threads.add(t);
-        }
-
-        @Override
-        public void leave(Thread t) {
-            threads.remove(t);
-        }
-    }
-
     private GpuRuntime.Manifest install(PullOptions opt, List<DownloadProgress> events) throws Exception {
         try (RuntimeDownload d = new RuntimeDownload(site.base(), runtime, opt)) {
-            return d.install(d.plan(), events::add, new Handle());
+            return d.install(d.plan(), events::add, new FileTransfers.Cancellation());
         }
     }
 
@@ -168,7 +141,7 @@ class RuntimeDownloadTest {
     @Test
     void aCancelledInstallKeepsItsBytesAndTheNextOneResumes() throws Exception {
         site.bytesPerSecond = 2_000_000;
-        Handle h = new Handle();
+        FileTransfers.Cancellation h = new FileTransfers.Cancellation();
         CompletableFuture<Void> run;
         try (RuntimeDownload d = new RuntimeDownload(site.base(), runtime, fast().withParallelism(1))) {
             RuntimeDownload.Plan plan = d.plan();
@@ -192,7 +165,7 @@ class RuntimeDownloadTest {
             assertThat(runtime.present()).isFalse();
 
             site.bytesPerSecond = 0;
-            d.install(plan, p -> { }, new Handle());
+            d.install(plan, p -> { }, new FileTransfers.Cancellation());
             assertThat(site.requests()).filteredOn(r -> r.path().endsWith("/libtorch_cuda.so.gz"))
                     .extracting(FakeDjlSite.Request::range).last().asString().startsWith("bytes=").doesNotStartWith("bytes=-");
         }
@@ -258,7 +231,7 @@ class RuntimeDownloadTest {
         try (RuntimeDownload d = new RuntimeDownload(site.base(), runtime, fast().withFreeSpace(p -> 1_000_000))) {
             RuntimeDownload.Plan plan = d.plan();
             int before = site.requests().size();
-            assertThatThrownBy(() -> d.install(plan, p -> { }, new Handle())).isInstanceOfSatisfying(HubError.class,
+            assertThatThrownBy(() -> d.install(plan, p -> { }, new FileTransfers.Cancellation())).isInstanceOfSatisfying(HubError.class,
                     e -> assertThat(e.kind()).isEqualTo(HubError.Kind.DISK_FULL))
                     .hasMessageContaining("only 1.00 MB is free").hasMessageContaining("DJL_CACHE_DIR");
             assertThat(site.requests()).hasSize(before);

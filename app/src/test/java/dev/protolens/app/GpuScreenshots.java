@@ -1,13 +1,12 @@
-package dev.protolens.app.gpu;
+package dev.protolens.app;
 
-import dev.protolens.app.AppSettings;
-import dev.protolens.app.ProtoLensApp;
+import dev.protolens.app.gpu.GpuViewModel;
 import dev.protolens.engine.gpu.GpuDetection;
 import dev.protolens.engine.gpu.GpuDevice;
 import dev.protolens.engine.gpu.GpuRuntime;
 import dev.protolens.engine.gpu.GpuSetup;
-import dev.protolens.engine.gpu.Nvml;
 import dev.protolens.engine.gpu.RuntimeProbe;
+import dev.protolens.engine.testing.FakeNvml;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,9 +14,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import javafx.application.Application;
 import javafx.application.Platform;
 import javafx.embed.swing.SwingFXUtils;
@@ -26,7 +22,6 @@ import javafx.scene.Node;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.robot.Robot;
-import javafx.stage.Stage;
 import javafx.stage.Window;
 import javax.imageio.ImageIO;
 
@@ -36,7 +31,7 @@ import javax.imageio.ImageIO;
  * "NVIDIA GeForce RTX 4090 (simulated)" so the pictures say so themselves. One theme and size per run:
  *
  * <pre>
- * xvfb-run -a -s "-screen 0 1600x1000x24" java -cp ... dev.protolens.app.gpu.GpuScreenshots OUT MODEL light 1024 700
+ * xvfb-run -a -s "-screen 0 1600x1000x24" java -cp ... dev.protolens.app.GpuScreenshots OUT MODEL light 1024 700
  * </pre>
  */
 public final class GpuScreenshots {
@@ -54,7 +49,7 @@ public final class GpuScreenshots {
         GpuDevice gpu = new GpuDevice(0, "NVIDIA GeForce RTX 4090 (simulated)", 25_757_220_864L, 8, 9);
         // the folder DJL's cache would use on a real machine, so the text shows where the runtime goes
         GpuRuntime runtime = new GpuRuntime(GpuRuntime.defaultDir("linux-x86_64"), "linux-x86_64");
-        GpuSetup setup = new GpuSetup(new GpuDetection(() -> simulated(gpu), "nvidia-smi", c -> Optional.empty()),
+        GpuSetup setup = new GpuSetup(new GpuDetection(FakeNvml.driver570(gpu), "nvidia-smi", c -> Optional.empty()),
                 runtime, Map.of(), new RuntimeProbe(List.of("false"), Duration.ofSeconds(5)), home);
         GpuViewModel.setupSource = () -> setup;
         new AppSettings(theme, new AppSettings.Window(0, 0, w, h, false), model.toString(),
@@ -63,22 +58,22 @@ public final class GpuScreenshots {
         fx.setDaemon(true);
         fx.start();
 
-        waitFor("the window", () -> window() != null, 60);
-        waitFor("the model", () -> ((Label) lookup("#status-model")).getText().contains("llama"), 120);
-        waitFor("the offer", () -> dialog("#gpu-offer") != null, 60);
+        ScreenshotTour.waitFor("the window", () -> ScreenshotTour.window() != null, 60);
+        ScreenshotTour.waitFor("the model", () -> ((Label) lookup("#status-model")).getText().contains("llama"), 120);
+        ScreenshotTour.waitFor("the offer", () -> dialog("#gpu-offer") != null, 60);
         Thread.sleep(800);
         capture(out.resolve("gpu-offer-" + theme + "-" + w + ".png"));
-        fx(() -> {
+        ScreenshotTour.fx(() -> {
             ((Button) dialog("#gpu-offer").lookupAll(".button").stream()
                     .filter(n -> ((Button) n).getText().equals("Not now")).findFirst().orElseThrow()).fire();
             return null;
         });
-        waitFor("the offer to close", () -> dialog("#gpu-offer") == null, 30);
-        fx(() -> {
+        ScreenshotTour.waitFor("the offer to close", () -> dialog("#gpu-offer") == null, 30);
+        ScreenshotTour.fx(() -> {
             ((Button) lookup("#nav-gpu")).fire();
             return null;
         });
-        waitFor("the GPU place", () -> dialog("#gpu-dialog") != null
+        ScreenshotTour.waitFor("the GPU place", () -> dialog("#gpu-dialog") != null
                 && ((Label) dialog("#gpu-dialog").lookup("#gpu-detected")).getText().startsWith("NVIDIA"), 60);
         Thread.sleep(800);
         capture(out.resolve("gpu-settings-" + theme + "-" + w + ".png"));
@@ -87,43 +82,10 @@ public final class GpuScreenshots {
         System.exit(0);
     }
 
-    private static Nvml simulated(GpuDevice gpu) {
-        return new Nvml() {
-            @Override
-            public String driverVersion() {
-                return "570.124.04";
-            }
-
-            @Override
-            public int cudaDriverVersion() {
-                return 12080;
-            }
-
-            @Override
-            public int deviceCount() {
-                return 1;
-            }
-
-            @Override
-            public GpuDevice device(int index) {
-                return gpu;
-            }
-
-            @Override
-            public long memoryUsed(int index) {
-                return 0;
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-    }
-
     /** The main window's area of the screen, with the dialog over it where JavaFX placed it. */
     private static void capture(Path file) throws Exception {
-        BufferedImage img = fx(() -> {
-            Window win = window();
+        BufferedImage img = ScreenshotTour.fx(() -> {
+            Window win = ScreenshotTour.window();
             Rectangle2D r = new Rectangle2D(win.getX(), win.getY(), win.getWidth(), win.getHeight());
             return SwingFXUtils.fromFXImage(new Robot().getScreenCapture(null, r), null);
         });
@@ -133,13 +95,8 @@ public final class GpuScreenshots {
         System.out.println("wrote " + file + " (" + Files.size(file) / 1024 + " KB)");
     }
 
-    private static Window window() {
-        return Window.getWindows().stream().filter(w -> w instanceof Stage s && "ProtoLens".equals(s.getTitle()))
-                .findFirst().orElse(null);
-    }
-
     private static Node lookup(String q) {
-        Node n = window().getScene().lookup(q);
+        Node n = ScreenshotTour.window().getScene().lookup(q);
         if (n == null) {
             throw new IllegalStateException("no " + q);
         }
@@ -153,32 +110,5 @@ public final class GpuScreenshots {
             }
         }
         return null;
-    }
-
-    private static <T> T fx(Callable<T> c) throws Exception {
-        CompletableFuture<T> f = new CompletableFuture<>();
-        Platform.runLater(() -> {
-            try {
-                f.complete(c.call());
-            } catch (Throwable t) {
-                f.completeExceptionally(t);
-            }
-        });
-        return f.get(30, TimeUnit.SECONDS);
-    }
-
-    private static void waitFor(String what, Callable<Boolean> ok, int seconds) throws Exception {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (System.nanoTime() < end) {
-            try {
-                if (fx(ok)) {
-                    return;
-                }
-            } catch (Exception e) {
-                // not there yet
-            }
-            Thread.sleep(100);
-        }
-        throw new IllegalStateException("timed out waiting for " + what);
     }
 }
