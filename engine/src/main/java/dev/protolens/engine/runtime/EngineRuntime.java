@@ -319,8 +319,13 @@ public final class EngineRuntime {
     /** The one line shown in the status bar and by {@code inspect}: device, threads, dtype, and any GPU fallback. */
     public String describe() {
         String dev = device.isGpu() ? "CUDA GPU " + device.getDeviceId() : "CPU";
-        String weights = device.isGpu() ? weightType(DataType.FLOAT32).toString().toLowerCase(java.util.Locale.ROOT)
-                + " weights, fp32 e, m, loss and AdamW" : "fp32";
+        String weights;
+        try {
+            weights = device.isGpu() ? weightType(DataType.FLOAT32).toString().toLowerCase(java.util.Locale.ROOT)
+                    + " weights, fp32 e, m, loss and AdamW" : "fp32";
+        } catch (UserError e) {
+            weights = dtype + " asked for, which this GPU cannot compute";
+        }
         return "PyTorch " + pytorchVersion + " on " + dev + ", " + threads + " thread" + (threads == 1 ? "" : "s")
                 + ", compute " + weights + (fallback == null ? "" : " (" + fallback + ")");
     }
