@@ -278,7 +278,7 @@ public final class ScreenshotTour {
         return n != null && n.getScene() != null;
     }
 
-    private static Window window() {
+    static Window window() {
         return Window.getWindows().stream().filter(w -> w instanceof Stage s && "ProtoLens".equals(s.getTitle()))
                 .findFirst().orElse(null);
     }
@@ -311,7 +311,7 @@ public final class ScreenshotTour {
         System.out.println("wrote " + file + " (" + Files.size(file) / 1024 + " KB)");
     }
 
-    private static <T> T fx(Callable<T> c) throws Exception {
+    static <T> T fx(Callable<T> c) throws Exception {
         CompletableFuture<T> f = new CompletableFuture<>();
         Platform.runLater(() -> {
             try {
@@ -323,7 +323,7 @@ public final class ScreenshotTour {
         return f.get(30, TimeUnit.SECONDS);
     }
 
-    private static void waitFor(String what, Callable<Boolean> ok, int seconds) throws Exception {
+    static void waitFor(String what, Callable<Boolean> ok, int seconds) throws Exception {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         while (System.nanoTime() < end) {
             try {
