@@ -11,6 +11,11 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals(dev.protolens.engine.gpu.ProbeMain.LAUNCHER_ARG)) {
+            // the GPU runtime's check, started through this launcher where the runtime has no java command
+            dev.protolens.engine.gpu.ProbeMain.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         if (args.length == 0) {
             dev.protolens.app.ProtoLensApp.launchWindow(args);
             return;

@@ -44,6 +44,7 @@ public final class MainWindow extends BorderPane {
     private final Map<Screen, Supplier<Node>> factories;
     private final Map<Screen, Node> built = new EnumMap<>(Screen.class);
     private final Map<Screen, ToggleButton> buttons = new EnumMap<>(Screen.class);
+    private final VBox navBottom = new VBox(6);
 
     public MainWindow(Workbench wb, Map<Screen, Supplier<Node>> factories) {
         this.wb = wb;
@@ -93,10 +94,21 @@ public final class MainWindow extends BorderPane {
         about.setId("about");
         about.setMaxWidth(Double.MAX_VALUE);
         about.setOnAction(e -> Dialogs.info(getScene().getWindow(), "About ProtoLens " + Version.VALUE, ABOUT));
-        VBox bottom = new VBox(6, theme, about);
-        bottom.setAlignment(Pos.BOTTOM_LEFT);
-        nav.getChildren().addAll(gap, bottom);
+        navBottom.getChildren().setAll(theme, about);
+        navBottom.setAlignment(Pos.BOTTOM_LEFT);
+        nav.getChildren().addAll(gap, navBottom);
         return nav;
+    }
+
+    /** A button at the bottom of the left bar, above the theme, for a place that is not a screen (GPU). */
+    public Button addNavAction(String label, String id, String hint, Runnable action) {
+        Button b = new Button(label);
+        b.setId(id);
+        b.setMaxWidth(Double.MAX_VALUE);
+        b.setTooltip(new Tooltip(hint));
+        b.setOnAction(e -> action.run());
+        navBottom.getChildren().add(0, b);
+        return b;
     }
 
     private void show(Screen s) {

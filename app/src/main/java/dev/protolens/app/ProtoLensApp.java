@@ -18,6 +18,8 @@ import dev.protolens.app.interpolate.InterpolateViewModel;
 import dev.protolens.app.fit.FitViewModel;
 import dev.protolens.app.library.LibraryView;
 import dev.protolens.app.library.LibraryViewModel;
+import dev.protolens.app.gpu.GpuDialogs;
+import dev.protolens.app.gpu.GpuViewModel;
 import dev.protolens.engine.store.RunLibrary;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,6 +46,7 @@ public final class ProtoLensApp extends Application {
     private Workbench wb;
     private FitViewModel fit;
     private AtlasViewModel atlas;
+    private GpuViewModel gpu;
     private Stage stage;
     private boolean closing;
 
@@ -78,6 +81,10 @@ public final class ProtoLensApp extends Application {
         screens.put(Screen.INSIDE, () -> new InsideView(wb, inside));
         wb.setModelPicker(() -> new ModelPicker(wb).show());
         MainWindow root = new MainWindow(wb, screens);
+        gpu = new GpuViewModel(wb);
+        root.addNavAction("GPU", "nav-gpu", "Use an NVIDIA GPU: the GPU runtime, its check, what the next start uses",
+                () -> GpuDialogs.showSettings(stage, gpu));
+        offerGpuAfterFirstModel();
         AppSettings.Window w = wb.settings().window();
         Scene scene = new Scene(root, w != null ? w.width() : DEFAULT_W, w != null ? w.height() : DEFAULT_H);
         wb.theme().applyTo(scene);
@@ -127,6 +134,39 @@ public final class ProtoLensApp extends Application {
             wb.openModel(Path.of(last));
         } else {
             wb.showModelPicker();
+        }
+    }
+
+    /**
+     * On a machine whose NVIDIA driver can run the GPU runtime (and where it is not installed, and the offer was not
+     * answered before), offers it once the first model is open: the app has then shown it works, on the CPU.
+     */
+    private void offerGpuAfterFirstModel() {
+        javafx.beans.value.ChangeListener<Object> once = new javafx.beans.value.ChangeListener<>() {
+            @Override
+            public void changed(javafx.beans.value.ObservableValue<?> o, Object was, Object now) {
+                if (now == null) {
+                    return;
+                }
+                wb.sessionProperty().removeListener(this);
+                gpu.shouldOffer().thenAccept(yes -> {
+                    if (yes) {
+                        Platform.runLater(ProtoLensApp.this::offerGpu);
+                    }
+                });
+            }
+        };
+        wb.sessionProperty().addListener(once);
+    }
+
+    private void offerGpu() {
+        var answer = GpuDialogs.offer(stage, gpu).showAndWait();
+        if (answer.isPresent() && answer.get().getButtonData() == javafx.scene.control.ButtonBar.ButtonData.OK_DONE) {
+            gpu.rememberOffer("install");
+            GpuDialogs.showSettings(stage, gpu);
+            gpu.install();
+        } else {
+            gpu.rememberOffer("later");
         }
     }
 
@@ -189,6 +229,9 @@ public final class ProtoLensApp extends Application {
     public void stop() {
         if (atlas != null) {
             atlas.close();
+        }
+        if (gpu != null) {
+            gpu.shutdown();
         }
         if (wb != null) {
             wb.shutdown();

@@ -13,6 +13,7 @@ import dev.protolens.engine.model.PassProbe;
 import dev.protolens.engine.proto.Arrangement;
 import dev.protolens.engine.proto.ProtoTokens;
 import dev.protolens.engine.model.LoadedModel;
+import dev.protolens.engine.model.ModelLoader;
 import dev.protolens.engine.model.RandomCheckpoint;
 import dev.protolens.engine.runtime.EngineRuntime;
 import dev.protolens.engine.tokenizer.Encoding;
@@ -33,6 +34,7 @@ import picocli.CommandLine.Option;
         description = {"Measure fitting speed: ms per optimisation step (forward + backward + AdamW), tokens/s and",
             "peak memory, for a text of N tokens and a batch of B seeds. Prints JSON.",
             "Compare with the reference side by side: bench/compare.sh (bench/reference_fit.py times the same steps).",
+            "On a CUDA GPU it times fp32 and bf16 (fp16 where the GPU has no bf16) weights in one run; --dtype picks one.",
             "With --make-random SHAPE --out DIR it writes a random checkpoint of a real model's shape instead."})
 final class BenchCommand implements Callable<Integer> {
     static final String DEFAULT_TEXT = "Lily and Ben went to the park to play with a red ball. They ran and laughed in the"
@@ -100,60 +102,140 @@ final class BenchCommand implements Callable<Integer> {
         if (length < 1 || batch < 1 || steps < 1 || warmup < 0) {
             throw new UserError("--length, --batch and --steps must be at least 1");
         }
-        try (LoadedModel m = options.load()) {
-            if (forwardOnly) {
-                return forward(m);
-            }
-            if (decode) {
-                return decode(m);
-            }
-            if (inside) {
-                return inside(m);
-            }
-            Encoding enc = tokens(m);
-            long[] ids = Arrays.copyOf(enc.ids(), length);
-            String prefix = m.tokenizer().decode(ids, false);
-            FitTarget target = new FitTarget(prefix, ids, Arrays.copyOf(enc.pieces(), length),
-                    Arrays.copyOf(enc.starts(), length), Arrays.copyOf(enc.ends(), length));
-            // never stops at 100 %: every run times the same number of steps, like the reference's --stop-acc 1.01
-            FitSpec spec = FitSpec.defaults().withMaxSteps(warmup + steps).withTargetAccuracy(FitSpec.NEVER_STOP);
-            List<Long> stamps = new ArrayList<>();
-            FitMonitor monitor = FitMonitor.none().betweenSteps(() -> stamps.add(System.nanoTime()));
-            Fitter fitter = new Fitter(m);
-            long rssBefore = rss("VmRSS");
-            FitResult r = fitter.fit(FitRequest.seeds(target, spec, batch), monitor);
-            if (stamps.size() <= warmup + 1) {
-                throw new UserError("the fit stopped after " + r.updates() + " steps (" + r.status() + "): "
-                        + (r.message() != null ? r.message() : "too few steps to time"));
-            }
-            double[] per = new double[stamps.size() - 1 - warmup];
-            for (int i = warmup; i + 1 < stamps.size(); i++) {
-                per[i - warmup] = (stamps.get(i + 1) - stamps.get(i)) / 1e6;
-            }
-            double[] sorted = per.clone();
-            Arrays.sort(sorted);
-            double mean = Arrays.stream(per).average().orElse(0);
-            double median = sorted[sorted.length / 2];
-            Map<String, Object> o = new LinkedHashMap<>();
-            o.put("model", m.path().toString());
-            o.put("family", m.config().modelType());
-            o.put("parameters", m.model().parameterCount());
-            o.put("tokens", length);
-            o.put("batch", batch);
-            o.put("timed_steps", per.length);
-            o.put("ms_per_step_median", median);
-            o.put("ms_per_step_mean", mean);
-            o.put("ms_per_step_min", sorted[0]);
-            o.put("ms_per_step_like_reference", r.millisPerStep());
-            o.put("tokens_per_second", batch * length / (median / 1000));
-            o.put("peak_rss_mb", rss("VmHWM") / 1024.0);
-            o.put("rss_before_fit_mb", rssBefore / 1024.0);
-            o.put("device", m.device());
-            o.put("threads", EngineRuntime.get().threads());
-            o.put("runtime", EngineRuntime.get().describe());
-            Json.print(o);
+        EngineRuntime rt = options.runtime();
+        if (options.device != null && options.device.startsWith("cuda") && !rt.isGpu()) {
+            throw new UserError("bench --device " + options.device + " cannot measure a GPU here: "
+                    + rt.fallback().orElse("PyTorch sees no GPU") + ". (protolens gpu status says what to do.)");
         }
+        if (forwardOnly || decode || inside) {
+            try (LoadedModel m = options.load()) {
+                return forwardOnly ? forward(m) : decode ? decode(m) : inside(m);
+            }
+        }
+        // on a GPU both weight types are timed, in one run: fp32 first, then the half type the GPU computes in
+        List<String> dtypes = options.dtype != null ? List.of(options.dtype) : rt.isGpu()
+                ? List.of("fp32", rt.halfType() == ai.djl.ndarray.types.DataType.BFLOAT16 ? "bf16" : "fp16")
+                : List.of("fp32");
+        List<Map<String, Object>> runs = new ArrayList<>();
+        try (GpuMemory memory = GpuMemory.open(rt)) {
+            for (String dtype : dtypes) {
+                System.err.println("loading " + options.requiredModel() + " with " + dtype + " weights (" + rt.describe() + ")");
+                try (LoadedModel m = ModelLoader.load(options.requiredModel(), rt, dtype, s -> { })) {
+                    runs.add(timeFit(m, memory));
+                }
+            }
+        }
+        Map<String, Object> o = new LinkedHashMap<>(runs.getFirst());
+        if (runs.size() > 1) {
+            o.put("by_dtype", runs);
+            double full = (double) runs.get(0).get("ms_per_step_median");
+            double half = (double) runs.get(1).get("ms_per_step_median");
+            o.put("speedup_" + runs.get(1).get("dtype") + "_vs_float32", full / half);
+        }
+        Json.print(o);
         return 0;
+    }
+
+    /** Times fit steps of one loaded model: median, mean and min ms/step, tokens/s, peak memory. */
+    private Map<String, Object> timeFit(LoadedModel m, GpuMemory memory) {
+        Encoding enc = tokens(m);
+        long[] ids = Arrays.copyOf(enc.ids(), length);
+        String prefix = m.tokenizer().decode(ids, false);
+        FitTarget target = new FitTarget(prefix, ids, Arrays.copyOf(enc.pieces(), length),
+                Arrays.copyOf(enc.starts(), length), Arrays.copyOf(enc.ends(), length));
+        // never stops at 100 %: every run times the same number of steps, like the reference's --stop-acc 1.01
+        FitSpec spec = FitSpec.defaults().withMaxSteps(warmup + steps).withTargetAccuracy(FitSpec.NEVER_STOP);
+        List<Long> stamps = new ArrayList<>();
+        long gpuBefore = memory.used();
+        long[] gpuPeak = {gpuBefore};
+        FitMonitor monitor = FitMonitor.none().betweenSteps(() -> {
+            stamps.add(System.nanoTime());
+            gpuPeak[0] = Math.max(gpuPeak[0], memory.used());
+        });
+        Fitter fitter = new Fitter(m);
+        long rssBefore = rss("VmRSS");
+        FitResult r = fitter.fit(FitRequest.seeds(target, spec, batch), monitor);
+        if (stamps.size() <= warmup + 1) {
+            throw new UserError("the fit stopped after " + r.updates() + " steps (" + r.status() + "): "
+                    + (r.message() != null ? r.message() : "too few steps to time"));
+        }
+        double[] per = new double[stamps.size() - 1 - warmup];
+        for (int i = warmup; i + 1 < stamps.size(); i++) {
+            per[i - warmup] = (stamps.get(i + 1) - stamps.get(i)) / 1e6;
+        }
+        double[] sorted = per.clone();
+        Arrays.sort(sorted);
+        double mean = Arrays.stream(per).average().orElse(0);
+        double median = sorted[sorted.length / 2];
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("model", m.path().toString());
+        o.put("family", m.config().modelType());
+        o.put("parameters", m.model().parameterCount());
+        o.put("tokens", length);
+        o.put("batch", batch);
+        o.put("dtype", m.computeDtype());
+        o.put("timed_steps", per.length);
+        o.put("ms_per_step_median", median);
+        o.put("ms_per_step_mean", mean);
+        o.put("ms_per_step_min", sorted[0]);
+        o.put("ms_per_step_like_reference", r.millisPerStep());
+        o.put("tokens_per_second", batch * length / (median / 1000));
+        o.put("final_loss", r.best().loss());
+        o.put("peak_rss_mb", rss("VmHWM") / 1024.0);
+        o.put("rss_before_fit_mb", rssBefore / 1024.0);
+        if (memory.available()) {
+            // the whole device as NVML sees it; the weights were loaded before, so this is the fit's own share
+            o.put("gpu_memory_before_fit_mb", gpuBefore / 1e6);
+            o.put("gpu_memory_peak_mb", gpuPeak[0] / 1e6);
+        }
+        o.put("device", m.device());
+        o.put("threads", EngineRuntime.get().threads());
+        o.put("runtime", EngineRuntime.get().describe());
+        return o;
+    }
+
+    /** The GPU's memory in use, read through NVML between steps; nothing on the CPU or without NVML. */
+    static final class GpuMemory implements AutoCloseable {
+        private final dev.protolens.engine.gpu.Nvml nvml;
+        private final int index;
+
+        private GpuMemory(dev.protolens.engine.gpu.Nvml nvml, int index) {
+            this.nvml = nvml;
+            this.index = index;
+        }
+
+        static GpuMemory open(EngineRuntime rt) {
+            if (!rt.isGpu()) {
+                return new GpuMemory(null, 0);
+            }
+            try {
+                return new GpuMemory(dev.protolens.engine.gpu.NvmlLibrary.open(), rt.device().getDeviceId());
+            } catch (RuntimeException e) {
+                return new GpuMemory(null, 0);
+            }
+        }
+
+        boolean available() {
+            return nvml != null;
+        }
+
+        long used() {
+            if (nvml == null) {
+                return 0;
+            }
+            try {
+                return nvml.memoryUsed(index);
+            } catch (RuntimeException e) {
+                return 0;
+            }
+        }
+
+        @Override
+        public void close() {
+            if (nvml != null) {
+                nvml.close();
+            }
+        }
     }
 
     /** Times {@code logits} of (batch, N, d) random embeddings, no gradients. */

@@ -23,6 +23,10 @@ final class ModelOptions {
     @Option(names = "--device", description = "auto, cpu or cuda[:N] (default auto: CUDA when PyTorch sees a GPU).")
     String device;
 
+    @Option(names = "--dtype", description = "Weights: auto (fp32 on the CPU, bf16 on a CUDA GPU, fp16 on GPUs without"
+            + " bf16), fp32, bf16 or fp16. e, m, the loss and AdamW are fp32 always.")
+    String dtype;
+
     EngineRuntime runtime() {
         RuntimeOptions o = RuntimeOptions.fromEnvironment();
         if (threads > 0) {
@@ -30,6 +34,9 @@ final class ModelOptions {
         }
         if (device != null) {
             o = o.withDevice(device);
+        }
+        if (dtype != null) {
+            o = o.withDtype(dtype);
         }
         return EngineRuntime.start(o);
     }

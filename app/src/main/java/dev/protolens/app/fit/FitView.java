@@ -64,6 +64,7 @@ public final class FitView extends HBox {
     private final Label eta = new Label("–");
     private final Label accuracy = new Label("–");
     private final Label best = new Label("–");
+    private final Label device = new Label();
     private final FrameLoop loop;
     private long lastStrip;
     private long lastCurves;
@@ -284,9 +285,16 @@ public final class FitView extends HBox {
         reset.setId("reset-settings");
         reset.setTooltip(new Tooltip("AdamW lr 0.01, betas 0.9/0.9, weight decay 0.01, 5000 steps, N(0,1) init, [e][m]×(N−1)"));
         reset.setOnAction(e -> vm.settings().reset());
+        // where the fit computes and the weights' type: "CUDA:0 · bfloat16" on a GPU (e, m, loss and AdamW stay fp32)
+        device.setId("fit-device");
+        device.getStyleClass().add("muted");
+        device.setTooltip(new Tooltip("The device the fit computes on and the type of the model's weights;"
+                + " e, m, the loss and AdamW are float32 everywhere."));
+        wb.sessionProperty().subscribe(s -> device.setText(s == null ? ""
+                : s.model().device().toUpperCase(java.util.Locale.ROOT) + " · " + s.model().computeDtype()));
         Region gap = new Region();
         HBox.setHgrow(gap, Priority.ALWAYS);
-        HBox top = new HBox(8, head, gap, reset);
+        HBox top = new HBox(8, head, device, gap, reset);
         top.setAlignment(Pos.CENTER_LEFT);
         VBox card = new VBox(8, top, g);
         card.getStyleClass().add("card");

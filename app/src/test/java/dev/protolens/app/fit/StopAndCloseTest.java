@@ -96,7 +96,9 @@ class StopAndCloseTest {
         assertThat(saved.status()).isEqualTo("cancelled");
         assertThat(saved.metrics().updates()).isEqualTo(o.updates());
         assertThat(saved.metrics().decodedText()).isEqualTo(o.bestDecoded().text());
-        assertThat(lib.load(cp.id()).resumeState()).isNull();
+        // a stopped fit, saved, keeps its optimiser state: it resumes exactly where it stopped
+        assertThat(lib.load(cp.id()).resumeState()).isNotNull();
+        assertThat(lib.load(cp.id()).resumeState().step()).isEqualTo(o.updates());
     }
 
     @Test

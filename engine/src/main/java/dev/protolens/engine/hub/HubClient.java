@@ -108,8 +108,8 @@ final class HubClient {
 
     /** A small file's bytes (an index), through the same redirects as any file. */
     byte[] fetchSmall(String repoId, String revision, String file) throws InterruptedException {
-        try (Opened o = open(repoId, revision, file, 0)) {
-            return o.body.readAllBytes();
+        try (FileTransfers.Opened o = open(repoId, revision, file, 0)) {
+            return o.body().readAllBytes();
         } catch (IOException e) {
             throw offline(e);
         }
@@ -152,31 +152,12 @@ final class HubClient {
         return e.replace("\"", "").toLowerCase(Locale.ROOT);
     }
 
-    /** An open file response: status 200 (whole file) or 206 (from the requested offset). */
-    static final class Opened implements AutoCloseable {
-        final int status;
-        final InputStream body;
-        /** The first byte a 206 answer holds ({@code Content-Range: bytes N-M/T}), -1 when absent. */
-        final long rangeStart;
-
-        Opened(int status, InputStream body, long rangeStart) {
-            this.status = status;
-            this.body = body;
-            this.rangeStart = rangeStart;
-        }
-
-        @Override
-        public void close() throws IOException {
-            body.close();
-        }
-    }
-
     /**
      * Opens a file from {@code offset} on, following redirects. Connection failures come out as IOException (the
      * caller retries); answers the caller cannot fix by retrying come out as HubError. A 416 means the offset is past
      * the end.
      */
-    Opened open(String repoId, String revision, String file, long offset) throws IOException, InterruptedException {
+    FileTransfers.Opened open(String repoId, String revision, String file, long offset) throws IOException, InterruptedException {
         URI url = resolveUrl(repoId, revision, file);
         for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
             HttpRequest.Builder b = request(url).GET();
@@ -196,7 +177,7 @@ final class HubClient {
                 continue;
             }
             if (s == 200 || s == 206 || s == 416) {
-                return new Opened(s, r.body(), r.headers().firstValue("Content-Range").map(HubClient::rangeStart)
+                return new FileTransfers.Opened(s, r.body(), r.headers().firstValue("Content-Range").map(HubClient::rangeStart)
                         .orElse(-1L));
             }
             try (InputStream in = r.body()) {

@@ -1,38 +1,19 @@
 package dev.protolens.engine.hub;
 
 import dev.protolens.engine.UserError;
-import dev.protolens.engine.hub.DownloadProgress.Stage;
 import dev.protolens.engine.hub.RepoInfo.RepoFile;
-import java.io.FileInputStream;
-import java.io.FileOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorCompletionService;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
@@ -52,8 +33,6 @@ final class Pull {
     private static final long DISK_MARGIN = 16L << 20;
     private static final Logger LOG = LoggerFactory.getLogger(Pull.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** Two pulls in one process must not write the same .incomplete file. */
-    private static final Map<Path, ReentrantLock> BLOB_LOCKS = new ConcurrentHashMap<>();
 
     private final HubEnvironment env;
     private final HfCache cache;
@@ -62,8 +41,7 @@ final class Pull {
     private final String repoId;
     private final String revision;
     private final ModelDownload handle;
-    private final ProgressTracker tracker;
-    private final AtomicBoolean stop = new AtomicBoolean();
+    private final FileTransfers transfers;
     private String commit;
 
     /** A file to fetch: where it goes and what it must hash to (one of the two hashes, or neither). */
@@ -71,19 +49,10 @@ final class Pull {
         Path part() {
             return HfCache.incomplete(blob);
         }
-    }
 
-    /** A running file download, watched for stalls by the coordinating thread. */
-    private static final class Task {
-        final Plan plan;
-        volatile Thread thread;
-        /** Only a transfer is watched: hashing a large file sends no bytes and must not be taken for a stall. */
-        volatile boolean transferring;
-        volatile long lastByteNanos = System.nanoTime();
-        volatile boolean stalled;
-
-        Task(Plan plan) {
-            this.plan = plan;
+        FileTransfers.Check check() {
+            return sha256 != null ? FileTransfers.Check.sha256(sha256)
+                    : gitSha1 != null ? FileTransfers.Check.gitBlobSha1(gitSha1) : FileTransfers.Check.NONE;
         }
     }
 
@@ -96,7 +65,8 @@ final class Pull {
         this.repoId = repoId;
         this.revision = revision;
         this.handle = handle;
-        this.tracker = new ProgressTracker(repoId, listener, options.progressEvery());
+        this.transfers = new FileTransfers(repoId, options, listener, new PullWording(), item -> link(item.name(),
+                item.target()));
     }
 
     PulledModel run() throws InterruptedException {
@@ -119,30 +89,43 @@ final class Pull {
 
         Map<String, Long> sizes = new LinkedHashMap<>();
         plans.forEach(p -> sizes.put(p.name(), p.size()));
-        tracker.planned(sizes);
-        Map<String, PulledModel.FileResult> results = new LinkedHashMap<>();
-        List<Plan> toFetch = new ArrayList<>();
+        transfers.planned(sizes);
+        List<FileTransfers.Item> items = new ArrayList<>();
+        Map<String, Plan> byName = new LinkedHashMap<>();
         for (Plan p : plans) {
-            if (complete(p)) {
-                link(p);
-                tracker.cached(p.name());
-                results.put(p.name(), new PulledModel.FileResult(p.name(), p.size(), p.etag(), true, 0, 0));
-            } else {
-                toFetch.add(p);
-            }
+            byName.put(p.name(), p);
+            items.add(new FileTransfers.Item(p.name(), p.size(), p.blob(), p.part(),
+                    offset -> client.open(repoId, commit, p.name(), offset), p.check()));
         }
-        for (PulledModel.FileResult r : fetchAll(toFetch)) {
-            results.put(r.file(), r);
+        Map<String, PulledModel.FileResult> results = new LinkedHashMap<>();
+        for (FileTransfers.Result r : transfers.run(items, new FileTransfers.Control() {
+            @Override
+            public boolean isCancelled() {
+                return handle.isCancelled();
+            }
+
+            @Override
+            public void enter(Thread t) {
+                handle.enter(t);
+            }
+
+            @Override
+            public void leave(Thread t) {
+                handle.leave(t);
+            }
+        })) {
+            results.put(r.name(), new PulledModel.FileResult(r.name(), r.size(), byName.get(r.name()).etag(),
+                    r.fromCache(), r.resumedFrom(), r.retries()));
         }
         try {
             cache.writeRef(repoId, revision, commit);
         } catch (IOException e) {
             throw cannotWrite(e);
         }
-        tracker.complete();
+        transfers.complete();
         List<PulledModel.FileResult> ordered = plans.stream().map(p -> results.get(p.name())).toList();
         return new PulledModel(repoId, revision, commit, cache.snapshotDir(repoId, commit), ordered,
-                sizes.values().stream().mapToLong(Long::longValue).sum(), tracker.networkBytes(),
+                sizes.values().stream().mapToLong(Long::longValue).sum(), transfers.networkBytes(),
                 Duration.ofNanos(System.nanoTime() - t0));
     }
 
@@ -170,9 +153,9 @@ final class Pull {
         } catch (IOException e) {
             throw new HubError(HubError.Kind.OFFLINE, "Cannot read the cached snapshot " + snap + ": " + e.getMessage());
         }
-        tracker.planned(sizes);
-        sizes.keySet().forEach(tracker::cached);
-        tracker.complete();
+        transfers.planned(sizes);
+        transfers.cachedAll(sizes.keySet());
+        transfers.complete();
         String c = snap.getFileName().toString();
         return new PulledModel(repoId, revision, c, snap, files, sizes.values().stream().mapToLong(Long::longValue).sum(),
                 0, Duration.ofNanos(System.nanoTime() - t0));
@@ -305,284 +288,54 @@ final class Pull {
         }
     }
 
-    private List<PulledModel.FileResult> fetchAll(List<Plan> plans) throws InterruptedException {
-        if (plans.isEmpty()) {
-            return List.of();
-        }
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(options.parallelism(), plans.size()),
-                Thread.ofPlatform().daemon().name("protolens-pull-", 1).factory());
-        ExecutorCompletionService<PulledModel.FileResult> done = new ExecutorCompletionService<>(pool);
-        List<Task> tasks = new ArrayList<>();
-        for (Plan p : plans) {
-            Task t = new Task(p);
-            tasks.add(t);
-            done.submit(() -> fetch(t));
-        }
-        List<PulledModel.FileResult> results = new ArrayList<>();
-        RuntimeException failure = null;
+    private void link(String name, Path blob) {
         try {
-            while (results.size() < plans.size() && failure == null) {
-                Future<PulledModel.FileResult> f = done.poll(200, TimeUnit.MILLISECONDS);
-                if (f != null) {
-                    try {
-                        results.add(f.get());
-                    } catch (ExecutionException e) {
-                        failure = e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-                    }
-                }
-                watchForStalls(tasks);
-            }
-        } catch (InterruptedException e) {
-            failure = new CancellationException("download of " + repoId + " cancelled; the partial files are kept");
-        } finally {
-            if (failure != null || handle.isCancelled()) {
-                stop.set(true);
-            }
-            pool.shutdownNow();
-            boolean interrupted = Thread.interrupted();
-            // let every worker leave its file in a state the next pull can resume before reporting the end
-            if (!pool.awaitTermination(5, TimeUnit.SECONDS)) {
-                LOG.warn("download threads of {} did not stop within 5 s", repoId);
-            }
-            if (interrupted && failure == null) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        if (handle.isCancelled()) {
-            throw new CancellationException("download of " + repoId + " cancelled; the partial files are kept");
-        }
-        if (failure != null) {
-            throw failure;
-        }
-        return results;
-    }
-
-    private void watchForStalls(List<Task> tasks) {
-        long now = System.nanoTime();
-        for (Task t : tasks) {
-            Thread th = t.thread;
-            if (th != null && t.transferring && now - t.lastByteNanos > options.stallTimeout().toNanos()) {
-                LOG.info("{}: no data for {} s, reconnecting", t.plan.name(), options.stallTimeout().toSeconds());
-                t.stalled = true;
-                t.lastByteNanos = now;
-                th.interrupt();
-            }
-        }
-    }
-
-    private boolean stopping() {
-        return stop.get() || handle.isCancelled();
-    }
-
-    private void checkStop() {
-        if (stopping()) {
-            throw new CancellationException("download of " + repoId + " stopped; the partial files are kept");
-        }
-    }
-
-    private PulledModel.FileResult fetch(Task task) throws InterruptedException {
-        Plan p = task.plan;
-        Thread me = Thread.currentThread();
-        handle.enter(me);
-        ReentrantLock lock = BLOB_LOCKS.computeIfAbsent(p.blob(), k -> new ReentrantLock());
-        lock.lockInterruptibly();
-        try {
-            task.lastByteNanos = System.nanoTime();
-            task.thread = me;
-            return fetchLocked(task);
-        } finally {
-            task.thread = null;
-            lock.unlock();
-            handle.leave(me);
-        }
-    }
-
-    private PulledModel.FileResult fetchLocked(Task task) throws InterruptedException {
-        Plan p = task.plan;
-        if (complete(p)) {
-            link(p);
-            tracker.cached(p.name());
-            return new PulledModel.FileResult(p.name(), p.size(), p.etag(), true, 0, 0);
-        }
-        Path part = p.part();
-        long offset;
-        try {
-            Files.createDirectories(part.getParent());
-            offset = Files.isRegularFile(part) ? Files.size(part) : 0;
-            if (offset > p.size()) {
-                Files.delete(part);
-                offset = 0;
-            }
-            if (p.size() == 0) {
-                Files.write(part, new byte[0]);
-            }
-        } catch (IOException e) {
-            throw cannotWrite(e);
-        }
-        long resumedFrom = offset;
-        if (offset > 0) {
-            LOG.info("{}: resuming at byte {} of {}", p.name(), offset, p.size());
-        }
-        tracker.started(p.name(), offset);
-        int retries = 0;
-        int failuresInRow = 0;
-        long[] at = {offset};
-        while (at[0] < p.size()) {
-            checkStop();
-            long before = at[0];
-            try {
-                transfer(task, at);
-                if (at[0] < p.size()) {
-                    throw new IOException("the connection closed at byte " + at[0] + " of " + p.size());
-                }
-            } catch (IOException | InterruptedException | HubError e) {
-                if (stopping()) {
-                    throw new CancellationException("download of " + repoId + " stopped; the partial files are kept");
-                }
-                if (e instanceof HubError h && h.kind() != HubError.Kind.SERVER) {
-                    throw h;
-                }
-                Thread.interrupted();
-                retries++;
-                failuresInRow = at[0] > before ? 1 : failuresInRow + 1;
-                String why = task.stalled ? "stalled" : HubClient.reason(e);
-                task.stalled = false;
-                if (failuresInRow > options.retries()) {
-                    throw new HubError(HubError.Kind.NO_NETWORK, "The download of " + p.name() + " from " + repoId
-                            + " failed " + failuresInRow + " times in a row (" + why + ") at byte " + at[0] + " of "
-                            + p.size() + ". The bytes so far are kept: run the same pull again to resume. If it keeps"
-                            + " failing, ProtoLens may be offline: open a local model folder or .gguf file instead.",
-                            e instanceof HubError ? e : null);
-                }
-                LOG.info("{}: {} at byte {}; resuming (attempt {})", p.name(), why, at[0], failuresInRow + 1);
-                tracker.stage(p.name(), Stage.RETRYING);
-                long pause = Math.min(5000, options.retryBackoff().toMillis() << Math.min(failuresInRow - 1, 10));
-                try {
-                    Thread.sleep(pause);
-                } catch (InterruptedException ie) {
-                    checkStop();
-                }
-            }
-        }
-        checkStop();
-        Thread.interrupted(); // a stall interrupt that raced with the last byte must not break the hashing below
-        tracker.stage(p.name(), Stage.VERIFYING);
-        verify(p);
-        try {
-            Files.move(part, p.blob(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            link(p);
-        } catch (IOException e) {
-            throw cannotWrite(e);
-        }
-        tracker.done(p.name());
-        return new PulledModel.FileResult(p.name(), p.size(), p.etag(), false, resumedFrom, retries);
-    }
-
-    /** Appends to the .incomplete file from {@code at[0]} on, advancing it as bytes arrive. */
-    private void transfer(Task task, long[] at) throws IOException, InterruptedException {
-        Plan p = task.plan;
-        task.lastByteNanos = System.nanoTime();
-        task.transferring = true;
-        try (HubClient.Opened o = client.open(repoId, commit, p.name(), at[0])) {
-            if (o.status == 416) {
-                // the server thinks the partial file is already past the end: start over
-                Files.deleteIfExists(p.part());
-                at[0] = 0;
-                throw new IOException("the server refused the range; restarting " + p.name() + " from zero");
-            }
-            if (o.status == 206 && at[0] > 0 && o.rangeStart != at[0]) {
-                Files.deleteIfExists(p.part());
-                at[0] = 0;
-                throw new IOException("the server answered a different range; restarting " + p.name() + " from zero");
-            }
-            boolean append = at[0] > 0 && o.status == 206;
-            if (!append && at[0] > 0) {
-                LOG.info("{}: the server sent the whole file instead of a range; restarting from zero", p.name());
-                at[0] = 0;
-            }
-            try (FileOutputStream out = new FileOutputStream(p.part().toFile(), append)) {
-                InputStream in = o.body;
-                byte[] buf = new byte[1 << 16];
-                int n;
-                while ((n = in.read(buf)) > 0) {
-                    if (stopping()) {
-                        return;
-                    }
-                    try {
-                        out.write(buf, 0, n);
-                    } catch (IOException e) {
-                        throw writeError(p, at[0], e);
-                    }
-                    at[0] += n;
-                    task.lastByteNanos = System.nanoTime();
-                    if (at[0] > p.size()) {
-                        Files.deleteIfExists(p.part());
-                        throw new HubError(HubError.Kind.HASH_MISMATCH, p.name() + " of " + repoId + " came with more"
-                                + " bytes than the hub announced (" + p.size() + "); the download was deleted. Run"
-                                + " the pull again.");
-                    }
-                    tracker.progress(p.name(), at[0], n);
-                }
-            }
-        } finally {
-            task.transferring = false;
-        }
-    }
-
-    private void verify(Plan p) {
-        if (p.sha256() == null && p.gitSha1() == null) {
-            return;
-        }
-        String got;
-        // FileInputStream, not an NIO channel: a cancel's interrupt must not close the file under the hash
-        try (InputStream in = new FileInputStream(p.part().toFile())) {
-            MessageDigest md = MessageDigest.getInstance(p.sha256() != null ? "SHA-256" : "SHA-1");
-            if (p.sha256() == null) {
-                md.update(("blob " + p.size() + "\0").getBytes(StandardCharsets.US_ASCII));
-            }
-            byte[] buf = new byte[1 << 20];
-            int n;
-            while ((n = in.read(buf)) > 0) {
-                md.update(buf, 0, n);
-                checkStop();
-            }
-            got = HexFormat.of().formatHex(md.digest());
-        } catch (IOException e) {
-            checkStop();
-            throw cannotWrite(e);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-        String want = p.sha256() != null ? p.sha256() : p.gitSha1();
-        if (!got.equals(want)) {
-            try {
-                Files.deleteIfExists(p.part());
-            } catch (IOException e) {
-                LOG.warn("cannot delete the damaged {}: {}", p.part(), e.getMessage());
-            }
-            String kind = p.sha256() != null ? "sha256" : "git blob sha1";
-            throw new HubError(HubError.Kind.HASH_MISMATCH, p.name() + " of " + repoId + " arrived damaged: its " + kind
-                    + " is " + got + " but the hub lists " + want + ". The damaged download was deleted; run the pull"
-                    + " again (if this repeats, a proxy or mirror is serving wrong bytes).");
-        }
-    }
-
-    private void link(Plan p) {
-        try {
-            cache.link(repoId, commit, p.name(), p.blob());
+            cache.link(repoId, commit, name, blob);
         } catch (IOException e) {
             throw cannotWrite(e);
         }
     }
 
-    private UserError writeError(Plan p, long at, IOException e) {
-        String m = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
-        if (m.contains("no space") || m.contains("not enough space") || m.contains("disk full")) {
+    /** The pull's problems in the words of a person pulling a model into the Hugging Face cache. */
+    private final class PullWording implements FileTransfers.Wording {
+        @Override
+        public String cancelled() {
+            return "download of " + repoId + " cancelled; the partial files are kept";
+        }
+
+        @Override
+        public UserError cannotWrite(IOException e) {
+            return Pull.this.cannotWrite(e);
+        }
+
+        @Override
+        public UserError diskFull(String file, long at, long size, IOException e) {
             return new HubError(HubError.Kind.DISK_FULL, "The disk holding " + cache.root() + " filled up while"
-                    + " downloading " + p.name() + " of " + repoId + " (" + at + " of " + p.size() + " bytes kept)."
+                    + " downloading " + file + " of " + repoId + " (" + at + " of " + size + " bytes kept)."
                     + " Free some space or set HF_HOME to a bigger disk, then run the pull again to resume.", e);
         }
-        return cannotWrite(e);
+
+        @Override
+        public UserError gaveUp(String file, int failures, String why, long at, long size, Throwable cause) {
+            return new HubError(HubError.Kind.NO_NETWORK, "The download of " + file + " from " + repoId
+                    + " failed " + failures + " times in a row (" + why + ") at byte " + at + " of "
+                    + size + ". The bytes so far are kept: run the same pull again to resume. If it keeps"
+                    + " failing, ProtoLens may be offline: open a local model folder or .gguf file instead.", cause);
+        }
+
+        @Override
+        public UserError damaged(String file, FileTransfers.Check.Mismatch m) {
+            return new HubError(HubError.Kind.HASH_MISMATCH, file + " of " + repoId + " arrived damaged: its " + m.kind()
+                    + " is " + m.got() + " but the hub lists " + m.want() + ". The damaged download was deleted; run the"
+                    + " pull again (if this repeats, a proxy or mirror is serving wrong bytes).");
+        }
+
+        @Override
+        public UserError tooLong(String file, long size) {
+            return new HubError(HubError.Kind.HASH_MISMATCH, file + " of " + repoId + " came with more"
+                    + " bytes than the hub announced (" + size + "); the download was deleted. Run"
+                    + " the pull again.");
+        }
     }
 
     private UserError cannotWrite(IOException e) {

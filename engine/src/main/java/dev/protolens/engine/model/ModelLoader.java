@@ -29,22 +29,31 @@ public final class ModelLoader {
 
     /** @param progress receives short status lines ("reading weights…") for the UI */
     public static LoadedModel load(Path path, EngineRuntime runtime, Consumer<String> progress) {
+        return load(path, runtime, null, progress);
+    }
+
+    /**
+     * @param dtype "auto", "fp32", "bf16" or "fp16" for the weights ({@link EngineRuntime#weightType(DataType, String)});
+     *              null: the runtime's setting
+     */
+    public static LoadedModel load(Path path, EngineRuntime runtime, String dtype, Consumer<String> progress) {
         long t0 = System.nanoTime();
         Path p = path.toAbsolutePath().normalize();
         if (!Files.exists(p)) {
             throw new UserError(p + " does not exist");
         }
         if (Files.isRegularFile(p) && p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".gguf")) {
-            return loadGguf(p, runtime, progress, t0);
+            return loadGguf(p, runtime, dtype, progress, t0);
         }
         if (Files.isRegularFile(p)) {
             throw new UserError(p.getFileName() + " is neither a .gguf file nor a model folder. Pick the folder that"
                     + " holds config.json, or a .gguf file.");
         }
-        return loadHf(p, runtime, progress, t0);
+        return loadHf(p, runtime, dtype, progress, t0);
     }
 
-    private static LoadedModel loadHf(Path dir, EngineRuntime runtime, Consumer<String> progress, long t0) {
+    private static LoadedModel loadHf(Path dir, EngineRuntime runtime, String dtype, Consumer<String> progress,
+                                      long t0) {
         progress.accept("reading config.json");
         ModelConfig config = HfConfigReader.read(dir.resolve("config.json"));
         progress.accept("opening weights");
@@ -53,7 +62,7 @@ public final class ModelLoader {
             TextTokenizer tokenizer = HfTokenizer.open(dir.resolve("tokenizer.json"), config.bosTokenId(),
                     config.eosTokenId());
             try {
-                return build(dir, "safetensors", config, source, tokenizer, runtime, progress, t0);
+                return build(dir, "safetensors", config, source, tokenizer, runtime, dtype, progress, t0);
             } catch (RuntimeException e) {
                 tokenizer.close();
                 throw e;
@@ -61,13 +70,14 @@ public final class ModelLoader {
         }
     }
 
-    private static LoadedModel loadGguf(Path file, EngineRuntime runtime, Consumer<String> progress, long t0) {
+    private static LoadedModel loadGguf(Path file, EngineRuntime runtime, String dtype, Consumer<String> progress,
+                                        long t0) {
         progress.accept("reading GGUF header");
         GgufModelReader.Opened g = GgufModelReader.open(file);
         try (TensorSource source = g.tensors()) {
             TextTokenizer tokenizer = g.tokenizer();
             try {
-                return build(file, "gguf", g.config(), source, tokenizer, runtime, progress, t0);
+                return build(file, "gguf", g.config(), source, tokenizer, runtime, dtype, progress, t0);
             } catch (RuntimeException e) {
                 tokenizer.close();
                 throw e;
@@ -86,12 +96,14 @@ public final class ModelLoader {
     }
 
     private static LoadedModel build(Path path, String format, ModelConfig config, TensorSource source,
-                                     TextTokenizer tokenizer, EngineRuntime runtime, Consumer<String> progress, long t0) {
+                                     TextTokenizer tokenizer, EngineRuntime runtime, String dtype,
+                                     Consumer<String> progress, long t0) {
         if (tokenizer.vocabSize() > config.vocabSize()) {
             throw new UserError(path.getFileName() + ": the tokenizer has " + tokenizer.vocabSize()
                     + " tokens but the model only " + config.vocabSize() + "; they do not belong together");
         }
-        DataType compute = runtime.weightType(dataType(config.storedDtype()));
+        DataType stored = dataType(config.storedDtype());
+        DataType compute = dtype == null ? runtime.weightType(stored) : runtime.weightType(stored, dtype);
         progress.accept("loading " + source.tensors().size() + " tensors onto " + runtime.deviceName());
         NDManager manager = runtime.newManager();
         try {

@@ -36,6 +36,8 @@ abstract class TransformerModel implements LanguageModel {
     private final Map<Float, NDArray> constants = new ConcurrentHashMap<>();
     private final Map<Float, NDArray> constants32 = new ConcurrentHashMap<>();
     private NDArray rotateHalf;
+    /** A dimensioned fp32 one: multiplying a half tensor by it promotes the product to fp32 (see {@link #cast}). */
+    private final NDArray one32;
     private final VocabArgmax vocabArgmax = new VocabArgmax(this::head);
     protected long parameterCount;
 
@@ -44,6 +46,7 @@ abstract class TransformerModel implements LanguageModel {
         this.manager = manager;
         this.compute = compute;
         this.half = compute != DataType.FLOAT32;
+        this.one32 = manager.ones(new Shape(1));
     }
 
     @Override
@@ -162,7 +165,23 @@ abstract class TransformerModel implements LanguageModel {
     }
 
     protected NDArray toCompute(NDArray x) {
-        return x.getDataType() == compute ? x : x.toType(compute, false);
+        return cast(x, compute);
+    }
+
+    /**
+     * A type cast that gradients flow through. DJL's {@code toType} converts under libtorch's NoGradGuard, so a
+     * cast inside the graph would cut e and m off from the loss (found with fp16 on the CPU: "element 0 of tensors
+     * does not require grad"). Up to fp32 by type promotion (times a one-element fp32 one, owned by the model);
+     * down by a cumulative product with a dtype over an added axis of size 1, which is the identity with a cast.
+     */
+    protected NDArray cast(NDArray x, DataType type) {
+        if (x.getDataType() == type) {
+            return x;
+        }
+        if (type == DataType.FLOAT32) {
+            return x.mul(one32);
+        }
+        return x.expandDims(-1).cumProd(-1, type).squeeze(-1);
     }
 
     protected static NDArray linear(NDArray x, NDArray weight, NDArray bias) {
@@ -171,16 +190,16 @@ abstract class TransformerModel implements LanguageModel {
 
     /** HF LlamaRMSNorm: {@code w * (x * rsqrt(mean(x^2) + eps))}, the normalisation in fp32. */
     protected NDArray rmsNorm(NDArray x, NDArray weight, NDArray eps) {
-        NDArray xf = half ? x.toType(DataType.FLOAT32, false) : x;
+        NDArray xf = cast(x, DataType.FLOAT32);
         NDArray normed = xf.div(xf.square().mean(new int[] {-1}, true).add(eps).sqrt());
-        return (half ? normed.toType(compute, false) : normed).mul(weight);
+        return cast(normed, compute).mul(weight);
     }
 
     /** LayerNorm over the last axis with weight and bias, in fp32. */
     protected NDArray layerNorm(NDArray x, NDArray weight, NDArray bias, float eps) {
-        NDArray xf = half ? x.toType(DataType.FLOAT32, false) : x;
+        NDArray xf = cast(x, DataType.FLOAT32);
         NDArray y = LayerNorm.layerNorm(xf, new Shape(config.hiddenSize()), weight, bias, eps).singletonOrThrow();
-        return half ? y.toType(compute, false) : y;
+        return cast(y, compute);
     }
 
     /**
@@ -253,7 +272,8 @@ abstract class TransformerModel implements LanguageModel {
     protected NDArray causalMask(int n) {
         return masks.computeIfAbsent(n, k -> {
             float[] m = new float[k * k];
-            float low = half ? -3.3895314e38f : -Float.MAX_VALUE;
+            // torch.finfo(dtype).min: fp16 stops at -65504 (a bf16 or fp32 minimum would become -inf there)
+            float low = compute == DataType.FLOAT16 ? -65504f : half ? -3.3895314e38f : -Float.MAX_VALUE;
             for (int i = 0; i < k; i++) {
                 for (int j = i + 1; j < k; j++) {
                     m[i * k + j] = low;
@@ -288,7 +308,7 @@ abstract class TransformerModel implements LanguageModel {
             scores = scores.add(toCompute(knockOut));
         }
         NDArray probs = half
-                ? JniUtils.softmax((PtNDArray) scores, -1, DataType.FLOAT32).toType(compute, false)
+                ? cast(JniUtils.softmax((PtNDArray) scores, -1, DataType.FLOAT32), compute)
                 : scores.softmax(-1);
         probe.attention(layer, probs);
         if (group == 1) {
@@ -308,7 +328,7 @@ abstract class TransformerModel implements LanguageModel {
     }
 
     protected NDArray finishLogits(NDArray logits) {
-        return half ? logits.toType(DataType.FLOAT32, false) : logits;
+        return cast(logits, DataType.FLOAT32);
     }
 
     /** SiLU, {@code x * sigmoid(x)}. */

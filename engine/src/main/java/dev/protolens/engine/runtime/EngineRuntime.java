@@ -5,19 +5,27 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.pytorch.jni.JniUtils;
+import dev.protolens.engine.UserError;
+import dev.protolens.engine.gpu.GpuSetup;
+import dev.protolens.engine.gpu.NativesChoice;
+import dev.protolens.engine.gpu.ProbeResult;
+import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Starts DJL's PyTorch engine once per process, the way ProtoLens needs it: offline (libtorch comes from the
- * CPU native jar on the class path; no network call unless the user asks for a download), DJL's usage
- * tracking off, a chosen number of intra-op threads, CUDA when the engine sees a GPU.
+ * CPU native jar on the class path, or from the checked GPU runtime; no network call), DJL's usage tracking off, a
+ * chosen number of intra-op threads, CUDA when the engine sees a GPU. Which libtorch loads is decided first, by
+ * {@link GpuSetup} from what the NVIDIA driver says ({@link NativesChoice}).
  *
  * <p>Everything here must happen before the first {@code Engine.getInstance()}: DJL reads these properties
  * once, when the engine class initialises.
  */
 public final class EngineRuntime {
     private static final Logger LOG = LoggerFactory.getLogger(EngineRuntime.class);
+    /** "fixed": the libtorch to load was set by the caller (the GPU probe's child); no choice is made here. */
+    public static final String NATIVES_PROPERTY = "protolens.natives";
     private static volatile EngineRuntime instance;
 
     private final Engine engine;
@@ -25,13 +33,20 @@ public final class EngineRuntime {
     private final int threads;
     private final String pytorchVersion;
     private final String fallback;
+    private final String dtype;
+    private final DataType half;
+    private final NativesChoice natives;
 
-    private EngineRuntime(Engine engine, Device device, int threads, String fallback) {
+    private EngineRuntime(Engine engine, Device device, int threads, String fallback, String dtype, DataType half,
+                          NativesChoice natives) {
         this.engine = engine;
         this.device = device;
         this.threads = threads;
         this.pytorchVersion = engine.getVersion();
         this.fallback = fallback;
+        this.dtype = dtype;
+        this.half = half;
+        this.natives = natives;
     }
 
     /** The device the engine picked, and why it is the CPU when a GPU was configured or asked for (else null). */
@@ -48,33 +63,89 @@ public final class EngineRuntime {
      */
     public static synchronized EngineRuntime start(RuntimeOptions options) {
         if (instance != null) {
-            if (options.threads() > 0 && options.threads() != instance.threads) {
-                JniUtils.setNumThreads(options.threads());
-                instance = new EngineRuntime(instance.engine, instance.device, options.threads(), instance.fallback);
+            int t = options.threads() > 0 ? options.threads() : instance.threads;
+            if (t != instance.threads || !options.dtype().equals(instance.dtype)) {
+                if (t != instance.threads) {
+                    JniUtils.setNumThreads(t);
+                }
+                instance = new EngineRuntime(instance.engine, instance.device, t, instance.fallback, options.dtype(),
+                        instance.half, instance.natives);
             }
             return instance;
         }
         prepareProperties(options);
         NativeAllocator.tune().ifPresent(LOG::debug);
+        NativesChoice natives = chooseNatives(options);
         Engine engine;
         try {
             engine = Engine.getEngine("PyTorch");
         } catch (RuntimeException | UnsatisfiedLinkError e) {
-            String cuda = System.getenv("PYTORCH_LIBRARY_PATH") != null || cudaDownloadRequested()
-                    ? " A CUDA libtorch was requested (PYTORCH_LIBRARY_PATH / PYTORCH_FLAVOR): check that it is"
-                    + " libtorch 2.7.1 for this CUDA driver, or unset those variables to run on the CPU with the"
-                    + " bundled libtorch." : " Delete ~/.djl.ai/pytorch (a damaged extraction) and start again.";
+            String cuda;
+            if (natives != null && natives.natives() == NativesChoice.Natives.GPU_RUNTIME) {
+                recordFailedStart(e);
+                cuda = " The GPU runtime passed its check but did not load here; the next start runs on the CPU."
+                        + " Start again, and run protolens gpu probe to see why.";
+            } else if (System.getenv("PYTORCH_LIBRARY_PATH") != null || cudaDownloadRequested()) {
+                cuda = " A CUDA libtorch was requested (PYTORCH_LIBRARY_PATH / PYTORCH_FLAVOR): check that it is"
+                        + " libtorch 2.7.1 for this CUDA driver, or unset those variables to run on the CPU with the"
+                        + " bundled libtorch.";
+            } else {
+                cuda = " Delete ~/.djl.ai/pytorch (a damaged extraction) and start again.";
+            }
             throw new RuntimeStartException("The PyTorch engine could not start: " + e.getMessage() + "." + cuda, e);
         }
         int threads = options.threads() > 0 ? options.threads() : RuntimeOptions.defaultThreads();
         JniUtils.setNumThreads(threads);
         DeviceChoice choice = chooseDevice(engine, options.device());
-        instance = new EngineRuntime(engine, choice.device(), threads, choice.fallback());
+        String fallback = choice.fallback();
+        if (!choice.device().isGpu() && natives != null && !"cpu".equals(options.device())) {
+            if (natives.gpuUnused()) {
+                fallback = natives.reason(); // says what to do about it, where DJL's view only says "no GPU"
+            } else if (natives.natives() == NativesChoice.Natives.GPU_RUNTIME) {
+                fallback = "the GPU runtime loaded but PyTorch sees no GPU now (a driver that is loading or was"
+                        + " updated?); running on the CPU. Restart the computer, or run protolens gpu probe";
+            }
+        }
+        DataType half = natives != null && "float16".equals(natives.halfType()) ? DataType.FLOAT16 : DataType.BFLOAT16;
+        instance = new EngineRuntime(engine, choice.device(), threads, fallback, options.dtype(), half, natives);
         if (choice.fallback() != null) {
             LOG.warn(choice.fallback());
         }
         LOG.info(instance.describe());
         return instance;
+    }
+
+    /**
+     * Decides which libtorch loads (the GPU runtime when the driver fits and it passed its check, else the bundled
+     * CPU one) and sets DJL's properties for it. A detection that fails for an unexpected reason never stops the
+     * start: the CPU runs.
+     */
+    private static NativesChoice chooseNatives(RuntimeOptions options) {
+        if ("fixed".equals(System.getProperty(NATIVES_PROPERTY))) {
+            return null;
+        }
+        try {
+            NativesChoice c = GpuSetup.system().chooseForStart(options.device());
+            GpuSetup.apply(c);
+            LOG.info("libtorch: {}", c.reason());
+            return c;
+        } catch (RuntimeException | LinkageError e) {
+            LOG.warn("the GPU check failed ({}); the bundled CPU libtorch runs", e.toString());
+            return null;
+        }
+    }
+
+    /** The checked runtime did not load in this process: the next start must not try it again unchecked. */
+    private static void recordFailedStart(Throwable e) {
+        try {
+            GpuSetup setup = GpuSetup.system();
+            setup.runtime().ifPresent(rt -> rt.saveProbe(new ProbeResult(false, Instant.now(),
+                    setup.report().fingerprint(), "cuda:0", null, "it passed its check but did not load when"
+                    + " ProtoLens started (" + e.getMessage() + "). Check again (protolens gpu probe).",
+                    e.toString(), Double.NaN, Double.NaN, 0)));
+        } catch (RuntimeException | LinkageError ignored) {
+            // the start fails with its own message anyway
+        }
     }
 
     /**
@@ -164,15 +235,51 @@ public final class EngineRuntime {
         return threads;
     }
 
-    /**
-     * The type model weights are kept in on this device: fp32 on the CPU (BF16 kernels on CPU abort the JVM
-     * in this libtorch build, and fp32 is what the reference computes), the stored half type on a GPU.
-     */
+    /** The weights' type for this start's dtype setting ({@link RuntimeOptions#dtype()}). */
     public DataType weightType(DataType stored) {
+        return weightType(stored, dtype);
+    }
+
+    /**
+     * The type model weights are computed in. On the CPU fp32, always: BF16 kernels on the CPU abort the JVM in this
+     * libtorch build (not an exception: the process dies), so bf16 and fp16 are refused there with a message. On a
+     * CUDA GPU, "auto" is bf16, or fp16 on GPUs without bf16 (compute capability below 8.0); e, m, the loss and the
+     * AdamW state stay fp32 whatever this is, and norms and softmax compute in fp32 (as in HF).
+     *
+     * @param requested "auto", "fp32", "bf16" or "fp16"
+     */
+    public DataType weightType(DataType stored, String requested) {
+        String r = RuntimeOptions.normaliseDtype(requested);
         if (!device.isGpu()) {
+            if (r.equals("bf16") || r.equals("fp16")) {
+                throw new UserError(r + " needs a CUDA GPU. On the CPU ProtoLens computes in fp32: libtorch's " + r
+                        + " CPU kernels abort the whole process in this build" + (fallback != null
+                        ? " (and the GPU is not used: " + fallback + ")" : "") + ". Leave --dtype at auto or set fp32.");
+            }
             return DataType.FLOAT32;
         }
-        return stored == DataType.BFLOAT16 || stored == DataType.FLOAT16 ? stored : DataType.FLOAT32;
+        return switch (r) {
+            case "fp32" -> DataType.FLOAT32;
+            case "fp16" -> DataType.FLOAT16;
+            case "bf16" -> {
+                if (half != DataType.BFLOAT16) {
+                    throw new UserError("This GPU has no bf16 kernels (compute capability below 8.0). Use --dtype fp16"
+                            + " or fp32.");
+                }
+                yield DataType.BFLOAT16;
+            }
+            default -> half;
+        };
+    }
+
+    /** The half type this GPU computes in (bf16, or fp16 where bf16 is not supported). */
+    public DataType halfType() {
+        return half;
+    }
+
+    /** Which libtorch was chosen and why; empty where the caller fixed it (the GPU probe's child). */
+    public java.util.Optional<NativesChoice> natives() {
+        return java.util.Optional.ofNullable(natives);
     }
 
     public NDManager newManager() {
@@ -212,9 +319,15 @@ public final class EngineRuntime {
     /** The one line shown in the status bar and by {@code inspect}: device, threads, dtype, and any GPU fallback. */
     public String describe() {
         String dev = device.isGpu() ? "CUDA GPU " + device.getDeviceId() : "CPU";
+        String weights;
+        try {
+            weights = device.isGpu() ? weightType(DataType.FLOAT32).toString().toLowerCase(java.util.Locale.ROOT)
+                    + " weights, fp32 e, m, loss and AdamW" : "fp32";
+        } catch (UserError e) {
+            weights = dtype + " asked for, which this GPU cannot compute";
+        }
         return "PyTorch " + pytorchVersion + " on " + dev + ", " + threads + " thread" + (threads == 1 ? "" : "s")
-                + ", compute " + (device.isGpu() ? "bf16/fp16 weights where stored so, fp32 proto-tokens" : "fp32")
-                + (fallback == null ? "" : " (" + fallback + ")");
+                + ", compute " + weights + (fallback == null ? "" : " (" + fallback + ")");
     }
 
     /** Why the CPU runs although a GPU was configured or asked for; empty when nothing fell back. */

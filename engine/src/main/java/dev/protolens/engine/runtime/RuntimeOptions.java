@@ -1,23 +1,54 @@
 package dev.protolens.engine.runtime;
 
+import java.util.Locale;
+
 /**
  * How to start the engine. {@code threads <= 0} means the default; {@code device} is "auto", "cpu" or
- * "cuda[:N]". Read from {@code PROTOLENS_THREADS} / {@code PROTOLENS_DEVICE} (or the system properties
- * {@code protolens.threads} / {@code protolens.device}) when not given.
+ * "cuda[:N]"; {@code dtype} is what model weights are computed in: "auto" (fp32 on the CPU, bf16 on a CUDA GPU, fp16
+ * on GPUs without bf16), "fp32", "bf16" or "fp16". Read from {@code PROTOLENS_THREADS} / {@code PROTOLENS_DEVICE} /
+ * {@code PROTOLENS_DTYPE} (or the system properties {@code protolens.threads} / {@code protolens.device} /
+ * {@code protolens.dtype}) when not given.
  */
-public record RuntimeOptions(int threads, String device) {
+public record RuntimeOptions(int threads, String device, String dtype) {
+
+    public RuntimeOptions {
+        dtype = normaliseDtype(dtype);
+    }
+
+    public RuntimeOptions(int threads, String device) {
+        this(threads, device, "auto");
+    }
 
     public static RuntimeOptions fromEnvironment() {
         return new RuntimeOptions(parseInt(setting("protolens.threads", "PROTOLENS_THREADS"), 0),
-                orDefault(setting("protolens.device", "PROTOLENS_DEVICE"), "auto"));
+                orDefault(setting("protolens.device", "PROTOLENS_DEVICE"), "auto"),
+                orDefault(setting("protolens.dtype", "PROTOLENS_DTYPE"), "auto"));
     }
 
     public RuntimeOptions withThreads(int t) {
-        return new RuntimeOptions(t, device);
+        return new RuntimeOptions(t, device, dtype);
     }
 
     public RuntimeOptions withDevice(String d) {
-        return new RuntimeOptions(threads, d);
+        return new RuntimeOptions(threads, d, dtype);
+    }
+
+    public RuntimeOptions withDtype(String d) {
+        return new RuntimeOptions(threads, device, d);
+    }
+
+    /** "auto", "fp32", "bf16" or "fp16" from the spellings people use (float32, bfloat16, half …). */
+    public static String normaliseDtype(String d) {
+        if (d == null || d.isBlank()) {
+            return "auto";
+        }
+        return switch (d.strip().toLowerCase(Locale.ROOT)) {
+            case "auto" -> "auto";
+            case "fp32", "float32", "f32", "float" -> "fp32";
+            case "bf16", "bfloat16" -> "bf16";
+            case "fp16", "float16", "f16", "half" -> "fp16";
+            default -> throw new IllegalArgumentException("unknown dtype '" + d + "' (use auto, fp32, bf16 or fp16)");
+        };
     }
 
     /**
