@@ -47,6 +47,8 @@ final class DecodeCommand implements Callable<Integer> {
     @Option(names = "--top-k", defaultValue = "0", description = "Also list the k most probable tokens per position.")
     int topK;
 
+    private String warning;
+
 
     @Mixin
     ModelOptions options;
@@ -86,12 +88,22 @@ final class DecodeCommand implements Callable<Integer> {
             modelPath = options.model;
             v = readVectors(vectors);
         }
+        if (topK < 0) {
+            throw new UserError("--top-k must be 0 (no alternatives) or a positive number of tokens; got " + topK + ".");
+        }
+        int nonFinite = v.nonFiniteCount();
+        if (nonFinite > 0) {
+            // a checksum only proves the file is what was saved; it says nothing of what was saved
+            warning = "the vectors hold " + nonFinite + " NaN or infinite values (of " + 2 * v.dim() + "), so the"
+                    + " text below means nothing: the fit that made them diverged, or the file was edited";
+            System.err.println("warning: " + warning);
+        }
         try (LoadedModel m = options.load(modelPath)) {
             if (r != null) {
                 RunLibrary.requireModel(r.record(), m);
             }
             if (targetText != null) {
-                target = m.tokenizer().encode(targetText, false).ids();
+                target = m.tokenizer().encode(TextSource.argument("--target-text", targetText), false).ids();
                 if (target.length == 0) {
                     throw new UserError("--target-text has no tokens");
                 }
@@ -140,6 +152,7 @@ final class DecodeCommand implements Callable<Integer> {
                 o.put("run_id", r.id());
             }
             o.put("tokens", d.length());
+            o.put("warning", warning);
             o.put("ids", d.ids());
             o.put("pieces", d.pieces());
             o.put("text", d.text());

@@ -106,7 +106,7 @@ final class FitCommand implements Callable<Integer> {
         int max = steps != null ? steps : FitSpec.MAX_STEPS;
         FitSpec spec = new FitSpec(Arrangement.parse(arrangement), Init.parse(init), seed, lr, FitSpec.BETA1,
                 FitSpec.BETA2, FitSpec.EPS, weightDecay, max, targetAccuracy, sharedM);
-        String t = text.text != null ? text.text : TextSource.readFile(text.file);
+        String t = text.read();
         try (LoadedModel m = modelOptions.load(); ModelSession session = ModelSession.of(m)) {
             FitTarget target = FitTarget.of(m, t, spec.arrangement());
             FitRequest request = SeedBatch.request(target, spec, restarts);

@@ -47,19 +47,31 @@ public final class TextFiles {
 
     /** UTF-8 bytes as the text to fit (see the class comment); {@code what} names the source in errors. */
     public static String decode(byte[] b, String what) {
+        String s = strict(b, what + " is not UTF-8 text; save it as UTF-8 and try again.");
+        if (s.endsWith("\r\n")) {
+            return s.substring(0, s.length() - 2);
+        }
+        return s.endsWith("\n") ? s.substring(0, s.length() - 1) : s;
+    }
+
+    /**
+     * A text given on the command line, as the bytes the shell passed: the same strict UTF-8 as a file (the JVM's
+     * own decoding of arguments follows the locale, so under LANG=C "😀" arrived as "????" and invalid bytes as
+     * U+FFFD, both fitted silently), a byte-order mark dropped; no newline is dropped, the user typed it.
+     */
+    public static String decodeArgument(byte[] b, String option) {
+        return strict(b, option + " is not UTF-8 text: it holds bytes that are not UTF-8 (a terminal in another"
+                + " encoding?). Set a UTF-8 locale (e.g. LANG=C.UTF-8) or save the text as UTF-8 and use --text-file.");
+    }
+
+    private static String strict(byte[] b, String refusal) {
         String s;
         try {
             s = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(b)).toString();
         } catch (CharacterCodingException e) {
-            throw new UserError(what + " is not UTF-8 text; save it as UTF-8 and try again.");
+            throw new UserError(refusal);
         }
-        if (s.startsWith("\uFEFF")) {
-            s = s.substring(1);
-        }
-        if (s.endsWith("\r\n")) {
-            return s.substring(0, s.length() - 2);
-        }
-        return s.endsWith("\n") ? s.substring(0, s.length() - 1) : s;
+        return s.startsWith("\uFEFF") ? s.substring(1) : s;
     }
 }

@@ -38,9 +38,21 @@ public final class ModelLoader {
      */
     public static LoadedModel load(Path path, EngineRuntime runtime, String dtype, Consumer<String> progress) {
         long t0 = System.nanoTime();
+        if (path.toString().isBlank()) {
+            // Path.of("") is the working directory: an empty --model must not quietly mean "here"
+            throw new UserError("The model path is empty: give a Hugging Face model folder or a .gguf file.");
+        }
         Path p = path.toAbsolutePath().normalize();
         if (!Files.exists(p)) {
             throw new UserError(p + " does not exist");
+        }
+        if (!Files.isRegularFile(p) && !Files.isDirectory(p)) {
+            // a device (/dev/zero), a FIFO or a socket: reading it would block or never end
+            throw new UserError(p + " is not a regular file (a device, a pipe or a socket): pick a Hugging Face"
+                    + " model folder or a .gguf file.");
+        }
+        if (!Files.isReadable(p)) {
+            throw new UserError("Cannot read " + p + ": permission denied.");
         }
         if (Files.isRegularFile(p) && p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".gguf")) {
             return loadGguf(p, runtime, dtype, progress, t0);
