@@ -219,12 +219,51 @@ class DownloadWindowTest {
         env.remove("HF_HUB_OFFLINE");
         env.put("HF_ENDPOINT", "http://127.0.0.1:9");
         app = start();
+        robot.clickOn("#download-repo"); // the check waits for the user to turn to the download section
         waitUntil("the no-network sentence", 15, () -> find("#download-offline").isVisible());
         System.out.println("no network: " + text("#download-offline"));
         assertThat(text("#download-offline")).startsWith("127.0.0.1 cannot be reached");
         downloadById(REPO);
         waitUntil("the error", 60, () -> find("#download-error").isVisible());
         assertThat(text("#download-error")).contains("Cannot reach http://127.0.0.1:9", "open a local model folder");
+    }
+
+    /**
+     * Issue 18: the picker connected to the hub whenever it opened. Now nothing connects until the user turns
+     * to the download section, and with HF_HUB_OFFLINE not even then.
+     */
+    @Test
+    void thePickerConnectsToTheHubOnlyWhenTheDownloadSectionIsUsed() throws Exception {
+        try (java.net.ServerSocket listener = new java.net.ServerSocket(0, 50,
+                java.net.InetAddress.getLoopbackAddress())) {
+            java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
+            Thread.ofVirtual().start(() -> {
+                while (!listener.isClosed()) {
+                    try (java.net.Socket s = listener.accept()) {
+                        connections.incrementAndGet();
+                    } catch (java.io.IOException e) {
+                        return;
+                    }
+                }
+            });
+            env.put("HF_ENDPOINT", "http://127.0.0.1:" + listener.getLocalPort());
+            env.put("HF_HUB_OFFLINE", "1");
+            app = start();
+            waitUntil("the offline sentence", 10, () -> find("#download-offline").isVisible());
+            robot.clickOn("#download-repo");
+            robot.sleep(1500);
+            assertThat(connections.get()).as("HF_HUB_OFFLINE: no connection, even when used").isZero();
+            GuiTesting.stop(app);
+
+            env.remove("HF_HUB_OFFLINE");
+            app = start();
+            waitUntil("the search to finish", 30, () -> find("#no-models-found") != null);
+            robot.sleep(1500);
+            assertThat(connections.get()).as("picker open, download section untouched").isZero();
+            robot.clickOn("#download-repo");
+            waitUntil("the reachability check", 10, () -> connections.get() > 0);
+            assertThat(onFx(() -> find("#download-offline").isVisible())).as("the endpoint answered").isFalse();
+        }
     }
 
     @Test

@@ -30,6 +30,11 @@ public final class TextFiles {
             if (Files.isDirectory(f)) {
                 throw new UserError(f + " is a folder, not a text file.");
             }
+            if (Files.exists(f) && !Files.isRegularFile(f)) {
+                // /dev/zero reports size 0 and never ends; a FIFO blocks until someone writes
+                throw new UserError(f + " is not a regular file (a device, a pipe or a socket); save the text to a"
+                        + " file and give that.");
+            }
             long size = Files.size(f);
             if (size > MAX_BYTES) {
                 throw new UserError(f.getFileName() + " is " + size / 1024 + " KB; a text to fit may be at most "
