@@ -90,7 +90,7 @@ final class FitCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         SeedBatch.checkSize(restarts, sharedM);
-        RunLibrary lib = noSave ? null : libraryOption.library();
+        RunLibrary lib = noSave ? null : libraryOption.library().requireUsable();
         if (resume != null) {
             if (lib == null) {
                 throw new UserError("--resume needs the library (drop --no-save)");

@@ -187,7 +187,12 @@ final class ProjectCommand implements Callable<Integer> {
         List<Run> runs = new ArrayList<>();
         for (RunRecord r : listing.runs()) {
             try {
-                runs.add(lib.load(r.id()));
+                Run run = lib.load(r.id());
+                if (run.vectors().nonFiniteCount() > 0) {
+                    System.err.println("skipped " + r.id() + ": its vectors hold NaN or infinite values");
+                    continue;
+                }
+                runs.add(run);
             } catch (RunStoreException e) {
                 System.err.println("skipped " + r.id() + ": " + e.getMessage());
             }

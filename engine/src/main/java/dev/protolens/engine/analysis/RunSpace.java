@@ -29,7 +29,9 @@ public record RunSpace(String modelIdentity, String modelName, List<Run> runs) {
     public static RunSpace of(List<Run> runs, String model) {
         Map<String, List<Run>> byIdentity = new LinkedHashMap<>();
         for (Run r : runs) {
-            if (!r.record().isCheckpoint()) {
+            // a run whose vectors hold NaN (an edited file; a checksum proves only that it is what was saved)
+            // has no place on a map, and one such point makes the PCA's eigensolver fail for all the others
+            if (!r.record().isCheckpoint() && r.vectors().nonFiniteCount() == 0) {
                 byIdentity.computeIfAbsent(r.record().model().identity(), k -> new ArrayList<>()).add(r);
             }
         }
