@@ -72,6 +72,25 @@ class MessagesCliTest {
         assertRefused(Cli.run("fit", "--model", "", "--text", TEXT, "--no-save"), "--model is empty");
     }
 
+    /** Found by the fault campaign: the fit ran to its end and only then failed to save, with exit 1. */
+    @Test
+    void aLibraryThatIsAFileIsRefusedBeforeTheFit() throws Exception {
+        Path file = tmp.resolve("lib");
+        Files.writeString(file, "mine");
+        Cli.Result r = Cli.run("fit", "--model", Shared.model("stories260k-hf").toString(), "--text", TEXT, "--steps",
+                "1", "--library", file.toString(), "--quiet");
+        assertRefused(r, "is a file, not a folder");
+        assertThat(r.err()).as("refused before fitting").doesNotContain("fitting ");
+        assertThat(Files.readString(file)).isEqualTo("mine");
+    }
+
+    /** Found by the fault campaign: bench --length 100000 ran on past 90 s. */
+    @Test
+    void benchBeyondTheContextIsRefusedWithTheContext() {
+        assertRefused(Cli.run("bench", "--model", Shared.model("stories260k-hf").toString(), "--length", "100000"),
+                "--length 100000", "context is 512");
+    }
+
     @Test
     void aHugeTextFileIsRefusedBeforeItIsTokenized() throws Exception {
         Path f = tmp.resolve("big.txt");
