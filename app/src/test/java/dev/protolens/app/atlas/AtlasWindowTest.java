@@ -83,7 +83,7 @@ class AtlasWindowTest {
         // t-SNE has no projection for new points, so the path's 21 samples join the map and it runs again
         waitUntil("the path through the t-SNE map", 120, () -> !vm.tsneRunningProperty().get()
                 && map.traces().size() == 1 && map.size() == runs && map.note().contains("iteration 1000 of 1000"));
-        assertThat(onFx(() -> map.traces().getFirst().xy().length)).isEqualTo(AtlasViewModel.PATH_POINTS);
+        assertThat(onFx(() -> map.traces().getFirst().xy().length)).isEqualTo(dev.protolens.engine.work.LibraryProjection.PATH_POINTS);
 
         robot.clickOn("#atlas-pca");
         waitUntil("the path through the PCA map", 30, () -> map.note().startsWith("PCA") && map.traces().size() == 1);
