@@ -282,7 +282,7 @@ public final class AtlasView extends HBox {
         Label heading = new Label("Atlas");
         heading.getStyleClass().add("heading");
 
-        ChoiceBox<AtlasViewModel.ModelChoice> model = new ChoiceBox<>(vm.models());
+        ChoiceBox<dev.protolens.engine.analysis.RunSpace.Model> model = new ChoiceBox<>(vm.models());
         model.setId("atlas-model");
         model.setMaxWidth(Double.MAX_VALUE);
         model.valueProperty().bindBidirectional(vm.modelProperty());

@@ -5,11 +5,9 @@ import dev.protolens.app.ui.LatestWins;
 import dev.protolens.app.ui.Workbench;
 import dev.protolens.engine.analysis.Locality;
 import dev.protolens.engine.analysis.RunSpace;
-import dev.protolens.engine.analysis.Tsne;
 import dev.protolens.engine.analysis.VectorKind;
 import dev.protolens.engine.session.ModelSession;
 import dev.protolens.engine.store.Run;
-import dev.protolens.engine.store.RunRecord;
 import dev.protolens.engine.work.LibraryProjection;
 import dev.protolens.engine.work.LibraryProjection.Frame;
 import dev.protolens.engine.work.LibraryProjection.Method;
@@ -20,14 +18,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyBooleanProperty;
-import javafx.beans.property.ReadOnlyBooleanWrapper;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
@@ -46,54 +40,23 @@ import javafx.collections.ObservableList;
  * frame. Properties change on the UI thread only.
  */
 public final class AtlasViewModel {
-    static final int TSNE_EVERY = 5;
-
-    /** A model whose runs can be mapped. */
-    public record ModelChoice(String identity, String name, int hiddenSize, int runs) {
-        @Override
-        public String toString() {
-            return name + " (d=" + hiddenSize + ", " + runs + (runs == 1 ? " run)" : " runs)");
-        }
-
-        /** One model, whatever its run count: a refreshed list keeps the chooser's selection. */
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof ModelChoice c && c.identity.equals(identity);
-        }
-
-        @Override
-        public int hashCode() {
-            return identity.hashCode();
-        }
-    }
-
     private final Workbench wb;
     private final BiConsumer<Run, Run> openInInterpolate;
-    private final ObservableList<ModelChoice> models = FXCollections.observableArrayList();
-    private final ObjectProperty<ModelChoice> model = new SimpleObjectProperty<>();
+    private final ObservableList<RunSpace.Model> models = FXCollections.observableArrayList();
+    private final ObjectProperty<RunSpace.Model> model = new SimpleObjectProperty<>();
     private final ObjectProperty<VectorKind> kind = new SimpleObjectProperty<>(VectorKind.E);
     private final ObjectProperty<Method> method = new SimpleObjectProperty<>(Method.PCA);
     private final ObjectProperty<MapColouring.By> colourBy = new SimpleObjectProperty<>(MapColouring.By.TEXT);
     private final BooleanProperty showPaths = new SimpleBooleanProperty(true);
     private final BooleanProperty paused = new SimpleBooleanProperty(false);
-    private final ReadOnlyBooleanWrapper tsneRunning = new ReadOnlyBooleanWrapper(false);
     private final ObservableList<Run> selection = FXCollections.observableArrayList();
-    private final ReadOnlyObjectWrapper<Locality> locality = new ReadOnlyObjectWrapper<>();
     private final ReadOnlyStringWrapper message = new ReadOnlyStringWrapper("");
     private final ReadOnlyObjectWrapper<List<Run>> shownRuns = new ReadOnlyObjectWrapper<>(List.of());
 
-    private final AtomicReference<Frame> pendingFrame = new AtomicReference<>();
-    private final ExecutorService compute = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "atlas-map");
-        t.setDaemon(true);
-        return t;
-    });
     private final AtlasSeeds seeds;
-    private final LatestWins<Frame> maps;
+    private final AtlasMap map;
     private final LatestWins<LibraryProjection.Library> loads;
     private final List<CompletableFuture<Void>> refreshing = new ArrayList<>();
-    private volatile LibraryProjection current;
-    private volatile Runnable wake = () -> { };
     private List<Run> all = List.of();
     private RunSpace space;
     private List<String> drawnPair;
@@ -102,11 +65,11 @@ public final class AtlasViewModel {
     public AtlasViewModel(Workbench wb, BiConsumer<Run, Run> openInInterpolate) {
         this.wb = wb;
         this.openInInterpolate = openInInterpolate;
-        this.maps = new LatestWins<>(wb.host(), 0);
         this.loads = new LatestWins<>(wb.host(), 0);
+        this.map = new AtlasMap(wb.host(), message::set);
         this.seeds = new AtlasSeeds(wb, selection, () -> space, this::refresh, message::set);
         model.addListener((o, was, now) -> {
-            if (!settingModels && !Objects.equals(identity(was), identity(now))) {
+            if (!settingModels && !Objects.equals(was, now)) {
                 selection.clear();
                 rebuildSpace();
             }
@@ -114,12 +77,7 @@ public final class AtlasViewModel {
         kind.addListener((o, was, now) -> recompute());
         method.addListener((o, was, now) -> recompute());
         showPaths.addListener((o, was, now) -> recompute());
-        paused.addListener((o, was, now) -> {
-            LibraryProjection p = current;
-            if (p != null) {
-                p.pause(now);
-            }
-        });
+        paused.addListener((o, was, now) -> map.pause(now));
         wb.sessionProperty().addListener((o, was, now) -> {
             if (now != null) {
                 String id = now.model().identity();
@@ -130,11 +88,11 @@ public final class AtlasViewModel {
 
     // ---- properties ----
 
-    public ObservableList<ModelChoice> models() {
+    public ObservableList<RunSpace.Model> models() {
         return models;
     }
 
-    public ObjectProperty<ModelChoice> modelProperty() {
+    public ObjectProperty<RunSpace.Model> modelProperty() {
         return model;
     }
 
@@ -160,7 +118,7 @@ public final class AtlasViewModel {
     }
 
     public ReadOnlyBooleanProperty tsneRunningProperty() {
-        return tsneRunning.getReadOnlyProperty();
+        return map.tsneRunningProperty();
     }
 
     /** "Fit seeds…" of the selected runs' texts. */
@@ -174,7 +132,7 @@ public final class AtlasViewModel {
     }
 
     public ReadOnlyObjectProperty<Locality> localityProperty() {
-        return locality.getReadOnlyProperty();
+        return map.localityProperty();
     }
 
     /** Why the map is empty or incomplete (no runs, a damaged run, too few points), or "". */
@@ -188,12 +146,12 @@ public final class AtlasViewModel {
     }
 
     public void setWake(Runnable r) {
-        wake = r;
+        map.setWake(r);
     }
 
     /** The newest map state since the last call, or null; the frame loop calls this once per frame. */
     public Frame takeFrame() {
-        return pendingFrame.getAndSet(null);
+        return map.takeFrame();
     }
 
     /** The markers' colours of the shown runs. */
@@ -229,18 +187,9 @@ public final class AtlasViewModel {
     }
 
     private void setModels(int problems) {
-        Map<String, List<Run>> byModel = new LinkedHashMap<>();
-        for (Run r : all) {
-            byModel.computeIfAbsent(r.record().model().identity(), k -> new ArrayList<>()).add(r);
-        }
-        List<ModelChoice> choices = new ArrayList<>();
-        for (Map.Entry<String, List<Run>> e : byModel.entrySet()) {
-            RunRecord.ModelInfo info = e.getValue().getFirst().record().model();
-            choices.add(new ModelChoice(e.getKey(), info.name(), info.hiddenSize(), e.getValue().size()));
-        }
-        ModelChoice was = model.get();
-        ModelChoice keep = was == null ? null
-                : choices.stream().filter(c -> c.identity().equals(was.identity())).findFirst().orElse(null);
+        List<RunSpace.Model> choices = RunSpace.models(all);
+        RunSpace.Model was = model.get();
+        RunSpace.Model keep = choices.contains(was) ? choices.get(choices.indexOf(was)) : null;
         if (keep == null) {
             ModelSession s = wb.session();
             String open = s == null ? null : s.model().identity();
@@ -255,7 +204,7 @@ public final class AtlasViewModel {
         } finally {
             settingModels = false;
         }
-        if (!Objects.equals(identity(was), identity(keep))) {
+        if (!Objects.equals(was, keep)) {
             selection.clear();
         }
         rebuildSpace();
@@ -265,12 +214,8 @@ public final class AtlasViewModel {
         }
     }
 
-    private static String identity(ModelChoice c) {
-        return c == null ? null : c.identity();
-    }
-
     private void rebuildSpace() {
-        ModelChoice m = model.get();
+        RunSpace.Model m = model.get();
         message.set("");
         if (m == null) {
             space = null;
@@ -329,79 +274,21 @@ public final class AtlasViewModel {
 
     // ---- the map ----
 
-    /** Asks for the map (and the distance distributions) again; a running t-SNE gives way to it. */
+    /** Asks for the map again; a running t-SNE gives way to it, and a new map always starts moving. */
     private void recompute() {
-        LibraryProjection old = current;
-        if (old != null) {
-            old.cancel();
-        }
-        RunSpace sp = space;
-        paused.set(false); // a new map always starts moving
-        if (sp == null) {
-            current = null;
-            maps.cancel();
-            locality.set(null);
-            tsneRunning.set(false);
-            publish(Frame.empty(List.of()));
+        paused.set(false);
+        if (space == null) {
+            map.clear();
             return;
         }
-        VectorKind k = kind.get();
-        Method m = method.get();
-        List<Run> sel = showPaths.get() && selection.size() == 2 ? List.copyOf(selection) : List.of();
-        drawnPair = sel.isEmpty() ? null : List.of(sel.get(0).id(), sel.get(1).id());
-        var lib = wb.library();
-        tsneRunning.set(m == Method.TSNE);
-        maps.request(() -> {
-            CompletableFuture<Frame> f = new CompletableFuture<>();
-            compute.execute(() -> {
-                if (f.isDone()) {
-                    return; // superseded while queued
-                }
-                try {
-                    var paths = sel.isEmpty() ? List.<LibraryProjection.Path>of()
-                            : LibraryProjection.paths(lib, sel.get(0), sel.get(1), k);
-                    LibraryProjection p = LibraryProjection.of(sp, k, m, paths, Tsne.Options.defaults());
-                    current = p;
-                    f.whenComplete((r, e) -> p.cancel()); // a cancelled request stops its t-SNE
-                    Locality loc = p.locality();
-                    wb.host().fx(() -> {
-                        if (current == p) {
-                            locality.set(loc);
-                        }
-                    });
-                    f.complete(p.run(frame -> {
-                        if (!f.isDone()) {
-                            publish(frame);
-                        }
-                    }, TSNE_EVERY));
-                } catch (RuntimeException e) {
-                    f.completeExceptionally(e);
-                }
-            });
-            return f;
-        }, frame -> {
-            tsneRunning.set(false);
-            publish(frame);
-        }, e -> {
-            tsneRunning.set(false);
-            message.set(Dialogs.describe(e));
-            publish(Frame.empty(sp.runs()));
-        });
-    }
-
-    private void publish(Frame f) {
-        pendingFrame.set(f);
-        wake.run();
+        List<Run> pair = showPaths.get() && selection.size() == 2 ? List.copyOf(selection) : List.of();
+        drawnPair = pair.isEmpty() ? null : List.of(pair.get(0).id(), pair.get(1).id());
+        map.request(wb.library(), space, kind.get(), method.get(), pair);
     }
 
     /** Stops the map's computation (the window is closing). */
     public void close() {
-        maps.cancel();
         loads.cancel();
-        LibraryProjection p = current;
-        if (p != null) {
-            p.cancel();
-        }
-        compute.shutdownNow();
+        map.close();
     }
 }
