@@ -1,9 +1,7 @@
 package dev.protolens.app.cli;
 
 import dev.protolens.engine.UserError;
-import dev.protolens.engine.decode.Decoded;
 import dev.protolens.engine.fit.FitRequest;
-import dev.protolens.engine.fit.FitResult;
 import dev.protolens.engine.fit.FitSpec;
 import dev.protolens.engine.fit.FitTarget;
 import dev.protolens.engine.fit.Init;
@@ -13,10 +11,10 @@ import dev.protolens.engine.session.ModelSession;
 import dev.protolens.engine.store.Run;
 import dev.protolens.engine.store.RunLibrary;
 import dev.protolens.engine.work.FitJob;
+import dev.protolens.engine.work.FitReport;
+import dev.protolens.engine.work.JobProgress;
 import dev.protolens.engine.work.SeedBatch;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -130,7 +128,7 @@ final class FitCommand implements Callable<Integer> {
     }
 
     private interface Starter {
-        FitJob start(java.util.function.Consumer<dev.protolens.engine.work.JobProgress> listener);
+        FitJob start(java.util.function.Consumer<JobProgress> listener);
     }
 
     private int run(LoadedModel m, RunLibrary lib, Starter starter) throws Exception {
@@ -175,62 +173,11 @@ final class FitCommand implements Callable<Integer> {
         if (o.diverged()) {
             throw new UserError(o.problem());
         }
-        FitResult result = o.result();
-        List<Map<String, Object>> items = new ArrayList<>();
-        for (FitResult.Item it : result.items()) {
-            Decoded d = o.decoded().get(it.index());
-            Map<String, Object> r = new LinkedHashMap<>();
-            r.put("seed", it.seed());
-            r.put("accuracy", d.accuracy());
-            r.put("correct_tokens", d.correctCount());
-            r.put("loss", d.loss());
-            r.put("reached", it.reached());
-            r.put("steps_to_reach", it.stepsToReach());
-            r.put("status", o.status(it.index()));
-            r.put("resumable", o.resumable(it.index()));
-            r.put("decoded_text", d.text());
-            r.put("run_id", o.ids().get(it.index()));
-            items.add(r);
-        }
-        FitResult.Item best = result.best();
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("model", m.path().toString());
-        out.put("text", best.target().text());
-        out.put("tokens", best.target().length());
-        out.put("h_lm_nats", o.hLm()[best.index()]);
-        out.put("status", result.status().name().toLowerCase(Locale.ROOT));
-        out.put("updates", result.updates());
-        out.put("millis", o.elapsedMillis());
-        out.put("updates_this_run", o.updatesThisRun());
-        out.put("ms_per_step", o.updatesThisRun() > 0 ? o.millisPerStepThisRun() : null);
-        out.put("shared_m", result.items().size() > 1 && o.request().spec().sharedM());
-        out.put("library", lib != null ? lib.root().toString() : null);
-        out.put("saved", o.saved());
-        out.put("problem", o.problem());
-        out.put("warnings", o.warnings());
-        out.put("items", items);
+        Map<String, Object> out = FitReport.of(m, lib, o);
         if (output.json) {
             Json.print(out);
         } else {
-            for (Map<String, Object> r : items) {
-                int reachedAt = (int) r.get("steps_to_reach");
-                System.out.printf(Locale.ROOT, "seed %s: %s, accuracy %.1f%% (%s/%d tokens)%s%s%s%n", r.get("seed"),
-                        r.get("status"), (double) r.get("accuracy") * 100, r.get("correct_tokens"),
-                        best.target().length(), reachedAt >= 0 ? ", reached after " + reachedAt + " updates" : "",
-                        r.get("run_id") != null && o.saved() ? ", saved as " + r.get("run_id") : "",
-                        (boolean) r.get("resumable") && o.saved() ? " (resumable)" : "");
-                System.out.println("  one pass writes: " + r.get("decoded_text"));
-            }
-            int ran = o.updatesThisRun();
-            if (ran > 0) {
-                System.out.printf(Locale.ROOT, "%d updates in %.1f s (%.2f ms/step)%s; H_LM of the text %.2f nats%n",
-                        ran, result.millis() / 1000.0, o.millisPerStepThisRun(), ran == result.updates() ? ""
-                        : String.format(Locale.ROOT, ", %d in all over %.1f s", result.updates(),
-                        o.elapsedMillis() / 1000.0), o.hLm()[best.index()]);
-            } else {
-                System.out.printf(Locale.ROOT, "0 updates: the starting vectors, decoded; H_LM of the text %.2f nats%n",
-                        o.hLm()[best.index()]);
-            }
+            FitReport.lines(o, out).forEach(System.out::println);
         }
         if (o.problem() != null) {
             System.err.println("error: " + o.problem());
