@@ -72,7 +72,7 @@ public final class HeadlessBench implements Host, AutoCloseable {
 
     /** Polls {@code condition} on the UI thread until it holds (the UI queue is drained between polls). */
     public void waitFor(String what, BooleanSupplier condition) {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (!onUi(condition::getAsBoolean)) {
             assertThat(System.nanoTime()).as("waiting for " + what + "; dialogs: " + errors).isLessThan(end);
             try {
