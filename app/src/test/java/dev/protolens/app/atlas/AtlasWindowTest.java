@@ -5,6 +5,7 @@ import static dev.protolens.app.GuiTesting.onFx;
 import static dev.protolens.app.GuiTesting.waitUntil;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.protolens.app.RealWindow;
 import dev.protolens.app.AppSettings;
 import dev.protolens.app.GuiTesting;
 import dev.protolens.app.figures.ProjectionFigure;
@@ -14,7 +15,7 @@ import java.nio.file.Path;
 import java.util.List;
 import javafx.geometry.Point2D;
 import javafx.scene.control.Label;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
@@ -28,20 +29,18 @@ class AtlasWindowTest {
     @TempDir
     Path home;
 
+    @RegisterExtension
+    final RealWindow window = new RealWindow();
     private ProtoLensApp app;
     private final FxRobot robot = new FxRobot();
 
-    @AfterEach
-    void stop() throws Exception {
-        GuiTesting.stop(app);
-    }
 
-    static ProtoLensApp startWithFixture(Path home) throws Exception {
+    ProtoLensApp startWithFixture(Path home) throws Exception {
         Path model = GuiTesting.sharedModel("stories260k-hf");
         AtlasFixture.copyInto(home);
         System.setProperty("protolens.home", home.toString());
         new AppSettings("light", new AppSettings.Window(0, 0, 1400, 900, false), model.toString(), "", null).save();
-        ProtoLensApp app = GuiTesting.start(home);
+        ProtoLensApp app = window.start(home);
         waitUntil("the model to load", 120, () -> ((Label) find("#status-model")).getText().contains("llama"));
         return app;
     }

@@ -30,16 +30,11 @@ public final class LibraryProjection {
     public static final int PATH_POINTS = 21;
 
     public enum Method {
-        PCA("PCA"), TSNE("t-SNE");
+        PCA, TSNE;
 
-        private final String label;
-
-        Method(String label) {
-            this.label = label;
-        }
-
+        /** As the map's controls and headings name it. */
         public String label() {
-            return label;
+            return this == PCA ? "PCA" : "t-SNE";
         }
 
         /** {@code pca}, {@code tsne} or {@code t-sne}, as typed on the command line. */

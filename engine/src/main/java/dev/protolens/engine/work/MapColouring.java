@@ -23,26 +23,19 @@ public record MapColouring(String title, int[] category, String[] categories, do
 
     /** What the colours tell apart. */
     public enum By {
-        TEXT("text"), SEED("seed"), ACCURACY("accuracy"), DATE("date");
+        TEXT, SEED, ACCURACY, DATE;
 
-        private final String label;
-
-        By(String label) {
-            this.label = label;
-        }
-
+        /** As the legend and {@code --colour-by} name it: text, seed, accuracy, date. */
         public String label() {
-            return label;
+            return name().toLowerCase(Locale.ROOT);
         }
 
-        /** A label as typed ({@code --colour-by}). */
         public static By parse(String s) {
-            for (By b : values()) {
-                if (b.label.equalsIgnoreCase(s.trim())) {
-                    return b;
-                }
+            try {
+                return valueOf(s.trim().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new UserError("Unknown --colour-by '" + s + "': use text, seed, accuracy or date.");
             }
-            throw new UserError("Unknown --colour-by '" + s + "': use text, seed, accuracy or date.");
         }
     }
 
