@@ -3,6 +3,7 @@ package dev.protolens.engine.model;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import dev.protolens.engine.UserError;
+import dev.protolens.engine.hub.LocalModel;
 import dev.protolens.engine.runtime.EngineRuntime;
 import dev.protolens.engine.tokenizer.HfTokenizer;
 import dev.protolens.engine.tokenizer.TextTokenizer;
@@ -42,7 +43,7 @@ public final class ModelLoader {
         if (!Files.exists(p)) {
             throw new UserError(p + " does not exist");
         }
-        if (Files.isRegularFile(p) && p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".gguf")) {
+        if (LocalModel.isGguf(p)) {
             return loadGguf(p, runtime, dtype, progress, t0);
         }
         if (Files.isRegularFile(p)) {
