@@ -35,8 +35,8 @@ final class FitCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true, multiplicity = "0..1")
     TextSource.Choice text;
 
-    @Option(names = "--seed", defaultValue = "0", description = "Seed of the initial vectors (restart i uses seed+i). Default ${DEFAULT-VALUE}.")
-    long seed;
+    @Option(names = "--seed", description = "Seed of the initial vectors (restart i uses seed+i). Default ${DEFAULT-VALUE}.")
+    long seed = FitSpec.defaults().seed();
 
     @Option(names = "--steps", description = "Maximum AdamW updates (default " + FitSpec.MAX_STEPS + "). With --resume:"
             + " this many more updates (default: the run's own maximum).")
@@ -48,11 +48,11 @@ final class FitCommand implements Callable<Integer> {
     @Option(names = "--weight-decay", defaultValue = "" + FitSpec.WEIGHT_DECAY, description = "AdamW weight decay. Default ${DEFAULT-VALUE}.")
     double weightDecay;
 
-    @Option(names = "--init", defaultValue = "normal", description = "normal (N(0,1), the paper) or emb-std (N(0, σ²), σ = embedding std).")
-    String init;
+    @Option(names = "--init", description = "normal (N(0,1), the paper) or emb-std (N(0, σ²), σ = embedding std).")
+    String init = FitSpec.defaults().init().cliName();
 
-    @Option(names = "--arrangement", defaultValue = "e-m", description = "e-m ([e][m]×(N-1), default), e-mN, alternating, half, e-only.")
-    String arrangement;
+    @Option(names = "--arrangement", description = "e-m ([e][m]×(N-1), default), e-mN, alternating, half, e-only.")
+    String arrangement = FitSpec.defaults().arrangement().cliName();
 
     @Option(names = "--restarts", defaultValue = "1", description = "Fit K seeds of the text in one batch (at most "
             + SeedBatch.MAX_SEEDS + "). Default ${DEFAULT-VALUE}.")
@@ -62,8 +62,8 @@ final class FitCommand implements Callable<Integer> {
             + " setting for paths between solutions of one text).")
     boolean sharedM;
 
-    @Option(names = "--target-accuracy", defaultValue = "1.0", description = "Stop when this token accuracy is reached. Default ${DEFAULT-VALUE}.")
-    double targetAccuracy;
+    @Option(names = "--target-accuracy", description = "Stop when this token accuracy is reached. Default ${DEFAULT-VALUE}.")
+    double targetAccuracy = FitSpec.defaults().targetAccuracy();
 
     @Option(names = "--no-save", description = "Do not write anything to the library.")
     boolean noSave;
