@@ -1,5 +1,6 @@
 package dev.protolens.app;
 
+import dev.protolens.app.ui.AppSettings;
 import dev.protolens.app.fit.FitView;
 import dev.protolens.app.fit.FitViewModel;
 import dev.protolens.app.ProtoLensApp;

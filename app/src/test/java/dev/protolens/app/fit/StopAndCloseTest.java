@@ -6,7 +6,7 @@ import static dev.protolens.app.GuiTesting.waitUntil;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.protolens.app.RealWindow;
-import dev.protolens.app.AppSettings;
+import dev.protolens.app.ui.AppSettings;
 import dev.protolens.app.GuiTesting;
 import dev.protolens.app.ProtoLensApp;
 import dev.protolens.engine.store.Run;

@@ -2,7 +2,6 @@ package dev.protolens.app.ui;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.protolens.app.AppSettings;
 import dev.protolens.app.models.ModelCandidates;
 import dev.protolens.engine.session.ModelSession;
 import dev.protolens.engine.store.RunLibrary;

@@ -160,15 +160,12 @@ public final class LibraryProjection {
     }
 
     /**
-     * Computes the map. A PCA gives one frame; a t-SNE hands {@code frames} a state every {@code every}
-     * iterations while it moves (on this thread), then the final one, which is also returned.
+     * Computes the map and returns its final frame. While a t-SNE moves, {@code frames} (may be null) gets a
+     * state every {@code every} iterations, on a thread of its own; the final state is only returned, so a
+     * display that shows both never shows it twice.
      */
     public Frame run(Consumer<Frame> frames, int every) {
-        Frame f = method == Method.PCA ? pca() : tsne(frames, every);
-        if (frames != null && method == Method.PCA) {
-            frames.accept(f);
-        }
-        return f;
+        return method == Method.PCA ? pca() : tsne(frames, every);
     }
 
     /** Stops a running t-SNE at its next iteration (a newer request replaced this one). */
@@ -233,7 +230,7 @@ public final class LibraryProjection {
         }
         int n = runs.length;
         Tsne.Result r = t.run(frames == null ? null : pr -> {
-            if (!cancelled) {
+            if (!cancelled && !pr.finished()) {
                 frames.accept(tsneFrame(pr.coordinates(), n, pr.iteration(), pr.iterations(), t.perplexity(),
                         pr.cost(), pr.finished(), null));
             }
