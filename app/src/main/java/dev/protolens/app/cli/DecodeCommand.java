@@ -49,13 +49,7 @@ final class DecodeCommand implements Callable<Integer> {
 
 
     @Mixin
-    ModelOptions options;
-
-    @Mixin
-    LibraryOption libraryOption;
-
-    @Mixin
-    JsonOption output;
+    ModelLibraryJson common;
 
     @Override
     public Integer call() {
@@ -70,9 +64,9 @@ final class DecodeCommand implements Callable<Integer> {
         if (run != null) {
             Path asFolder = Path.of(run);
             r = Files.isRegularFile(asFolder.resolve(RunLibrary.RUN_JSON)) ? RunLibrary.loadFolder(asFolder)
-                    : libraryOption.library().load(run);
+                    : common.library.library().load(run);
             v = r.vectors();
-            modelPath = options.model != null ? options.model : Path.of(r.record().model().path());
+            modelPath = common.model.model != null ? common.model.model : Path.of(r.record().model().path());
             if (arrangement == null) {
                 arr = Arrangement.parse(r.record().settings().arrangement());
             }
@@ -80,13 +74,13 @@ final class DecodeCommand implements Callable<Integer> {
                 target = r.record().tokenIds();
             }
         } else {
-            if (options.model == null) {
+            if (common.model.model == null) {
                 throw new UserError("--vectors needs --model: the vectors only mean something to the model they were fitted with");
             }
-            modelPath = options.model;
+            modelPath = common.model.model;
             v = readVectors(vectors);
         }
-        try (LoadedModel m = options.load(modelPath)) {
+        try (LoadedModel m = common.model.load(modelPath)) {
             if (r != null) {
                 RunLibrary.requireModel(r.record(), m);
             }
@@ -134,7 +128,7 @@ final class DecodeCommand implements Callable<Integer> {
     }
 
     private void print(Decoded d, long[] target, Run r) {
-        if (output.json) {
+        if (common.output.json) {
             Map<String, Object> o = new LinkedHashMap<>();
             if (r != null) {
                 o.put("run_id", r.id());

@@ -77,18 +77,12 @@ final class FitCommand implements Callable<Integer> {
     boolean quiet;
 
     @Mixin
-    ModelOptions modelOptions;
-
-    @Mixin
-    LibraryOption libraryOption;
-
-    @Mixin
-    JsonOption output;
+    ModelLibraryJson common;
 
     @Override
     public Integer call() throws Exception {
         SeedBatch.checkSize(restarts, sharedM);
-        RunLibrary lib = noSave ? null : libraryOption.library();
+        RunLibrary lib = noSave ? null : common.library.library();
         if (resume != null) {
             if (lib == null) {
                 throw new UserError("--resume needs the library (drop --no-save)");
@@ -105,7 +99,7 @@ final class FitCommand implements Callable<Integer> {
         FitSpec spec = new FitSpec(Arrangement.parse(arrangement), Init.parse(init), seed, lr, FitSpec.BETA1,
                 FitSpec.BETA2, FitSpec.EPS, weightDecay, max, targetAccuracy, sharedM);
         String t = text.text != null ? text.text : TextSource.readFile(text.file);
-        try (LoadedModel m = modelOptions.load(); ModelSession session = ModelSession.of(m)) {
+        try (LoadedModel m = common.model.load(); ModelSession session = ModelSession.of(m)) {
             FitTarget target = FitTarget.of(m, t, spec.arrangement());
             FitRequest request = SeedBatch.request(target, spec, restarts);
             System.err.printf(Locale.ROOT, "fitting %d tokens with %s, %s%s%n", target.length(), m.name(),
@@ -117,7 +111,7 @@ final class FitCommand implements Callable<Integer> {
 
     private int resumeRun(RunLibrary lib) throws Exception {
         Run run = lib.load(resume);
-        try (LoadedModel m = modelOptions.loadFor(run.record()); ModelSession session = ModelSession.of(m)) {
+        try (LoadedModel m = common.model.loadFor(run.record()); ModelSession session = ModelSession.of(m)) {
             List<Run> stored = FitJob.resumable(lib, resume, m);
             int more = steps != null ? steps : Math.max(1, run.record().settings().maxSteps());
             System.err.printf(Locale.ROOT, "resuming %s at step %d: up to %d more updates%s%n",
@@ -132,7 +126,7 @@ final class FitCommand implements Callable<Integer> {
     }
 
     private int run(LoadedModel m, RunLibrary lib, Starter starter) throws Exception {
-        TerminalProgress bar = quiet || output.json ? null : new TerminalProgress(System.err);
+        TerminalProgress bar = quiet || common.output.json ? null : new TerminalProgress(System.err);
         FitJob job = starter.start(bar == null ? null : bar::update);
         // Ctrl+C, SIGTERM, SIGHUP: stop the fit, then let the main thread save and print what was found
         CountDownLatch reported = new CountDownLatch(1);
@@ -174,7 +168,7 @@ final class FitCommand implements Callable<Integer> {
             throw new UserError(o.problem());
         }
         Map<String, Object> out = FitReport.of(m, lib, o);
-        if (output.json) {
+        if (common.output.json) {
             Json.print(out);
         } else {
             FitReport.lines(o, out).forEach(System.out::println);
