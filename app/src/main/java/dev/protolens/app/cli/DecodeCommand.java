@@ -51,13 +51,7 @@ final class DecodeCommand implements Callable<Integer> {
 
 
     @Mixin
-    ModelOptions options;
-
-    @Mixin
-    LibraryOption libraryOption;
-
-    @Mixin
-    JsonOption output;
+    ModelLibraryJson common;
 
     @Override
     public Integer call() {
@@ -72,9 +66,9 @@ final class DecodeCommand implements Callable<Integer> {
         if (run != null) {
             Path asFolder = Path.of(run);
             r = Files.isRegularFile(asFolder.resolve(RunLibrary.RUN_JSON)) ? RunLibrary.loadFolder(asFolder)
-                    : libraryOption.library().load(run);
+                    : common.library.library().load(run);
             v = r.vectors();
-            modelPath = options.model != null ? options.model : Path.of(r.record().model().path());
+            modelPath = common.model.model != null ? common.model.model : Path.of(r.record().model().path());
             if (arrangement == null) {
                 arr = Arrangement.parse(r.record().settings().arrangement());
             }
@@ -82,10 +76,10 @@ final class DecodeCommand implements Callable<Integer> {
                 target = r.record().tokenIds();
             }
         } else {
-            if (options.model == null) {
+            if (common.model.model == null) {
                 throw new UserError("--vectors needs --model: the vectors only mean something to the model they were fitted with");
             }
-            modelPath = options.model;
+            modelPath = common.model.model;
             v = readVectors(vectors);
         }
         if (topK < 0) {
@@ -98,7 +92,7 @@ final class DecodeCommand implements Callable<Integer> {
                     + " text below means nothing: the fit that made them diverged, or the file was edited";
             System.err.println("warning: " + warning);
         }
-        try (LoadedModel m = options.load(modelPath)) {
+        try (LoadedModel m = common.model.load(modelPath)) {
             if (r != null) {
                 RunLibrary.requireModel(r.record(), m);
             }
@@ -146,7 +140,7 @@ final class DecodeCommand implements Callable<Integer> {
     }
 
     private void print(Decoded d, long[] target, Run r) {
-        if (output.json) {
+        if (common.output.json) {
             Map<String, Object> o = new LinkedHashMap<>();
             if (r != null) {
                 o.put("run_id", r.id());

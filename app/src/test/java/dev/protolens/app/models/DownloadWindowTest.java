@@ -5,6 +5,7 @@ import static dev.protolens.app.GuiTesting.onFx;
 import static dev.protolens.app.GuiTesting.waitUntil;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.protolens.app.RealWindow;
 import dev.protolens.app.GuiTesting;
 import dev.protolens.app.ProtoLensApp;
 import dev.protolens.engine.hub.HubToken;
@@ -26,6 +27,7 @@ import javafx.scene.control.ProgressBar;
 import javafx.scene.control.TextField;
 import javafx.scene.input.KeyCode;
 import javafx.stage.Window;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,6 +48,8 @@ class DownloadWindowTest {
 
     private FakeHub hub;
     private Path tiny;
+    @RegisterExtension
+    final RealWindow window = new RealWindow();
     private ProtoLensApp app;
     private final Map<String, String> env = new HashMap<>();
     private final FxRobot robot = new FxRobot();
@@ -62,7 +66,6 @@ class DownloadWindowTest {
 
     @AfterEach
     void stop() throws Exception {
-        GuiTesting.stop(app);
         ModelCandidates.environment = System::getenv;
         ModelCandidates.searchRoots = () -> List.of(Path.of("").toAbsolutePath());
         hub.close();
@@ -213,7 +216,7 @@ class DownloadWindowTest {
         assertThat(offline).startsWith("HF_HUB_OFFLINE is set").endsWith(".");
         assertThat(offline.split("\\. ")).hasSize(1);
         assertThat(onFx(() -> find("#browse").isVisible() && find("#model-path").isVisible())).isTrue();
-        GuiTesting.stop(app);
+        window.close();
 
         // no network: the endpoint refuses connections
         env.remove("HF_HUB_OFFLINE");
@@ -285,7 +288,7 @@ class DownloadWindowTest {
 
     private ProtoLensApp start() {
         try {
-            ProtoLensApp a = GuiTesting.start(tmp.resolve("home"));
+            ProtoLensApp a = window.start(tmp.resolve("home"));
             waitUntil("the model picker", 30, () -> find("#model-picker") != null);
             return a;
         } catch (java.util.concurrent.TimeoutException e) {

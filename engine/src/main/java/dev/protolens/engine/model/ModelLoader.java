@@ -3,6 +3,7 @@ package dev.protolens.engine.model;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import dev.protolens.engine.UserError;
+import dev.protolens.engine.hub.LocalModel;
 import dev.protolens.engine.runtime.EngineRuntime;
 import dev.protolens.engine.tokenizer.HfTokenizer;
 import dev.protolens.engine.tokenizer.TextTokenizer;
@@ -54,7 +55,7 @@ public final class ModelLoader {
         if (!Files.isReadable(p)) {
             throw new UserError("Cannot read " + p + ": permission denied.");
         }
-        if (Files.isRegularFile(p) && p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".gguf")) {
+        if (LocalModel.isGguf(p)) {
             return loadGguf(p, runtime, dtype, progress, t0);
         }
         if (Files.isRegularFile(p)) {
