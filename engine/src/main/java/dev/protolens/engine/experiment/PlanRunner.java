@@ -53,6 +53,9 @@ public final class PlanRunner {
     /** @param finished items fitted now; skipped: already done before; stopped: true when cancelled midway */
     public record Summary(int finished, int skipped, int failed, boolean stopped, long elapsedMillis) {}
 
+    /** The problem of an item skipped because the shorter prefix it requires failed. */
+    public static final String SKIPPED = "skipped (the shorter prefix ";
+
     private final ModelSession session;
     private final RunLibrary library;
     private final PlanResults results;
@@ -87,8 +90,10 @@ public final class PlanRunner {
         Listener l = listener != null ? listener : new Listener() {};
         memSteps = l::memStep;
         results.dir().toFile().mkdirs();
-        if (!java.nio.file.Files.exists(results.dir().resolve(PlanResults.PLAN))) {
-            plan.write(results.dir().resolve(PlanResults.PLAN));
+        // the folder's plan is the one last run there (shards of one plan write the same bytes)
+        java.nio.file.Path planFile = results.dir().resolve(PlanResults.PLAN);
+        if (!java.nio.file.Files.exists(planFile) || !plan.equals(results.plan())) {
+            plan.write(planFile);
         }
         List<Plan.Item> mine = shard.of(plan);
         List<Plan.Item> todo = mine.stream().filter(it -> !results.isDone(it.id())).toList();
@@ -111,7 +116,7 @@ public final class PlanRunner {
             }
             results.write(r);
             finished++;
-            if (r.problem() != null) {
+            if (r.problem() != null && !r.problem().startsWith(SKIPPED)) {
                 failed++;
             }
             l.itemFinished(it, r);
@@ -128,6 +133,13 @@ public final class PlanRunner {
             target = target(m, it);
         } catch (UserError e) {
             return new ItemResult(it.id(), it, m.identity(), List.of(), 0, Instant.now().toString(), host(), e.getMessage());
+        }
+        if (it.requires() != null) {
+            ItemResult before = results.read(it.requires());
+            if (before != null && !before.anyAtLeast(plan.settings().successAccuracy())) {
+                return new ItemResult(it.id(), it, m.identity(), List.of(), 0, Instant.now().toString(), host(),
+                        SKIPPED + it.requires() + " did not reach " + plan.settings().successAccuracy() + ")");
+            }
         }
         if (it.usesMem()) {
             return runMem(plan, it, target, t0, progress);
