@@ -7,6 +7,7 @@ import dev.protolens.engine.experiment.Experiment;
 import dev.protolens.engine.experiment.ExperimentReport;
 import dev.protolens.engine.experiment.NamedText;
 import dev.protolens.engine.experiment.Plan;
+import dev.protolens.engine.experiment.PlanEstimate;
 import dev.protolens.engine.experiment.PlanResults;
 import dev.protolens.engine.experiment.PlanRunner;
 import dev.protolens.engine.model.LoadedModel;
@@ -102,8 +103,11 @@ final class ExperimentCommand implements Callable<Integer> {
             long t0 = System.currentTimeMillis();
             PlanRunner.Summary s = null;
             if (!reportOnly) {
-                System.err.printf(Locale.ROOT, "%s: %d items, %d fits, into %s%n", e.title(), plan.items().size(),
-                        plan.fitCount(), folder.toAbsolutePath());
+                PlanEstimate.Estimate est = PlanEstimate.of(session, plan);
+                System.err.printf(Locale.ROOT, "%s: %d items, %d fits, into %s; at most %s on this machine (%.1f ms per"
+                                + " step at N = %d; fits that reach 100 %% stop earlier)%n", e.title(), plan.items().size(),
+                        plan.fitCount(), folder.toAbsolutePath(), Durations.format(est.upperBoundMillis()),
+                        est.msPerStepAtLongest(), est.longest());
                 CountDownLatch finished = new CountDownLatch(1);
                 Thread hook = new Thread(() -> {
                     job.cancel();

@@ -9,6 +9,7 @@ import dev.protolens.engine.experiment.Experiment;
 import dev.protolens.engine.experiment.ExperimentReport;
 import dev.protolens.engine.experiment.ItemResult;
 import dev.protolens.engine.experiment.Plan;
+import dev.protolens.engine.experiment.PlanEstimate;
 import dev.protolens.engine.experiment.PlanRunner;
 import dev.protolens.engine.session.ModelSession;
 import dev.protolens.engine.work.Durations;
@@ -153,13 +154,42 @@ public final class ExperimentsViewModel {
         try {
             Plan p = plan();
             Experiment e = experiment.get();
-            planSummary.set(String.format(Locale.ROOT, "%d items, %d fits of at most %d steps each.%s", p.items().size(),
-                    p.fitCount(), p.settings().steps(), e.gpuNote() != null && !quick.get() ? " " + e.gpuNote() : ""));
+            String base = String.format(Locale.ROOT, "%d items, %d fits of at most %d steps each.%s", p.items().size(),
+                    p.fitCount(), p.settings().steps(), e.gpuNote() != null && !quick.get() ? " " + e.gpuNote() : "");
+            planSummary.set(base);
             problem.set("");
+            estimate(p, base);
         } catch (RuntimeException ex) {
             planSummary.set("");
             problem.set(ex.getMessage());
         }
+    }
+
+    /**
+     * Adds "at most … on this machine" to the summary: a few timed steps on the open model (skipped while it
+     * fits), in the background; a newer plan's summary wins.
+     */
+    private void estimate(Plan p, String base) {
+        ModelSession s = session.get();
+        if (s == null || s.isFitting()) {
+            return;
+        }
+        Thread t = new Thread(() -> {
+            try {
+                PlanEstimate.Estimate est = PlanEstimate.of(s, p);
+                host.fx(() -> {
+                    if (planSummary.get().equals(base)) {
+                        planSummary.set(base + String.format(Locale.ROOT, " At most %s on this machine (%.1f ms per step"
+                                + " at N = %d; fits that reach 100 %% stop earlier).",
+                                Durations.format(est.upperBoundMillis()), est.msPerStepAtLongest(), est.longest()));
+                    }
+                });
+            } catch (Exception ex) {
+                // an estimate is a courtesy: without one the summary keeps the plan's size
+            }
+        }, "experiment-estimate");
+        t.setDaemon(true);
+        t.start();
     }
 
     /** Runs what is left of the plan on the open model, then writes and shows the report. */

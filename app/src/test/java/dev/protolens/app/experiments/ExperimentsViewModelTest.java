@@ -75,6 +75,8 @@ class ExperimentsViewModelTest {
             vm.quickProperty().set(true);
             vm.stepsProperty().set(40);
             assertThat(vm.planSummaryProperty().get()).startsWith("8 items, 16 fits of at most 40 steps");
+            waitUntil("the time estimate", 60, () -> vm.planSummaryProperty().get().contains("on this machine"));
+            System.out.println(vm.planSummaryProperty().get());
 
             vm.run();
             assertThat(tasks).hasSize(1);
