@@ -3,6 +3,7 @@ package dev.protolens.app.experiments;
 import dev.protolens.app.figures.ChartFigure;
 import dev.protolens.app.figures.Figure;
 import dev.protolens.app.figures.FigureCanvas;
+import dev.protolens.app.ui.DisplayConverter;
 import dev.protolens.app.ui.Workbench;
 import dev.protolens.engine.experiment.Chart;
 import dev.protolens.engine.experiment.Experiment;
@@ -48,8 +49,8 @@ public final class ExperimentsView extends VBox {
         ComboBox<Experiment> pick = new ComboBox<>(vm.experiments());
         pick.setId("experiments-pick");
         pick.valueProperty().bindBidirectional(vm.experimentProperty());
+        pick.setConverter(DisplayConverter.of(Experiment::title));
         pick.setCellFactory(l -> cell());
-        pick.setButtonCell(cell());
         CheckBox quick = new CheckBox("Quick (a laptop budget)");
         quick.setId("experiments-quick");
         quick.selectedProperty().bindBidirectional(vm.quickProperty());
@@ -102,15 +103,18 @@ public final class ExperimentsView extends VBox {
 
         TableView<ExperimentsViewModel.ItemRow> itemsTable = new TableView<>(vm.items());
         itemsTable.setId("experiments-items");
-        itemsTable.getColumns().add(column("item", ExperimentsViewModel.ItemRow::id, 300));
-        itemsTable.getColumns().add(column("group", ExperimentsViewModel.ItemRow::group, 90));
-        itemsTable.getColumns().add(column("status", ExperimentsViewModel.ItemRow::status, 420));
+        itemsTable.getColumns().add(column("status", ExperimentsViewModel.ItemRow::status, 300));
+        itemsTable.getColumns().add(column("group", ExperimentsViewModel.ItemRow::group, 70));
+        itemsTable.getColumns().add(column("item", ExperimentsViewModel.ItemRow::id, 260));
         itemsTable.setPlaceholder(new Label("Run the experiment to see its items here."));
 
         table.setId("experiments-table");
         table.setPlaceholder(new Label("The table appears when the experiment ends."));
         findings.setId("experiments-findings");
         findings.setWrapText(true);
+        findings.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
+        table.setPrefHeight(190);
+        table.setMinHeight(120);
         figures.setId("experiments-figures");
         figures.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         VBox results = new VBox(8, findings, table, figures);
@@ -175,6 +179,12 @@ public final class ExperimentsView extends VBox {
         t.setId("experiments-" + id);
         t.setPrefColumnCount(5);
         t.setPromptText("default");
+        p.addListener((o, a, b) -> {
+            String shown = b == null ? "" : b.toString();
+            if (!t.getText().trim().equals(shown)) {
+                t.setText(shown);
+            }
+        });
         t.textProperty().addListener((o, a, b) -> {
             String s = b.trim();
             if (s.isEmpty()) {
