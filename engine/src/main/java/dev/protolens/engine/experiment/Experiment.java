@@ -69,16 +69,25 @@ public interface Experiment {
 
         /** The first n sample texts named in {@code preferred} (then any others), plus the user's texts. */
         public List<NamedText> texts(int n, String... preferred) {
+            return texts(n, 0, preferred);
+        }
+
+        /**
+         * The same, keeping only texts of at least {@code minTokens} tokens for the model (when the token count is
+         * known), so a fixed-length experiment never plans a prefix longer than its text.
+         */
+        public List<NamedText> texts(int n, int minTokens, String... preferred) {
             java.util.List<NamedText> out = new java.util.ArrayList<>();
             for (String p : preferred) {
-                samples.stream().filter(t -> t.name().equals(p)).findFirst().ifPresent(t -> {
-                    if (out.size() < n) {
-                        out.add(t);
-                    }
-                });
+                samples.stream().filter(t -> t.name().equals(p) && tokens(t.text()) >= minTokens).findFirst()
+                        .ifPresent(t -> {
+                            if (out.size() < n) {
+                                out.add(t);
+                            }
+                        });
             }
             for (NamedText t : samples) {
-                if (out.size() < n && !out.contains(t)) {
+                if (out.size() < n && !out.contains(t) && tokens(t.text()) >= minTokens) {
                     out.add(t);
                 }
             }

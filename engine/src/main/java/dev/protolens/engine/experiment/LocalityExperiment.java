@@ -33,8 +33,8 @@ final class LocalityExperiment implements Experiment {
     public Plan plan(Options o) {
         Plan.Settings s = o.settings(800, 5000);
         int t = o.countOr(3, 6);
-        List<NamedText> texts = o.texts(t, "lily-park", "sun-sky", "cat-moon", "tom-max", "mia-cake", "little-bird");
         int n = o.lengthsOr(new int[] {8}, new int[] {16})[0];
+        List<NamedText> texts = o.texts(t, n, "lily-park", "sun-sky", "cat-moon", "tom-max", "mia-cake", "little-bird");
         int seeds = o.seedsOr(3, 5);
         List<Plan.Item> items = new ArrayList<>();
         // each text its own seeds: with the same seeds, solutions of different texts would share their starting

@@ -28,8 +28,9 @@ final class OneVectorExperiment implements Experiment {
     @Override
     public Plan plan(Options o) {
         Plan.Settings s = o.settings(800, 5000);
-        List<NamedText> texts = o.texts(o.quick() ? 1 : 3, "lily-park", "tom-max", "cat-moon");
         int[] lengths = o.lengthsOr(new int[] {2, 4, 8, 16}, new int[] {2, 4, 8, 16});
+        List<NamedText> texts = o.texts(o.quick() ? 1 : 3, java.util.Arrays.stream(lengths).max().orElse(0),
+                "lily-park", "tom-max", "cat-moon", "mia-cake", "little-bird");
         int seeds = o.seedsOr(2, 3);
         List<Plan.Item> items = new ArrayList<>();
         for (int n : lengths) {

@@ -38,8 +38,8 @@ final class PathsExperiment implements Experiment {
     public Plan plan(Options o) {
         Plan.Settings s = o.settings(800, 5000);
         int p = o.countOr(2, 5);
-        List<NamedText> texts = o.texts(p, "lily-park", "sun-sky", "cat-moon", "tom-max", "mia-cake");
         int n = o.lengthsOr(new int[] {8}, new int[] {16})[0];
+        List<NamedText> texts = o.texts(p, n, "lily-park", "sun-sky", "cat-moon", "tom-max", "mia-cake");
         List<Plan.Item> items = new ArrayList<>();
         for (NamedText x : texts) {
             items.add(Plan.Item.of("pair", x.name(), x.text(), n, Plan.PROTO, Arrangement.E_M, 0, 2, true, s));
