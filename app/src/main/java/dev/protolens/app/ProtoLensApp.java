@@ -12,6 +12,8 @@ import dev.protolens.app.atlas.AtlasView;
 import dev.protolens.app.atlas.AtlasViewModel;
 import dev.protolens.app.fit.FitView;
 import dev.protolens.app.inside.InsideView;
+import dev.protolens.app.experiments.ExperimentsView;
+import dev.protolens.app.experiments.ExperimentsViewModel;
 import dev.protolens.app.inside.InsideViewModel;
 import dev.protolens.app.interpolate.InterpolateView;
 import dev.protolens.app.interpolate.InterpolateViewModel;
@@ -79,6 +81,8 @@ public final class ProtoLensApp extends Application {
         screens.put(Screen.ATLAS, () -> new AtlasView(wb, atlas));
         InsideViewModel inside = new InsideViewModel(wb);
         screens.put(Screen.INSIDE, () -> new InsideView(wb, inside));
+        ExperimentsViewModel experiments = new ExperimentsViewModel(wb);
+        screens.put(Screen.EXPERIMENTS, () -> new ExperimentsView(wb, experiments));
         wb.setModelPicker(() -> new ModelPicker(wb).show());
         MainWindow root = new MainWindow(wb, screens);
         gpu = new GpuViewModel(wb);
