@@ -69,9 +69,19 @@ public record Interpolation(ProtoTokens a, ProtoTokens b, long[] idsA, long[] id
         return Math.max(idsA.length, idsB.length);
     }
 
-    /** The path's points at {@code points} evenly spaced τ, decoded in one batched forward pass. */
+    /**
+     * Points decoded together in one pass by {@link #curve(LoadedModel, BezierPath, int)}: enough to keep the
+     * batch efficient, few enough that the logits of a large vocabulary stay small (16 × 33 × 49,152 floats for
+     * SmolLM2 at N = 32: 104 MB).
+     */
+    public static final int CURVE_BATCH = 16;
+
+    /**
+     * The path's points at {@code points} evenly spaced τ, with accuracy and loss, decoded {@value #CURVE_BATCH}
+     * at a time through a {@link PathGrid} (the window's slider decodes its grid the same way, texts only).
+     */
     public PathCurve curve(LoadedModel model, BezierPath path, int points) {
-        return curve(model, path, BezierPath.taus(points), 0);
+        return new PathGrid(path, points).decodeAll(CURVE_BATCH, t -> curve(model, path, t, 0).points());
     }
 
     /** The given τ values, decoded in one batched forward pass (with top-k alternatives per position). */
