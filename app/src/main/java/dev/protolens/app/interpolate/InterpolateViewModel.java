@@ -23,7 +23,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import javafx.application.Platform;
 import javafx.beans.property.BooleanProperty;
@@ -109,7 +108,7 @@ public final class InterpolateViewModel {
     private PathSpace space;
     private BezierPath straight;
     private PathSlider slider;
-    private final AtomicBoolean gridGrew = new AtomicBoolean();
+    private int curvesDrawn = -1;
     private long pairVersion;
     private ModelSession.PathTask learningTask;
 
@@ -221,7 +220,9 @@ public final class InterpolateViewModel {
 
     /** Redraws the curves if a grid grew since the last call (the view calls it once a frame). FX thread. */
     public void pollCurves() {
-        if (gridGrew.getAndSet(false)) {
+        // only when a batch was decoded: a slider move must not repaint the chart (a third of a core when it did)
+        if (slider != null && slider.batchesDecoded() != curvesDrawn) {
+            curvesDrawn = slider.batchesDecoded();
             showCurves();
         }
     }
@@ -399,7 +400,6 @@ public final class InterpolateViewModel {
         problem.set(why == null ? "" : why);
         if (why == null) {
             slider = PathSlider.on(wb.session(), ends, () -> {
-                gridGrew.set(true);
                 onWritten.run();
                 wake.run();
             });
@@ -442,7 +442,7 @@ public final class InterpolateViewModel {
         }
         BezierPath shown = currentPath();
         slider.show(shown, shown == straight ? bezier.get() : straight);
-        gridGrew.set(true);
+        curvesDrawn = -1;
         move();
     }
 

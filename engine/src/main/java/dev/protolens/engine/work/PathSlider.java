@@ -28,8 +28,8 @@ public final class PathSlider implements AutoCloseable {
     /** Aim for a batch to take about this long, so an exact decode asked for meanwhile waits at most that. */
     static final double BATCH_MILLIS = 100;
     static final int MAX_BATCH = 32;
-    /** The first batch: the two ends and the midpoint. */
-    static final int FIRST_BATCH = 3;
+    /** The first batch: the end nearest the thumb, so a text shows after one point's decode. */
+    static final int FIRST_BATCH = 1;
 
     /** The model's worker: runs work in order; a future cancelled before its work starts skips it. */
     public interface Worker {
@@ -61,6 +61,7 @@ public final class PathSlider implements AutoCloseable {
     private volatile Consumer<Throwable> onError = e -> { };
     private volatile double thumb;
     private volatile double millisPerPoint = Double.NaN;
+    private volatile int batches;
     private BezierPath current;
     private long seq;
     private long lastMove;
@@ -169,6 +170,12 @@ public final class PathSlider implements AutoCloseable {
         BezierPath path = current;
         long requested = movedNanos;
         CompletableFuture<Void> f = worker.submit(() -> {
+            synchronized (this) {
+                PathPoint have = grids.isEmpty() ? null : grids.getFirst().nearest(tau);
+                if (have != null && have.tau() == tau && path == current) {
+                    return; // a batch that ran meanwhile decoded this very τ, and it was shown
+                }
+            }
             PathPoint p = decoder.decode(path, new double[] {tau}).getFirst();
             synchronized (this) {
                 if (asked == lastMove && path == current) {
@@ -248,6 +255,7 @@ public final class PathSlider implements AutoCloseable {
                 List<PathPoint> pts = decoder.decode(g.path(), g.taus(idx));
                 millisPerPoint = (System.nanoTime() - t0) / 1e6 / idx.length;
                 g.fill(idx, pts);
+                batches++;
             } catch (RuntimeException e) {
                 g.release(idx);
                 throw e;
@@ -286,6 +294,11 @@ public final class PathSlider implements AutoCloseable {
             onError.accept(e instanceof java.util.concurrent.CompletionException && e.getCause() != null
                     ? e.getCause() : e);
         }
+    }
+
+    /** How many batches were decoded so far: a change means the curves grew. */
+    public int batchesDecoded() {
+        return batches;
     }
 
     /** Milliseconds per decoded point in the last batch (NaN before one finished). */

@@ -76,6 +76,7 @@ class PathSliderTest {
         assertThat(slider.moveTo(0.3, true)).as("nothing decoded yet").isNull();
         worker.runAll();
         assertThat(slider.take().exact()).as("with an empty grid the position is decoded exactly").isTrue();
+        assertThat(calls).contains("p1 [0.3000]");
         calls.clear();
         slider.show(p1);
         // dragging: the nearest decoded point, no model work for the position
@@ -93,7 +94,13 @@ class PathSliderTest {
         assertThat(exact.exact()).isTrue();
         assertThat(exact.point().text()).isEqualTo("p1@0.3000");
         assertThat(calls).containsExactly("p1 [0.3000]");
-        // on a grid point nothing is decoded
+        // on a grid point nothing is decoded, and a thumb resting on a τ the grid decodes meanwhile not twice
+        PathSlider fresh = new PathSlider(worker, this::decode, 9, () -> { });
+        fresh.show(p2);
+        fresh.moveTo(0, false);
+        worker.runAll();
+        assertThat(calls.stream().filter(c -> c.equals("p2 [0.0000]"))).hasSize(1);
+        assertThat(fresh.take().exact()).isTrue();
         slider.moveTo(0.5, false);
         assertThat(slider.take().exact()).isTrue();
         assertThat(worker.queue).isEmpty();
@@ -102,13 +109,13 @@ class PathSliderTest {
     @Test
     void refinementFollowsTheThumbAndImprovesWhatARestingThumbShows() {
         slider.show(p1);
-        worker.step(); // the ends and the middle
-        assertThat(calls).containsExactly("p1 [0.0000, 1.0000, 0.5000]");
+        worker.step(); // the end nearest the thumb first, alone: a text after one point's decode
+        assertThat(calls).containsExactly("p1 [0.0000]");
         slider.moveTo(0.8, true);
-        assertThat(slider.take().point().tau()).isEqualTo(1.0);
+        assertThat(slider.take().point().tau()).isEqualTo(0.0);
         worker.step();
-        // the next level nearest the thumb first
-        assertThat(calls.get(1)).startsWith("p1 [0.7500, 0.2500");
+        // then coarse to fine, nearest the thumb first within a level
+        assertThat(calls.get(1)).startsWith("p1 [1.0000, 0.5000, 0.7500, 0.2500, 0.8750, 0.6250");
         PathSlider.Shown better = slider.take();
         assertThat(better.point().tau()).as("a nearer point, once the grid has one").isEqualTo(0.75);
         assertThat(better.exact()).isFalse();
