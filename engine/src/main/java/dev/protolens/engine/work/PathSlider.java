@@ -66,7 +66,6 @@ public final class PathSlider implements AutoCloseable {
     private long seq;
     private long lastMove;
     private long movedNanos;
-    private boolean dragging;
     private long shownSeq = -1;
     private Shown parked;
     private CompletableFuture<Void> exact;
@@ -114,8 +113,7 @@ public final class PathSlider implements AutoCloseable {
         if (exact != null) {
             exact.cancel(false);
         }
-        // a waiting batch chooses its grid when it starts, so it is kept; one that runs finishes
-
+        // a waiting batch is kept: it chooses its grid when it starts (one that runs finishes)
         parkNearest(false);
         pump();
     }
@@ -135,7 +133,6 @@ public final class PathSlider implements AutoCloseable {
      */
     public synchronized Shown moveTo(double tau, boolean dragging) {
         thumb = tau;
-        this.dragging = dragging;
         movedNanos = System.nanoTime();
         lastMove = ++seq;
         if (exact != null) {
