@@ -181,7 +181,7 @@ public final class ScreenshotTour {
                     svm.choiceBProperty().set(svm.candidates().stream().filter(r -> r.id().equals(ib)).findFirst().orElseThrow());
                     return null;
                 });
-                waitFor("the straight line " + i + "-" + j, () -> svm.curvesProperty().get() != null
+                waitFor("the straight line " + i + "-" + j, () -> svm.curvesProperty().get() != null && svm.curvesProperty().get().complete()
                         && svm.aProperty().get().id().equals(ia) && svm.bProperty().get().id().equals(ib), 60);
                 double min = fx(() -> svm.curvesProperty().get().straight().minAccuracy());
                 pairs.add(new double[] {i, j, min});
@@ -201,7 +201,7 @@ public final class ScreenshotTour {
             fire("#atlas-interpolate");
             iv = (dev.protolens.app.interpolate.InterpolateView) fx(() -> lookup("#interpolate-view"));
             var m = iv.model();
-            waitFor("the curves", () -> m.curvesProperty().get() != null && m.bezierProperty().get() == null, 60);
+            waitFor("the curves", () -> m.curvesProperty().get() != null && m.curvesProperty().get().complete() && m.bezierProperty().get() == null, 60);
             fire("#interp-learn");
             Thread.sleep(500);
             waitFor("the learned path", () -> !m.learningProperty().get() && m.bezierProperty().get() != null, 600);

@@ -73,6 +73,10 @@ final class BenchCommand implements Callable<Integer> {
         "vocabulary slices) against the same pass's full logits and libtorch's argmax, alternating in one run."})
     boolean decode;
 
+    @Option(names = "--slider", description = {"Time the window's slider without the window: until the first text and until",
+        "the grid of τ is decoded along a path of N tokens, a thumb move to the point to show, letting go to the exact τ."})
+    boolean slider;
+
     @Option(names = "--every", description = "With --inside: read every k-th layer (default 1: all).")
     int every;
 
@@ -101,6 +105,15 @@ final class BenchCommand implements Callable<Integer> {
         }
         if (length < 1 || batch < 1 || steps < 1 || warmup < 0) {
             throw new UserError("--length, --batch and --steps must be at least 1");
+        }
+        if (slider) {
+            try (LoadedModel m = options.load()) {
+                Json.print(SliderBench.run(m, Arrays.copyOf(tokens(m).ids(), length), 240));
+                return 0;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return 1;
+            }
         }
         EngineRuntime rt = options.runtime();
         if (options.device != null && options.device.startsWith("cuda") && !rt.isGpu()) {

@@ -64,7 +64,7 @@ class InterpolationWindowTest {
             vm.choiceBProperty().set(vm.candidates().stream().filter(r -> r.id().equals(b.id())).findFirst().orElseThrow());
             return null;
         });
-        waitUntil("the straight line's curve", 60, () -> vm.curvesProperty().get() != null);
+        waitUntil("the straight line's curve", 60, () -> vm.curvesProperty().get() != null && vm.curvesProperty().get().complete());
         assertThat(onFx(() -> vm.bProperty().get().id())).isEqualTo(b.id());
         waitUntil("the text at τ = 0", 30, () -> AtlasFixture.CAT.equals(view.textCanvas().getUserData()));
         PathCurve straight = onFx(() -> vm.curvesProperty().get().straight());
@@ -125,7 +125,7 @@ class InterpolationWindowTest {
             return null;
         });
         waitUntil("the saved path to load", 30, () -> vm.bezierProperty().get() != null
-                && vm.curvesProperty().get() != null && vm.curvesProperty().get().bezier() != null);
+                && vm.curvesProperty().get() != null && vm.curvesProperty().get().bezier() != null && vm.curvesProperty().get().complete());
         assertThat(onFx(() -> vm.aProperty().get().id())).isEqualTo(b.id());
         assertThat(onFx(() -> vm.pathStatsProperty().get())).startsWith("Saved path");
     }
