@@ -81,6 +81,7 @@ public final class ProtoLensApp extends Application {
         screens.put(Screen.INSIDE, () -> new InsideView(wb, inside));
         wb.setModelPicker(() -> new ModelPicker(wb).show());
         MainWindow root = new MainWindow(wb, screens);
+        root.setTop(AppMenu.build(stage, wb, fit, library, root));
         gpu = new GpuViewModel(wb);
         root.addNavAction("GPU", "nav-gpu", "Use an NVIDIA GPU: the GPU runtime, its check, what the next start uses",
                 () -> GpuDialogs.showSettings(stage, gpu));

@@ -145,6 +145,33 @@ public final class FigureCanvas extends Region {
         }
     }
 
+    /** The export dialog for any format (Ctrl+E): the type chosen in the dialog decides the format. */
+    public void exportDialog() {
+        Figure f = figure.get();
+        FileChooser c = new FileChooser();
+        c.setTitle("Export " + f.title());
+        c.setInitialFileName(f.title().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-"));
+        for (FigureExport.Format fmt : FigureExport.Format.values()) {
+            c.getExtensionFilters().add(new FileChooser.ExtensionFilter(fmt.label(), "*." + fmt.extension()));
+        }
+        File file = c.showSaveDialog(getScene().getWindow());
+        if (file == null) {
+            return;
+        }
+        FigureExport.Format fmt = FigureExport.Format.values()[Math.max(0,
+                c.getExtensionFilters().indexOf(c.getSelectedExtensionFilter()))];
+        Path p = file.toPath();
+        for (FigureExport.Format known : FigureExport.Format.values()) {
+            if (p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith("." + known.extension())) {
+                fmt = known;
+            }
+        }
+        if (!p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith("." + fmt.extension())) {
+            p = p.resolveSibling(p.getFileName() + "." + fmt.extension());
+        }
+        exportTo(p, fmt);
+    }
+
     private void exportCsv() {
         Figure f = figure.get();
         FileChooser c = new FileChooser();

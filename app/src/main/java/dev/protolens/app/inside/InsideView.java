@@ -238,7 +238,7 @@ public final class InsideView extends VBox {
         Label empty = new Label("Choose a run to see how its two vectors make the model write the text: where in the"
                 + " depth the text appears, which heads read e, and which layers need it.");
         empty.getStyleClass().add("muted");
-        empty.setWrapText(true);
+        dev.protolens.app.ui.Layout.wrapping(empty);
         empty.visibleProperty().bind(vm.runProperty().isNull());
         empty.managedProperty().bind(empty.visibleProperty());
         return new VBox(6, row, empty, info, problem, status);

@@ -123,15 +123,29 @@ public final class LibraryView extends VBox {
         table.setId("library-table");
         table.setItems(vm.visibleRuns());
         table.getSelectionModel().setSelectionMode(SelectionMode.MULTIPLE);
-        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+        // every column keeps at least what its header and values need (its minimum); the rest is shared out
+        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_ALL_COLUMNS);
         table.setPlaceholder(new Label("No runs yet. Fit a text and press \"Save to library\"; running fits are"
                 + " kept here as checkpoints."));
         TableColumn<RunRecord, String> text = column("Text", r -> snippet(r.text()), 360);
         text.setId("col-text");
-        TableColumn<RunRecord, String> model = column("Model", r -> r.model().name(), 150);
-        TableColumn<RunRecord, Integer> n = column("N", r -> r.tokenIds().length, 50);
+        text.setMinWidth(120);
+        // a text is read whole in the row's tooltip; the column shows what fits
+        text.setCellFactory(c -> new TableCell<>() {
+            @Override
+            protected void updateItem(String v, boolean empty) {
+                super.updateItem(v, empty);
+                setText(empty ? null : v);
+            }
+
+            {
+                getStyleClass().add(dev.protolens.app.ui.Layout.ELIDES);
+            }
+        });
+        TableColumn<RunRecord, String> model = column("Model", r -> r.model().name(), 130);
+        TableColumn<RunRecord, Integer> n = column("N", r -> r.tokenIds().length, 44);
         TableColumn<RunRecord, Double> acc = column("Accuracy",
-                r -> r.metrics() == null ? Double.NaN : r.metrics().accuracy(), 80);
+                r -> r.metrics() == null ? Double.NaN : r.metrics().accuracy(), 90);
         acc.setCellFactory(c -> new TableCell<>() {
             @Override
             protected void updateItem(Double v, boolean empty) {
@@ -144,7 +158,7 @@ public final class LibraryView extends VBox {
                 : r.metrics().stepsToReach() >= 0 ? r.metrics().stepsToReach() : r.metrics().updates(), 60);
         TableColumn<RunRecord, Long> seed = column("Seed", r -> r.settings() == null ? 0L : r.settings().seed(), 50);
         TableColumn<RunRecord, String> status = column("Status", r -> r.isCheckpoint() ? "checkpoint (unsaved)"
-                : r.status().replace('_', ' '), 130);
+                : r.status().replace('_', ' '), 150);
         status.setId("col-status");
         TableColumn<RunRecord, String> date = column("Date", r -> date(r.createdAt()), 130);
         table.getColumns().setAll(text, model, n, acc, steps, seed, status, date);
@@ -182,6 +196,7 @@ public final class LibraryView extends VBox {
         TableColumn<RunRecord, T> c = new TableColumn<>(name);
         c.setCellValueFactory(cd -> new ReadOnlyObjectWrapper<>(f.apply(cd.getValue())));
         c.setPrefWidth(width);
+        c.setMinWidth(width);
         return c;
     }
 
