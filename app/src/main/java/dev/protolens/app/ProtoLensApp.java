@@ -70,6 +70,11 @@ public final class ProtoLensApp extends Application {
         LibraryViewModel library = new LibraryViewModel(wb, fit::openRun);
         screens.put(Screen.LIBRARY, () -> new LibraryView(wb, library));
         wb.setDocumentOpener(uri -> getHostServices().showDocument(uri));
+        // every export says what it wrote, with the way to its folder
+        dev.protolens.app.ui.SaveDialogs.onSaved(p -> wb.host().fx(() -> wb.messages().post(
+                dev.protolens.app.ui.SaveDialogs.savedMessage(p), "Show in folder",
+                () -> wb.showDocument((java.nio.file.Files.isDirectory(p) ? p : p.toAbsolutePath().getParent())
+                        .toUri().toString()))));
         InterpolateViewModel interpolate = new InterpolateViewModel(wb);
         screens.put(Screen.INTERPOLATE, () -> new InterpolateView(wb, interpolate));
         atlas = new AtlasViewModel(wb, (a, b) -> {

@@ -206,11 +206,10 @@ public final class InsideView extends VBox {
         export.setTooltip(new Tooltip("Write every figure (PNG, SVG, PDF) and every array (CSV, .npy, safetensors) of this"
                 + " run into a folder, as protolens inside does"));
         export.setOnAction(e -> {
-            DirectoryChooser c = new DirectoryChooser();
-            c.setTitle("Export the Inside figures and arrays into…");
-            File dir = c.showDialog(getScene().getWindow());
+            DirectoryChooser c = dev.protolens.app.ui.SaveDialogs.folderChooser("Export the Inside figures and arrays into…");
+            java.nio.file.Path dir = dev.protolens.app.ui.SaveDialogs.chosen(c.showDialog(getScene().getWindow()));
             if (dir != null) {
-                vm.exportAll(dir.toPath());
+                vm.exportAll(dir);
             }
         });
         export.disableProperty().bind(vm.teacherForcedProperty().isNull().or(vm.knockingProperty())

@@ -1,6 +1,7 @@
 package dev.protolens.app.library;
 
 import dev.protolens.app.ui.Dialogs;
+import dev.protolens.app.ui.SaveDialogs;
 import dev.protolens.app.ui.Workbench;
 import dev.protolens.engine.store.RunRecord;
 import java.io.File;
@@ -246,17 +247,18 @@ public final class LibraryView extends VBox {
             if (runs.isEmpty()) {
                 return;
             }
-            FileChooser c = new FileChooser();
-            c.setTitle(label.replace("…", ""));
-            c.setInitialFileName(runs.size() == 1 ? runs.getFirst().id() + "-" + defaultName : defaultName);
-            c.getExtensionFilters().add(new FileChooser.ExtensionFilter(ext.toUpperCase(Locale.ROOT), "*." + ext));
-            File f = c.showSaveDialog(getScene().getWindow());
+            String what = defaultName.substring(0, defaultName.lastIndexOf('.'));
+            FileChooser c = SaveDialogs.saveChooser(label.replace("…", ""), (runs.size() == 1
+                    ? SaveDialogs.fileName(what, runs.getFirst().model().name(), runs.getFirst().text())
+                    : SaveDialogs.fileName(what, runs.size() + " runs")) + "." + ext,
+                    new FileChooser.ExtensionFilter(ext.toUpperCase(Locale.ROOT), "*." + ext));
+            Path f = SaveDialogs.chosen(c.showSaveDialog(getScene().getWindow()));
             if (f == null) {
                 return;
             }
             CompletableFuture.runAsync(() -> {
                 try {
-                    exporter.write(runs, f.toPath());
+                    exporter.write(runs, f);
                 } catch (IOException ex) {
                     throw new java.io.UncheckedIOException(ex);
                 }
@@ -264,6 +266,8 @@ public final class LibraryView extends VBox {
                 if (ex != null) {
                     Dialogs.error(wb.window(), "Export failed", "Writing " + f + " failed: "
                             + Dialogs.unwrap(ex).getMessage());
+                } else {
+                    SaveDialogs.saved(f);
                 }
             }));
         });

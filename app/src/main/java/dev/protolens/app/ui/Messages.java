@@ -18,7 +18,7 @@ public final class Messages {
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
 
     /** One message and when it was posted. */
-    public record Entry(LocalTime time, String text) {
+    public record Entry(LocalTime time, String text, String actionLabel, Runnable action) {
         @Override
         public String toString() {
             return CLOCK.format(time) + "  " + text;
@@ -30,10 +30,16 @@ public final class Messages {
 
     /** Adds a message; a blank text or a repeat of the latest one adds nothing. */
     public void post(String text) {
-        if (text == null || text.isBlank() || (latest.get() != null && latest.get().text().equals(text))) {
+        post(text, null, null);
+    }
+
+    /** Adds a message with one action offered beside it while it is the latest ("Show in folder"). */
+    public void post(String text, String actionLabel, Runnable action) {
+        if (text == null || text.isBlank() || (action == null && latest.get() != null
+                && latest.get().text().equals(text))) {
             return;
         }
-        Entry e = new Entry(LocalTime.now().truncatedTo(ChronoUnit.SECONDS), text.strip());
+        Entry e = new Entry(LocalTime.now().truncatedTo(ChronoUnit.SECONDS), text.strip(), actionLabel, action);
         log.add(e);
         if (log.size() > KEEP) {
             log.remove(0, log.size() - KEEP);

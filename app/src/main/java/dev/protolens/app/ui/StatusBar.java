@@ -57,7 +57,20 @@ public final class StatusBar extends HBox {
         // the latest message in a slot that takes the free width and never more: its length moves nothing
         message.setId("status-message");
         HBox.setHgrow(message, Priority.ALWAYS);
-        wb.messages().latestProperty().subscribe(m -> message.setText(m == null ? "" : m.text()));
+        javafx.scene.control.Hyperlink act = new javafx.scene.control.Hyperlink();
+        act.setId("status-message-action");
+        Layout.whole(act);
+        act.managedProperty().bind(act.visibleProperty());
+        wb.messages().latestProperty().subscribe(m -> {
+            message.setText(m == null ? "" : m.text());
+            act.setVisible(m != null && m.action() != null);
+            act.setText(m == null || m.actionLabel() == null ? "" : m.actionLabel());
+            act.setOnAction(e -> {
+                if (m != null && m.action() != null) {
+                    m.action().run();
+                }
+            });
+        });
         log.setId("status-log");
         log.getStyleClass().add("small");
         log.setTooltip(new Tooltip("The last " + Messages.KEEP + " messages, with their times"));
@@ -66,7 +79,7 @@ public final class StatusBar extends HBox {
         Layout.whole(memory);
         Layout.whole(model);
         Layout.whole(device);
-        getChildren().addAll(model, new Separator(javafx.geometry.Orientation.VERTICAL), device, message, log, taskBox,
+        getChildren().addAll(model, new Separator(javafx.geometry.Orientation.VERTICAL), device, message, act, log, taskBox,
                 new Separator(javafx.geometry.Orientation.VERTICAL), memory);
 
         wb.sessionProperty().addListener((o, was, now) -> showModel(now));
