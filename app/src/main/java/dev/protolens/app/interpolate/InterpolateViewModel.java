@@ -247,9 +247,15 @@ public final class InterpolateViewModel {
                             next.add(r);
                         }
                     }
+                    RunRecord keepA = choiceA.get();
+                    RunRecord keepB = choiceB.get();
                     settingPair = true;
                     try {
                         candidates.setAll(next);
+                        // a chooser keeps its selected index, not its item, when the list is replaced: without
+                        // this, the menus named other runs than the pair computed (one state, shown and computed)
+                        choiceA.set(keepA);
+                        choiceB.set(keepB);
                     } finally {
                         settingPair = false;
                     }
