@@ -622,10 +622,10 @@ public final class AtlasViewModel {
         int n = runs.size();
         switch (by) {
             case TEXT -> {
-                Map<String, Integer> index = new LinkedHashMap<>();
+                Map<String, Integer> index = TextColours.order(runs);
                 int[] cat = new int[n];
                 for (int i = 0; i < n; i++) {
-                    cat[i] = index.computeIfAbsent(runs.get(i).record().text(), t -> index.size());
+                    cat[i] = index.get(runs.get(i).record().text());
                 }
                 Map<String, Integer> counts = new LinkedHashMap<>();
                 for (Run r : runs) {
