@@ -546,7 +546,7 @@ public final class InterpolateViewModel {
     private static String statusText(LearnedPath l) {
         return switch (l.status()) {
             case REACHED -> "keeps the text at every check point";
-            case MAX_STEPS -> "best path after all updates";
+            case MAX_STEPS -> "best path found";
             case CANCELLED -> "stopped; best path so far";
             case DIVERGED -> "diverged; best path before that";
         };

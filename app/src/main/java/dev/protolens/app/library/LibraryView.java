@@ -116,7 +116,9 @@ public final class LibraryView extends VBox {
         VBox.setVgrow(table, Priority.ALWAYS);
 
         wb.refreshWhileShown(this, () -> vm.refresh());
-        vm.refresh();
+        vm.refresh().thenRun(() -> Platform.runLater(() -> table.setPlaceholder(new Label("No runs yet. Fit a text"
+                + " and press \"Save to library\"; running fits are kept here as checkpoints."))));
+        table.setContextMenu(contextMenu());
     }
 
     @SuppressWarnings("unchecked")
@@ -126,8 +128,8 @@ public final class LibraryView extends VBox {
         table.getSelectionModel().setSelectionMode(SelectionMode.MULTIPLE);
         // every column keeps at least what its header and values need (its minimum); the rest is shared out
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_ALL_COLUMNS);
-        table.setPlaceholder(new Label("No runs yet. Fit a text and press \"Save to library\"; running fits are"
-                + " kept here as checkpoints."));
+        // until the first listing arrives the table says it is loading, not that the library is empty
+        table.setPlaceholder(new Label("Loading the library…"));
         TableColumn<RunRecord, String> text = column("Text", r -> snippet(r.text()), 360);
         text.setId("col-text");
         text.setMinWidth(120);
@@ -226,6 +228,33 @@ public final class LibraryView extends VBox {
             }
         });
         return bar;
+    }
+
+    /** Right-click on runs: the same commands as the buttons above the table. */
+    private javafx.scene.control.ContextMenu contextMenu() {
+        MenuItem open = new MenuItem("Open in Fit view");
+        open.setOnAction(e -> openSelected());
+        javafx.scene.control.Menu export = new javafx.scene.control.Menu("Export");
+        export.getItems().addAll(
+                exportItem("Run records (JSON)…", "json", "runs.json", this::exportJson),
+                exportItem("Loss and accuracy histories (CSV)…", "csv", "histories.csv", this::exportHistory),
+                exportItem("Table of runs (CSV)…", "csv", "runs.csv", this::exportTable),
+                exportItem("Vectors e, m (safetensors)…", "safetensors", "vectors.safetensors", this::exportVectors));
+        export.getItems().forEach(i -> i.setId(i.getId() + "-menu"));
+        MenuItem reveal = new MenuItem("Show in folder");
+        reveal.setOnAction(e -> reveal());
+        MenuItem delete = new MenuItem("Delete");
+        delete.setOnAction(e -> vm.delete(List.copyOf(table.getSelectionModel().getSelectedItems())));
+        javafx.scene.control.ContextMenu menu = new javafx.scene.control.ContextMenu(open, export, reveal,
+                new javafx.scene.control.SeparatorMenuItem(), delete);
+        menu.setId("library-context-menu");
+        menu.setOnShowing(e -> {
+            int n = table.getSelectionModel().getSelectedItems().size();
+            open.setDisable(n != 1);
+            export.setDisable(n == 0);
+            delete.setDisable(n == 0);
+        });
+        return menu;
     }
 
     private void openSelected() {
