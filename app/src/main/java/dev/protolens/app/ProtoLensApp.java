@@ -55,7 +55,16 @@ public final class ProtoLensApp extends Application {
         return wb;
     }
 
+    // held for the app's life: java.util.logging keeps only weak references to loggers, and a collected logger
+    // would forget the filter set below
+    private static final java.util.logging.Logger FX_LOG = java.util.logging.Logger.getLogger("javafx");
+
     public static void launchWindow(String[] args) {
+        // JavaFX warns "Unsupported JavaFX configuration: classes were loaded from 'unnamed module'" whenever it is on
+        // the class path. The jar and the installers ship it there on purpose (one launcher for the window and the
+        // CLI, one jar of one JavaFX version); README, "Set up", says so once instead of every start. Only that one
+        // message is dropped: JavaFX's other warnings keep their way to the console
+        FX_LOG.setFilter(r -> r.getMessage() == null || !r.getMessage().startsWith("Unsupported JavaFX configuration"));
         Application.launch(ProtoLensApp.class, args);
     }
 
