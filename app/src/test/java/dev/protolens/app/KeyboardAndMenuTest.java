@@ -81,6 +81,17 @@ class KeyboardAndMenuTest {
         robot.clickOn("#nav-library");
         waitUntil("the library", 30, () -> find("#library-table") != null
                 && ((TableView<?>) find("#library-table")).getItems().size() == 7);
+        // the Date column sorts, newest first on the second click
+        List<String> dates = onFx(() -> {
+            @SuppressWarnings("unchecked")
+            TableView<dev.protolens.engine.store.RunRecord> t = (TableView<dev.protolens.engine.store.RunRecord>) find("#library-table");
+            var col = t.getColumns().stream().filter(c -> "col-date".equals(c.getId())).findFirst().orElseThrow();
+            col.setSortType(javafx.scene.control.TableColumn.SortType.DESCENDING);
+            t.getSortOrder().setAll(List.of(col));
+            return t.getItems().stream().map(r -> r.createdAt()).toList();
+        });
+        assertThat(dates).isSortedAccordingTo(java.util.Comparator.reverseOrder());
+        assertThat(dates.getFirst()).isNotEqualTo(dates.getLast());
         onFx(() -> {
             ((TableView<?>) find("#library-table")).getSelectionModel().select(0);
             return null;

@@ -59,6 +59,11 @@ class SmallWindowLayoutTest {
         });
         waitUntil("the token preview", 30, () -> ((Label) find("#token-count")).getText().startsWith("N = "));
 
+        // the longest status line a fit writes (K restarts): it wraps, it is not cut
+        onFx(() -> {
+            ((Label) find("#result-status")).setText("Reached 100 % after 1070 steps · best of 3 restarts: seed 2");
+            return null;
+        });
         // background work and a long message: the status bar keeps its Stop button whole, the message in its slot
         onFx(() -> {
             var t = new dev.protolens.app.ui.RunningTask("Fitting 8 seeds of \"" + TEXT + "\"", () -> { });

@@ -535,8 +535,11 @@ public final class AtlasViewModel {
 
     private void pca(RunSpace sp, VectorKind k, List<Samples> paths, String title, long gen) {
         double[][] x = sp.matrix(k);
-        if (x.length < 2) {
-            throw new UserError("One run is not a map yet: fit more (select it and use \"Fit seeds…\").");
+        if (x.length == 1) {
+            // one run is a point, not yet a map, but it can be selected, and "Fit seeds…" grows the map from it
+            publish(new MapFrame(sp.runs(), new double[][] {{0, 0}}, List.of(), title, "", "",
+                    "one run: select it and press Fit seeds… to make a map", true), gen);
+            return;
         }
         Pca p = Pca.fit(x, 2);
         double[][] xy = p.coordinates();

@@ -165,7 +165,12 @@ public final class CurvesFigure implements LayeredFigure {
             w += swatch + 3 + fm.stringWidth("K" + (i + 1)) + 8;
         }
         Rectangle2D a = p.area();
-        double x = a.getMaxX() - w - 4;
+        if (w > a.getWidth() - 8) {
+            // a narrow plot: the restarts' keys only; the thick line is still the best
+            w -= fm.stringWidth(tail) + 8;
+            tail = "";
+        }
+        double x = Math.max(a.getX() + 2, a.getMaxX() - w - 4);
         double y = a.getY() + 4;
         double h = fm.getHeight() + 4;
         g.setColor(new Color(s.background().getRed(), s.background().getGreen(), s.background().getBlue(), 220));

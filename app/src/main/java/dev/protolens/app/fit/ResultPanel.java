@@ -33,6 +33,7 @@ final class ResultPanel extends VBox {
         decoded.getStyleClass().add("decoded");
         status.setId("result-status");
         status.getStyleClass().add("subheading");
+        dev.protolens.app.ui.Layout.wrapping(status);
         save.setId("save-run");
         save.getStyleClass().add("primary");
         again.setId("fit-again");

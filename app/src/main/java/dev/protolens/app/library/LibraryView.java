@@ -124,7 +124,11 @@ public final class LibraryView extends VBox {
     @SuppressWarnings("unchecked")
     private void buildTable() {
         table.setId("library-table");
-        table.setItems(vm.visibleRuns());
+        // a sorted view over the filtered runs: a click on a header sorts (the filtered list alone cannot be sorted)
+        javafx.collections.transformation.SortedList<RunRecord> sorted =
+                new javafx.collections.transformation.SortedList<>(vm.visibleRuns());
+        sorted.comparatorProperty().bind(table.comparatorProperty());
+        table.setItems(sorted);
         table.getSelectionModel().setSelectionMode(SelectionMode.MULTIPLE);
         // every column keeps at least what its header and values need (its minimum); the rest is shared out
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_ALL_COLUMNS);
@@ -164,6 +168,7 @@ public final class LibraryView extends VBox {
                 : r.status().replace('_', ' '), 150);
         status.setId("col-status");
         TableColumn<RunRecord, String> date = column("Date", r -> date(r.createdAt()), 130);
+        date.setId("col-date");
         table.getColumns().setAll(text, model, n, acc, steps, seed, status, date);
         table.setRowFactory(t -> {
             TableRow<RunRecord> row = new TableRow<>() {

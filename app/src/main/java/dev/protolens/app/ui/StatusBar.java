@@ -158,8 +158,10 @@ public final class StatusBar extends HBox {
             return;
         }
         LoadedModel m = s.model();
-        model.setText(m.name() + "  ·  " + m.config().modelType() + " · d=" + m.config().hiddenSize() + " · "
-                + m.config().numLayers() + " layers");
+        // the name here, the details in its tooltip: the bar's width goes to the messages and the task
+        model.setText(m.name() + " · " + m.config().modelType());
+        model.setTooltip(new Tooltip(m.name() + " · " + m.config().modelType() + " · d=" + m.config().hiddenSize()
+                + " · " + m.config().numLayers() + " layers"));
         EngineRuntime rt = EngineRuntime.get();
         device.setText(rt.deviceName().toUpperCase(Locale.ROOT) + " · " + rt.threads() + " thread"
                 + (rt.threads() == 1 ? "" : "s") + " · " + m.computeDtype()
