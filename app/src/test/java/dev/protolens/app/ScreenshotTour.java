@@ -36,8 +36,11 @@ import javax.imageio.ImageIO;
  * It uses a fresh settings folder (a temp PROTOLENS_HOME) so nothing of the user's is shown or changed.
  */
 public final class ScreenshotTour {
-    private static final double WIDTH = 1440;
-    private static final double HEIGHT = 900;
+    // -Dtour.size=1024x700 takes the same pictures in the smallest window the layout test checks, named *-1024.png
+    private static final String SIZE = System.getProperty("tour.size", "1440x900");
+    private static final double WIDTH = Double.parseDouble(SIZE.split("x")[0]);
+    private static final double HEIGHT = Double.parseDouble(SIZE.split("x")[1]);
+    private static final String SUFFIX = WIDTH == 1440 ? "" : "-" + (int) WIDTH;
 
     private ScreenshotTour() {}
 
@@ -76,10 +79,10 @@ public final class ScreenshotTour {
             fire("#fit-button");
             waitFor("mid-fit", () -> stepOf(label("#fit-step").getText()) >= 180, 180);
             Thread.sleep(400);
-            snapshot(out.resolve("fit-running-" + theme + ".png"));
+            snapshot(out.resolve("fit-running-" + theme + SUFFIX + ".png"));
             waitFor("the result", ScreenshotTour::resultShown, 600);
             Thread.sleep(1500);
-            snapshot(out.resolve("fit-finished-" + theme + ".png"));
+            snapshot(out.resolve("fit-finished-" + theme + SUFFIX + ".png"));
             fire("#save-run");
             Thread.sleep(1500);
             if (theme.equals("light")) {
@@ -95,7 +98,7 @@ public final class ScreenshotTour {
                 fire("#stop-button");
                 waitFor("the stop", ScreenshotTour::resultShown, 120);
                 Thread.sleep(1500);
-                snapshot(out.resolve("fit-stopped-" + theme + ".png"));
+                snapshot(out.resolve("fit-stopped-" + theme + SUFFIX + ".png"));
             }
             fire("#nav-library");
             Thread.sleep(2000);
@@ -104,7 +107,10 @@ public final class ScreenshotTour {
                 return null;
             });
             Thread.sleep(500);
-            snapshot(out.resolve("library-" + theme + ".png"));
+            snapshot(out.resolve("library-" + theme + SUFFIX + ".png"));
+        }
+        if (Boolean.getBoolean("tour.screens")) {
+            screensTour(out);
         }
         if (!"fit".equals(System.getProperty("tour.only"))) {
             atlasTour(out);
@@ -115,6 +121,23 @@ public final class ScreenshotTour {
     }
 
     static final String CAT = "The cat sat on the mat.";
+
+    /** The other screens as they are after the fit tour (its runs), light and dark: how they hold at this size. */
+    private static void screensTour(Path out) throws Exception {
+        for (String theme : List.of("light", "dark")) {
+            fx(() -> {
+                @SuppressWarnings("unchecked")
+                ChoiceBox<dev.protolens.app.ui.Theme> c = (ChoiceBox<dev.protolens.app.ui.Theme>) lookup("#theme-choice");
+                c.setValue(dev.protolens.app.ui.Theme.parse(theme));
+                return null;
+            });
+            for (String screen : List.of("atlas", "interpolate", "inside")) {
+                fire("#nav-" + screen);
+                Thread.sleep(4000);
+                snapshot(out.resolve(screen + "-screen-" + theme + SUFFIX + ".png"));
+            }
+        }
+    }
 
     /**
      * The Atlas and the Interpolation view: a few texts fitted in the Fit view, 8 seeds of one of them added

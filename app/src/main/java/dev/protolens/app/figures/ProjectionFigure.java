@@ -217,8 +217,21 @@ public final class ProjectionFigure implements LayeredFigure {
             g.setFont(s.font(0.92f, Font.PLAIN));
             g.setColor(s.muted());
             FontMetrics fm = g.getFontMetrics();
-            // on the title's line (Plot draws it 8 px above the area), right-aligned
-            g.drawString(note, (float) (p.area().getMaxX() - fm.stringWidth(note)), (float) (p.area().getY() - 8));
+            double titleW = g.getFontMetrics(s.font(1.08f, Font.BOLD)).stringWidth(title);
+            if (titleW + 16 + fm.stringWidth(note) <= p.area().getWidth()) {
+                // on the title's line (Plot draws it 8 px above the area), right-aligned
+                g.drawString(note, (float) (p.area().getMaxX() - fm.stringWidth(note)), (float) (p.area().getY() - 8));
+            } else {
+                // a narrow map: never over the title, but inside the frame's top right corner on its own backing
+                double w = fm.stringWidth(note) + 8;
+                double x = p.area().getMaxX() - w - 2;
+                double y = p.area().getY() + 2;
+                g.setColor(new java.awt.Color(s.background().getRed(), s.background().getGreen(),
+                        s.background().getBlue(), 225));
+                g.fill(new Rectangle2D.Double(x, y, w, fm.getHeight() + 2));
+                g.setColor(s.muted());
+                g.drawString(note, (float) (x + 4), (float) (y + 1 + fm.getAscent()));
+            }
         }
         drawLegend(g, s, width - LEGEND_W + 14, p.area().getY(), LEGEND_W - 20);
     }

@@ -216,7 +216,7 @@ public final class InterpolateView extends VBox {
     }
 
     private VBox head() {
-        Label heading = new Label("Interpolate");
+        Label heading = dev.protolens.app.ui.Layout.whole(new Label("Interpolate"));
         heading.getStyleClass().add("heading");
         ComboBox<RunRecord> a = runChooser("interp-a", vm.choiceAProperty());
         ComboBox<RunRecord> b = runChooser("interp-b", vm.choiceBProperty());

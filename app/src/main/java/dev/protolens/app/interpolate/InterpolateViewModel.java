@@ -256,9 +256,15 @@ public final class InterpolateViewModel {
                             next.add(r);
                         }
                     }
+                    RunRecord keepA = choiceA.get();
+                    RunRecord keepB = choiceB.get();
                     settingPair = true;
                     try {
                         candidates.setAll(next);
+                        // a chooser keeps its selected index, not its item, when the list is replaced: without
+                        // this, the menus named other runs than the pair computed (one state, shown and computed)
+                        choiceA.set(keepA);
+                        choiceB.set(keepB);
                     } finally {
                         settingPair = false;
                     }
@@ -533,7 +539,7 @@ public final class InterpolateViewModel {
     private static String statusText(LearnedPath l) {
         return switch (l.status()) {
             case REACHED -> "keeps the text at every check point";
-            case MAX_STEPS -> "best path after all updates";
+            case MAX_STEPS -> "best path found";
             case CANCELLED -> "stopped; best path so far";
             case DIVERGED -> "diverged; best path before that";
         };

@@ -108,7 +108,7 @@ class FitWindowTest {
         });
         robot.clickOn("#library-open");
         waitUntil("the run in the Fit view", 60, () -> find("#fit-view") != null
-                && ((Label) find("#fit-note")).getText().equals("opened run " + saved.id()));
+                && ((Label) find("#status-message")).getText().equals("opened run " + saved.id()));
         assertThat(onFx(() -> (String) ((TextFlow) find("#decoded-text")).getUserData())).isEqualTo(LILY);
         assertThat(onFx(() -> ((Label) find("#result-status")).getText())).startsWith("Complete");
         FitView view = find("#fit-view");

@@ -196,9 +196,14 @@ public final class LibraryProjection {
 
     private Frame pca() {
         double[][] x = space.matrix(kind);
-        if (x.length < 2) {
-            throw new UserError("One run is not a map yet: fit more seeds of it (in the Atlas, select it and use"
-                    + " \"Fit seeds…\"; on the command line, fit --restarts).");
+        if (x.length == 0) {
+            return Frame.empty(space.runs());
+        }
+        if (x.length == 1) {
+            // one run is a point, not yet a map, but it can be selected, and more seeds grow the map from it
+            return new Frame(space.runs(), new double[][] {{0, 0}}, List.of(), title(space, kind), "", "",
+                    "one run: fit more seeds of its text to make a map (Atlas: select it, Fit seeds…;"
+                            + " command line: fit --restarts)", true, null, null);
         }
         Pca p = Pca.fit(x, Math.min(2, x[0].length));
         // PCA is a linear map: a path's samples land where the same projection puts them

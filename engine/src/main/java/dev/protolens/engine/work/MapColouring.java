@@ -82,17 +82,34 @@ public record MapColouring(String title, int[] category, String[] categories, do
     }
 
     private static MapColouring byText(List<Run> runs) {
-        Map<String, Integer> index = new LinkedHashMap<>();
+        Map<String, Integer> index = textOrder(runs);
         Map<String, Integer> counts = new LinkedHashMap<>();
         int[] cat = new int[runs.size()];
         for (int i = 0; i < cat.length; i++) {
             String t = runs.get(i).record().text();
-            cat[i] = index.computeIfAbsent(t, x -> index.size());
+            cat[i] = index.get(t);
             counts.merge(t, 1, Integer::sum);
         }
         String[] names = index.keySet().stream().map(t -> counts.get(t) + " × “" + oneLine(t) + "”")
                 .toArray(String[]::new);
         return categorical("text", cat, names);
+    }
+
+    /**
+     * Each text's colour number, stable while the library grows: texts are numbered by their first run's date
+     * (then by the text), not by where their runs happen to be in the list, so adding runs never recolours the
+     * texts already shown; a new text takes the next colour.
+     */
+    static Map<String, Integer> textOrder(List<Run> runs) {
+        Map<String, Long> first = new java.util.HashMap<>();
+        for (Run r : runs) {
+            first.merge(r.record().text(), epochMillis(r.record().createdAt()), Math::min);
+        }
+        Map<String, Integer> index = new LinkedHashMap<>();
+        first.entrySet().stream()
+                .sorted(Map.Entry.<String, Long>comparingByValue().thenComparing(Map.Entry.comparingByKey()))
+                .forEach(e -> index.put(e.getKey(), index.size()));
+        return index;
     }
 
     private static MapColouring bySeed(List<Run> runs) {
