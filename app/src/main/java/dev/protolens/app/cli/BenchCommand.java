@@ -81,6 +81,26 @@ final class BenchCommand implements Callable<Integer> {
         "plain forward pass of the same input in the same run."})
     boolean inside;
 
+    @Option(names = "--fit-speed", description = {"Time to 100 % of each start option (FitStart) against the paper's recipe",
+        "on the benchmark set (--texts), lone fits interleaved text by text; prints success rate, median and p90 of",
+        "steps and seconds, and ratios to the paper."})
+    boolean fitSpeed;
+
+    @Option(names = "--texts", defaultValue = "bench/fast-start/texts.tsv", description = "--fit-speed: the benchmark set. Default ${DEFAULT-VALUE}.")
+    Path texts;
+
+    @Option(names = "--seeds", defaultValue = "3", description = "--fit-speed: seeds per text. Default ${DEFAULT-VALUE}.")
+    int seeds;
+
+    @Option(names = "--max-steps", defaultValue = "2000", description = "--fit-speed: a fit that has not reached 100 % by then failed. Default ${DEFAULT-VALUE}.")
+    int maxSteps;
+
+    @Option(names = "--recipes", split = ",", description = "--fit-speed: which starts (default all): paper, lr-x3, warmup-cosine-x3, warmup-cosine-x5, focus-1, focus-3, init-x0.5, init-x2, mean-m, nearest, fast.")
+    List<String> recipes;
+
+    @Option(names = "--half", defaultValue = "held-out", description = "--fit-speed: held-out or tuning. Default ${DEFAULT-VALUE}.")
+    String half;
+
     @Mixin
     ModelOptions options;
 
@@ -106,6 +126,13 @@ final class BenchCommand implements Callable<Integer> {
         if (options.device != null && options.device.startsWith("cuda") && !rt.isGpu()) {
             throw new UserError("bench --device " + options.device + " cannot measure a GPU here: "
                     + rt.fallback().orElse("PyTorch sees no GPU") + ". (protolens gpu status says what to do.)");
+        }
+        if (fitSpeed) {
+            try (LoadedModel m = options.load()) {
+                List<String> which = recipes != null ? recipes : List.copyOf(FitSpeedBench.CANDIDATES.keySet());
+                Json.print(new FitSpeedBench(m, length, seeds, maxSteps, which, half).run(FitSpeedBench.read(texts)));
+                return 0;
+            }
         }
         if (forwardOnly || decode || inside) {
             try (LoadedModel m = options.load()) {
