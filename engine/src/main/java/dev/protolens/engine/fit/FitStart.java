@@ -114,15 +114,15 @@ public record FitStart(Schedule schedule, double peak, int warmupSteps, double f
         }
         StringBuilder b = new StringBuilder();
         if (schedule == Schedule.WARMUP_COSINE) {
-            b.append(String.format(Locale.ROOT, "warm-up %d then cosine, peak %.3g× lr", warmupSteps, peak));
+            b.append("warm-up " + warmupSteps + " then cosine, peak " + num(peak) + "× lr");
         } else if (peak != 1) {
-            b.append(String.format(Locale.ROOT, "lr × %.3g", peak));
+            b.append("lr × " + num(peak));
         }
         if (focus > 0) {
-            b.append(b.isEmpty() ? "" : ", ").append(String.format(Locale.ROOT, "focus %.3g", focus));
+            b.append(b.isEmpty() ? "" : ", ").append("focus " + num(focus));
         }
         if (initScale != 1) {
-            b.append(b.isEmpty() ? "" : ", ").append(String.format(Locale.ROOT, "init × %.3g", initScale));
+            b.append(b.isEmpty() ? "" : ", ").append("init × " + num(initScale));
         }
         if (warm != Warm.NONE) {
             b.append(b.isEmpty() ? "" : ", ").append(warm == Warm.MEAN_M ? "warm: mean m" : "warm: nearest text");
@@ -131,6 +131,11 @@ public record FitStart(Schedule schedule, double peak, int warmupSteps, double f
             }
         }
         return b.toString();
+    }
+
+    /** 3 as "3", 0.5 as "0.5": the shortest that reads back. */
+    private static String num(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e9 ? Long.toString((long) v) : Double.toString(v);
     }
 
     public static Schedule parseSchedule(String s) {
