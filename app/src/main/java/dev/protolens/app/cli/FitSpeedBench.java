@@ -44,6 +44,7 @@ final class FitSpeedBench {
         CANDIDATES.put("init-x2", p.withInitScale(2));
         CANDIDATES.put("mean-m", p.withWarm(FitStart.Warm.MEAN_M));
         CANDIDATES.put("nearest", p.withWarm(FitStart.Warm.NEAREST));
+        CANDIDATES.put("lr-x3+mean-m", p.withSchedule(FitStart.Schedule.CONSTANT, 3, 0).withWarm(FitStart.Warm.MEAN_M));
         CANDIDATES.put("fast", FitStart.FAST);
     }
 

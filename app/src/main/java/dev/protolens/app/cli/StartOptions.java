@@ -6,9 +6,9 @@ import picocli.CommandLine.Option;
 
 /** {@code fit}'s options beyond the paper's recipe (FitStart); none given: the paper's recipe exactly. */
 final class StartOptions {
-    @Option(names = "--fast-start", description = "The measured \"Fast start\" (README: Reaching 100 % sooner): the mean m"
-            + " of this model's solutions in the library, warm-up + cosine lr with a 3× peak, focus 1. The options below"
-            + " change parts of it.")
+    @Option(names = "--fast-start", description = "The measured \"Fast start\" (README: Reaching 100 % sooner): e and m"
+            + " of the library's run of this model whose text is nearest, and 3× the lr. The options below change parts"
+            + " of it.")
     boolean fast;
 
     @Option(names = "--schedule", description = "constant (the paper) or warmup-cosine (linear warm-up to the peak, then"
