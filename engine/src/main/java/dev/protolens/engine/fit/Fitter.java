@@ -50,6 +50,9 @@ public final class Fitter {
         int mRows = shared ? 1 : items;
         boolean trainM = arr != Arrangement.E_ONLY;
 
+        if (!model.manager().getDevice().isGpu()) {
+            FitMemory.check(loaded.config(), items, inputLen, FitMemory.availableBytes());
+        }
         FitState start = req.start() != null ? req.start() : initialState(req, null);
         checkStart(start, items, mRows, d);
 
