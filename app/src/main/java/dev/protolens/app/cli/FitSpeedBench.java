@@ -143,7 +143,7 @@ final class FitSpeedBench {
                     double ms = (System.nanoTime() - w0) / 1e6;
                     FitResult.Item it = res.items().getFirst();
                     runs.get(name).add(new double[] {it.reached() ? 1 : 0, it.reached() ? it.stepsToReach() : maxSteps, ms});
-                    line.append(String.format(" %s=%s", name, it.reached() ? it.stepsToReach() : "-"));
+                    line.append(String.format(java.util.Locale.ROOT, " %s=%s/%.1fs", name, it.reached() ? it.stepsToReach() : "-", ms / 1000));
                 }
                 System.err.println(t.text().replace('\n', ' ').substring(0, Math.min(30, t.text().length())) + " s" + s + ":" + line);
             }
