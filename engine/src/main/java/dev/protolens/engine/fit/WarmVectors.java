@@ -59,6 +59,11 @@ public record WarmVectors(float[] e, float[] m, String source) {
         return new WarmVectors(best.e().clone(), best.m().clone(), "nearest text: run " + best.id());
     }
 
+    /** How alike two texts are: the cosine of their token-count vectors (1: the same tokens, 0: none shared). */
+    public static double similarity(long[] a, long[] b) {
+        return cosine(counts(a), counts(b));
+    }
+
     static double cosine(Map<Long, Integer> a, Map<Long, Integer> b) {
         double dot = 0;
         for (Map.Entry<Long, Integer> x : a.entrySet()) {

@@ -20,10 +20,7 @@ public final class WarmStarts {
      * {@link #MAX_SOLUTIONS}; runs whose files do not load are passed over (the Library screen reports them).
      */
     public static List<WarmVectors.Solution> solutions(RunLibrary lib, LoadedModel model) {
-        List<RunRecord> runs = new ArrayList<>(lib.list().runs());
-        runs.removeIf(r -> !"complete".equals(r.status()) || r.model() == null
-                || !model.identity().equals(r.model().identity()));
-        runs.sort((a, b) -> String.valueOf(b.createdAt()).compareTo(String.valueOf(a.createdAt())));
+        List<RunRecord> runs = completeRuns(lib, model);
         List<WarmVectors.Solution> out = new ArrayList<>();
         for (RunRecord r : runs) {
             if (out.size() >= MAX_SOLUTIONS) {
@@ -39,6 +36,30 @@ public final class WarmStarts {
         return out;
     }
 
+    private static List<WarmVectors.Solution> nearest(RunLibrary lib, LoadedModel model, long[] tokens) {
+        List<RunRecord> runs = completeRuns(lib, model);
+        runs.sort((a, b) -> Double.compare(WarmVectors.similarity(tokens, b.tokenIds()),
+                WarmVectors.similarity(tokens, a.tokenIds())));
+        for (RunRecord r : runs) {
+            try {
+                Run run = lib.load(r.id());
+                return List.of(new WarmVectors.Solution(r.id(), r.tokenIds(), run.vectors().e(), run.vectors().m()));
+            } catch (RuntimeException e) {
+                // damaged: the next nearest
+            }
+        }
+        return List.of();
+    }
+
+    /** The complete runs of this model, newest first. */
+    private static List<RunRecord> completeRuns(RunLibrary lib, LoadedModel model) {
+        List<RunRecord> runs = new ArrayList<>(lib.list().runs());
+        runs.removeIf(r -> !"complete".equals(r.status()) || r.model() == null || r.tokenIds() == null
+                || !model.identity().equals(r.model().identity()));
+        runs.sort((a, b) -> String.valueOf(b.createdAt()).compareTo(String.valueOf(a.createdAt())));
+        return runs;
+    }
+
     /**
      * The request as it should start: unchanged for the paper's start or an empty library, else starting from the
      * warm vectors, with the spec's start naming where they came from (so the run's record says it).
@@ -48,7 +69,12 @@ public final class WarmStarts {
         if (start.warm() == FitStart.Warm.NONE || lib == null || req.start() != null) {
             return req;
         }
-        WarmVectors warm = WarmVectors.of(start.warm(), solutions(lib, model), req.targets().getFirst().ids());
+        long[] tokens = req.targets().getFirst().ids();
+        // nearest needs one run's vectors: choose it by the records' tokens and load only that one, since this
+        // runs before the fit starts (in the window, on the thread that pressed Fit)
+        List<WarmVectors.Solution> from = start.warm() == FitStart.Warm.NEAREST
+                ? nearest(lib, model, tokens) : solutions(lib, model);
+        WarmVectors warm = WarmVectors.of(start.warm(), from, tokens);
         if (warm == null) {
             FitRequest plain = new FitRequest(req.targets(), req.spec().withStart(start.withWarmSource(
                     "library has no solution of this model: random")), null);
