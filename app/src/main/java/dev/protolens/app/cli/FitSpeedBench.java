@@ -165,10 +165,10 @@ final class FitSpeedBench {
             Map<String, Object> r = new LinkedHashMap<>();
             r.put("start", CANDIDATES.get(name).describe());
             r.put("success_rate", s.success);
-            r.put("steps_median", s.stepsMedian);
-            r.put("steps_p90", s.stepsP90);
-            r.put("seconds_median", s.msMedian / 1000);
-            r.put("seconds_p90", s.msP90 / 1000);
+            r.put("steps_median", orNull(s.stepsMedian));
+            r.put("steps_p90", orNull(s.stepsP90));
+            r.put("seconds_median", orNull(s.msMedian / 1000));
+            r.put("seconds_p90", orNull(s.msP90 / 1000));
             r.put("seconds_total", s.msTotal / 1000);
             r.put("median_seconds_vs_paper", s.msMedian / base.msMedian);
             r.put("median_steps_vs_paper", s.stepsMedian / base.stepsMedian);
@@ -180,7 +180,7 @@ final class FitSpeedBench {
 
     /**
      * Medians and p90s over every fit, failures counted as never reaching (infinite), so a recipe that fails
-     * more often cannot look faster by dropping its hard cases; infinity prints as null.
+     * more often cannot look faster by dropping its hard cases; "never" prints as null.
      */
     record Summary(double success, double stepsMedian, double stepsP90, double msMedian, double msP90, double msTotal) {
         static Summary of(List<double[]> runs) {
@@ -198,6 +198,11 @@ final class FitSpeedBench {
             return new Summary(ok / runs.size(), quantile(steps, 0.5), quantile(steps, 0.9), quantile(ms, 0.5),
                     quantile(ms, 0.9), total);
         }
+    }
+
+    /** A quantile that is "never" (more failures than the quantile allows) as JSON null. */
+    private static Double orNull(double v) {
+        return Double.isNaN(v) ? null : v;
     }
 
     /** The q-quantile (lower, no interpolation, like a median of an odd count); NaN for infinity (JSON null). */
