@@ -56,7 +56,7 @@ public record WarmVectors(float[] e, float[] m, String source) {
                 best = s;
             }
         }
-        return new WarmVectors(best.e().clone(), best.m().clone(), "nearest text: run " + best.id());
+        return new WarmVectors(best.e().clone(), best.m().clone(), "run " + best.id());
     }
 
     /** How alike two texts are: the cosine of their token-count vectors (1: the same tokens, 0: none shared). */

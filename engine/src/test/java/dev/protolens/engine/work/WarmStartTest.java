@@ -75,7 +75,7 @@ class WarmStartTest {
         assertThat(item(warm).stepsToReach()).as("a stored solution of the same text is already one").isZero();
 
         RunRecord rec = lib.load(warm.ids().getFirst()).record();
-        assertThat(rec.settings().start().summary()).startsWith("warm: nearest text (nearest text: run "
+        assertThat(rec.settings().start().summary()).startsWith("warm: nearest text (run "
                 + first.ids().getFirst());
         assertThat(lib.load(first.ids().getFirst()).record().settings().start().summary()).isEqualTo("paper");
     }
