@@ -5,7 +5,7 @@ import dev.protolens.app.ui.Screen;
 import dev.protolens.app.ui.Dialogs;
 import dev.protolens.app.ui.FxHost;
 import dev.protolens.app.ui.AppIcon;
-import dev.protolens.app.AppSettings;
+import dev.protolens.app.ui.AppSettings;
 import dev.protolens.app.models.ModelCandidates;
 import dev.protolens.app.models.ModelPicker;
 import dev.protolens.app.atlas.AtlasView;

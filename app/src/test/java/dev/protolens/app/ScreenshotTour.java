@@ -1,5 +1,6 @@
 package dev.protolens.app;
 
+import dev.protolens.app.ui.AppSettings;
 import dev.protolens.app.fit.FitView;
 import dev.protolens.app.fit.FitViewModel;
 import dev.protolens.app.ProtoLensApp;
@@ -155,10 +156,10 @@ public final class ScreenshotTour {
         fx(() -> {
             avm.toggle(avm.shownRunsProperty().get().stream().filter(r -> r.record().text().equals(CAT)).findFirst()
                     .orElseThrow());
-            avm.fitSeeds(8, true, 3000);
+            avm.seeds().fit(8, true, 3000);
             return null;
         });
-        waitFor("the seeds", () -> atlas.mapFigure().size() == 18 && !avm.fittingProperty().get(), 600);
+        waitFor("the seeds", () -> atlas.mapFigure().size() == 18 && !avm.seeds().fittingProperty().get(), 600);
         // two of the new seeds (they share m, so the path moves e as in the paper). The straight line of every
         // pair among the first six is decoded first; paths are then learned from the pair whose straight line
         // breaks the text most, until one keeps it (a single control point does not find a path for every pair

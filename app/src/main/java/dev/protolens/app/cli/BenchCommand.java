@@ -178,6 +178,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         if (forwardOnly || decode || inside) {
             try (LoadedModel m = options.load()) {
+                requireContext(m);
                 return forwardOnly ? forward(m) : decode ? decode(m) : inside(m);
             }
         }
@@ -190,6 +191,7 @@ final class BenchCommand implements Callable<Integer> {
             for (String dtype : dtypes) {
                 System.err.println("loading " + options.requiredModel() + " with " + dtype + " weights (" + rt.describe() + ")");
                 try (LoadedModel m = ModelLoader.load(options.requiredModel(), rt, dtype, s -> { })) {
+                    requireContext(m);
                     runs.add(timeFit(m, memory));
                 }
             }
@@ -203,6 +205,16 @@ final class BenchCommand implements Callable<Integer> {
         }
         Json.print(o);
         return 0;
+    }
+
+    /** --length beyond the model's context is refused before a text of that many tokens is made. */
+    private void requireContext(LoadedModel m) {
+        int inputs = dev.protolens.engine.proto.Arrangement.E_M.inputLength(length) + 1;
+        if (inputs > m.config().maxPositions()) {
+            throw new UserError("--length " + length + " needs " + inputs + " positions but " + m.name()
+                    + "'s context is " + m.config().maxPositions() + " tokens; use --length "
+                    + (m.config().maxPositions() - 2) + " or less.");
+        }
     }
 
     /** Times fit steps of one loaded model: median, mean and min ms/step, tokens/s, peak memory. */

@@ -1,6 +1,6 @@
 package dev.protolens.app.fit;
 
-import dev.protolens.app.AppSettings;
+import dev.protolens.app.ui.AppSettings;
 import dev.protolens.engine.fit.FitSpec;
 import dev.protolens.engine.fit.FitStart;
 import dev.protolens.engine.fit.Init;

@@ -1,6 +1,5 @@
 package dev.protolens.app.ui;
 
-import dev.protolens.app.AppSettings;
 import dev.protolens.app.models.ModelCandidates;
 import dev.protolens.app.models.ModelDownloads;
 import dev.protolens.engine.UserError;

@@ -69,7 +69,10 @@ public record Interpolation(ProtoTokens a, ProtoTokens b, long[] idsA, long[] id
         return Math.max(idsA.length, idsB.length);
     }
 
-    /** The path's points at {@code points} evenly spaced τ, decoded in one batched forward pass. */
+    /** Points decoded in one batched pass: the default 21 and the window's 41 go in one or two. */
+    static final int POINTS_PER_PASS = 32;
+
+    /** The path's points at {@code points} evenly spaced τ, decoded in batched forward passes. */
     public PathCurve curve(LoadedModel model, BezierPath path, int points) {
         return curve(model, path, BezierPath.taus(points), 0);
     }
@@ -80,7 +83,14 @@ public record Interpolation(ProtoTokens a, ProtoTokens b, long[] idsA, long[] id
         for (double t : taus) {
             at.add(path.at(t));
         }
-        List<Decoded> out = new OneStepDecoder(model).decodeAll(at, length(), arrangement, target(), topK);
+        // a batch of points at a time: one pass over all of them holds (points, N, vocab) logits at once, 4 GB for
+        // TinyLlama at 1001 points of 32 tokens
+        OneStepDecoder decoder = new OneStepDecoder(model);
+        List<Decoded> out = new ArrayList<>(taus.length);
+        for (int from = 0; from < at.size(); from += POINTS_PER_PASS) {
+            out.addAll(decoder.decodeAll(at.subList(from, Math.min(at.size(), from + POINTS_PER_PASS)), length(),
+                    arrangement, target(), topK));
+        }
         List<PathPoint> pts = new ArrayList<>(taus.length);
         for (int i = 0; i < taus.length; i++) {
             pts.add(point(taus[i], out.get(i)));

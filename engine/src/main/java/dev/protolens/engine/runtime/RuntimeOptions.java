@@ -25,7 +25,17 @@ public record RuntimeOptions(int threads, String device, String dtype) {
                 orDefault(setting("protolens.dtype", "PROTOLENS_DTYPE"), "auto"));
     }
 
+    /**
+     * Threads the user asked for, bounded by the machine: more compute threads than cores only wait for one
+     * another (1000 on a 2-core machine ran 15× slower), so such a count is refused with the bound named.
+     */
     public RuntimeOptions withThreads(int t) {
+        int cores = Runtime.getRuntime().availableProcessors();
+        if (t < 0 || t > cores) {
+            throw new dev.protolens.engine.UserError("The number of compute threads must be between 1 and the "
+                    + cores + " cores of this machine (0 or none: the default, " + defaultThreads() + "); got " + t
+                    + ". More threads than cores only wait for one another.");
+        }
         return new RuntimeOptions(t, device, dtype);
     }
 

@@ -210,6 +210,17 @@ public final class FitJob {
         return Resumption.runs(library, id, model);
     }
 
+    /** The stored runs that resuming any of {@code ids} continues, each once, in order. */
+    public static List<Run> resumable(RunLibrary library, List<String> ids, LoadedModel model) {
+        Map<String, Run> runs = new java.util.LinkedHashMap<>();
+        for (String id : ids) {
+            for (Run r : Resumption.runs(library, id, model)) {
+                runs.putIfAbsent(r.id(), r);
+            }
+        }
+        return new ArrayList<>(runs.values());
+    }
+
     private void launch(FitRequest request) {
         publish(new JobProgress(JobProgress.Stage.STARTING, null, 0, new String[0], runs.priorMillis(), null, null));
         task = session.fit(request, this::onProgress, 1, this::onCheckpoint, options.checkpointMillis());
