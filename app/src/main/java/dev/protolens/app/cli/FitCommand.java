@@ -3,6 +3,7 @@ package dev.protolens.app.cli;
 import dev.protolens.engine.UserError;
 import dev.protolens.engine.fit.FitRequest;
 import dev.protolens.engine.fit.FitSpec;
+import dev.protolens.engine.fit.Fitter;
 import dev.protolens.engine.fit.FitTarget;
 import dev.protolens.engine.fit.Init;
 import dev.protolens.engine.model.LoadedModel;
@@ -10,6 +11,7 @@ import dev.protolens.engine.proto.Arrangement;
 import dev.protolens.engine.session.ModelSession;
 import dev.protolens.engine.store.Run;
 import dev.protolens.engine.store.RunLibrary;
+import dev.protolens.engine.store.WarmStarts;
 import dev.protolens.engine.work.FitJob;
 import dev.protolens.engine.work.FitReport;
 import dev.protolens.engine.work.JobProgress;
@@ -77,6 +79,9 @@ final class FitCommand implements Callable<Integer> {
     boolean quiet;
 
     @Mixin
+    StartOptions startOptions;
+
+    @Mixin
     ModelLibraryJson common;
 
     @Override
@@ -97,11 +102,16 @@ final class FitCommand implements Callable<Integer> {
         }
         int max = steps != null ? steps : FitSpec.MAX_STEPS;
         FitSpec spec = new FitSpec(Arrangement.parse(arrangement), Init.parse(init), seed, lr, FitSpec.BETA1,
-                FitSpec.BETA2, FitSpec.EPS, weightDecay, max, targetAccuracy, sharedM);
+                FitSpec.BETA2, FitSpec.EPS, weightDecay, max, targetAccuracy, sharedM, startOptions.start());
         String t = text.read();
         try (LoadedModel m = common.model.load(); ModelSession session = ModelSession.of(m)) {
             FitTarget target = FitTarget.of(m, t, spec.arrangement());
-            FitRequest request = SeedBatch.request(target, spec, restarts);
+            FitRequest batch = SeedBatch.request(target, spec, restarts);
+            // --no-save writes nothing, but a warm start may still read the library
+            FitRequest request = lib != null ? batch : WarmStarts.apply(batch, common.library.library(), m, new Fitter(m));
+            if (!spec.start().isPaper()) {
+                System.err.println("start: " + spec.start().describe() + " (not the paper's recipe)");
+            }
             System.err.printf(Locale.ROOT, "fitting %d tokens with %s, %s%s%n", target.length(), m.name(),
                     spec.arrangement().label(), restarts > 1 ? ", " + restarts + " restarts"
                     + (sharedM ? " sharing one m" : "") : "");

@@ -122,6 +122,7 @@ public final class ModelLoader {
         try {
             LanguageModel model = create(config, source, manager, compute);
             String identity = ModelIdentity.of(config, source);
+            runtime.threadsForModel(model.parameterCount());
             return new LoadedModel(path, format, config, model, tokenizer, identity, runtime.deviceName(),
                     compute.toString().toLowerCase(Locale.ROOT), (System.nanoTime() - t0) / 1_000_000);
         } catch (RuntimeException | OutOfMemoryError e) {

@@ -71,6 +71,20 @@ public record RuntimeOptions(int threads, String device, String dtype) {
         return cores <= 2 ? 1 : cores - 1;
     }
 
+    /**
+     * The default for a model of this many parameters on this many cores. Two cores or fewer: 1 (measured above).
+     * Otherwise all cores but one (the window's), bounded: at most 4 for models under 50M parameters, whose
+     * d ≤ 512 matrix products are too small to split further, and at most 16 for any model, because a fit's
+     * products have only N (tens to hundreds of) rows and a machine with more cores is usually shared. Only the
+     * 2-core rows are measured (README, "Big models use the whole machine"); the bounds are not yet.
+     */
+    public static int defaultThreads(int cores, long parameters) {
+        if (cores <= 2) {
+            return 1;
+        }
+        return Math.max(1, Math.min(cores - 1, parameters < 50_000_000L ? 4 : 16));
+    }
+
     private static String setting(String property, String env) {
         String v = System.getProperty(property);
         return v != null ? v : System.getenv(env);

@@ -8,6 +8,7 @@ import dev.protolens.engine.fit.FitProgress;
 import dev.protolens.engine.fit.FitRequest;
 import dev.protolens.engine.fit.FitResult;
 import dev.protolens.engine.fit.FitState;
+import dev.protolens.engine.fit.Fitter;
 import dev.protolens.engine.model.LoadedModel;
 import dev.protolens.engine.proto.ProtoTokens;
 import dev.protolens.engine.session.ModelSession;
@@ -18,6 +19,7 @@ import dev.protolens.engine.store.RunLibrary;
 import dev.protolens.engine.store.RunRecord;
 import dev.protolens.engine.store.RunRecords;
 import dev.protolens.engine.store.RunStoreException;
+import dev.protolens.engine.store.WarmStarts;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -158,6 +160,8 @@ public final class FitJob {
      */
     public static FitJob start(ModelSession session, RunLibrary library, FitRequest request, Options options,
                                Consumer<JobProgress> listener) {
+        // a warm start reads the library first, so the records name the vectors the fit starts from
+        request = WarmStarts.apply(request, library, session.model(), new Fitter(session.model()));
         FitRuns runs = FitRuns.start(session.model(), request);
         RunLease lease = null;
         String unleased = null;
