@@ -77,9 +77,9 @@ public final class ExperimentsView extends VBox {
         run.disableProperty().bind(vm.stateProperty().isEqualTo(ExperimentsViewModel.State.RUNNING)
                 .or(vm.stateProperty().isEqualTo(ExperimentsViewModel.State.STOPPING)));
         stop.disableProperty().bind(vm.stateProperty().isNotEqualTo(ExperimentsViewModel.State.RUNNING));
-        HBox controls = new HBox(8, pick, quick, new Label("seeds"), seeds, new Label("steps"), steps, run, stop,
-                writePlan);
-        controls.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
+        // wraps onto a second line in a narrow window, each control whole (the 1024 x 700 layout check)
+        var controls = dev.protolens.app.ui.Layout.row(8, pick, quick, new Label("seeds"), seeds, new Label("steps"),
+                steps, run, stop, writePlan);
 
         Label claim = new Label();
         claim.setId("experiments-claim");

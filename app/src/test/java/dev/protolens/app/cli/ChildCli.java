@@ -22,8 +22,11 @@ final class ChildCli implements AutoCloseable {
 
     static ChildCli start(Path output, String... args) throws IOException {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        List<String> cmd = new ArrayList<>(List.of(java.toString(), "--enable-native-access=ALL-UNNAMED", "-cp",
-                System.getProperty("java.class.path"), Main.class.getName()));
+        // env resets INT, HUP and TERM to their defaults before it execs java (same pid): a JVM started with a
+        // signal ignored (mvn under nohup, or in a background job, where INT is ignored) never handles it
+        List<String> cmd = new ArrayList<>(List.of("env", "--default-signal=INT,HUP,TERM", java.toString(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                Main.class.getName()));
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(output.toFile()).start();
         return new ChildCli(p, output);

@@ -90,10 +90,14 @@ class ResumeCliTest {
     @Test
     void aFullDiskKeepsTheFitGoingPrintsTheResultAndSaysThatItCouldNotBeSaved() throws Exception {
         Path lib = tmp.resolve("lib");
-        Files.writeString(lib, "a file where the library should be: every write fails, as on a full disk");
         try (ChildCli child = ChildCli.start(tmp.resolve("out.txt"), "fit", "--model",
                 Shared.model("stories260k-hf").toString(), "--text", LONG, "--steps", "1200", "--library",
                 lib.toString(), "--quiet")) {
+            // the library is usable when the fit starts (an unusable one is refused before it); then the disk
+            // "fills": the folder becomes a file, so every later write fails as on a full disk
+            child.await("the fit to start", 120, () -> child.text().contains("fitting "));
+            deleteTree(lib);
+            Files.writeString(lib, "a file where the library should be: every write fails, as on a full disk");
             int exit = child.waitFor(300);
             String out = child.text();
             System.out.println(out);
@@ -131,5 +135,16 @@ class ResumeCliTest {
                 "--library", lib.toString(), "--out", out.toString(), "--json");
         assertThat(p.exit()).as(p.err()).isZero();
         assertThat(RunLibrary.JSON.readTree(p.out()).get("space").asString()).isEqualTo("e");
+    }
+
+    private static void deleteTree(Path p) throws java.io.IOException {
+        if (Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            try (var children = Files.list(p)) {
+                for (Path c : children.toList()) {
+                    deleteTree(c);
+                }
+            }
+        }
+        Files.deleteIfExists(p);
     }
 }
