@@ -63,7 +63,7 @@ public enum Arrangement {
     public static Arrangement parse(String s) {
         String k = s.trim().toLowerCase(Locale.ROOT);
         for (Arrangement a : values()) {
-            if (a.cliName.equals(k) || a.name().equalsIgnoreCase(k)) {
+            if (a.cliName.equalsIgnoreCase(k) || a.name().equalsIgnoreCase(k)) {
                 return a;
             }
         }

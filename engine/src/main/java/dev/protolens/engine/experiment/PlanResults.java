@@ -1,0 +1,99 @@
+package dev.protolens.engine.experiment;
+
+import dev.protolens.engine.UserError;
+import dev.protolens.engine.store.AtomicFiles;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
+
+/**
+ * A plan's output folder: {@code plan.json}, {@code results/<item id>.json} (one per finished item) and, by
+ * default, {@code library/} with the runs. Several runners (shards) may write into one folder at once: each
+ * item's file is written by one runner, atomically.
+ */
+public final class PlanResults {
+    private static final Logger LOG = LoggerFactory.getLogger(PlanResults.class);
+    public static final String PLAN = "plan.json";
+    public static final String RESULTS = "results";
+    public static final String LIBRARY = "library";
+
+    private final Path dir;
+
+    public PlanResults(Path dir) {
+        this.dir = dir.toAbsolutePath().normalize();
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public Path resultFile(String id) {
+        return dir.resolve(RESULTS).resolve(id + ".json");
+    }
+
+    public boolean isDone(String id) {
+        return Files.isRegularFile(resultFile(id));
+    }
+
+    public void write(ItemResult r) throws IOException {
+        Files.createDirectories(dir.resolve(RESULTS));
+        AtomicFiles.write(resultFile(r.id()), Plan.JSON.writeValueAsBytes(r));
+    }
+
+    /** The stored result of one item, or null when it has none (a damaged file counts as none, with a warning). */
+    public ItemResult read(String id) {
+        Path f = resultFile(id);
+        if (!Files.isRegularFile(f)) {
+            return null;
+        }
+        try {
+            return Plan.JSON.readValue(Files.readString(f), ItemResult.class);
+        } catch (IOException | JacksonException e) {
+            LOG.warn("result {} cannot be read ({}); the item counts as not done", f, e.getMessage());
+            return null;
+        }
+    }
+
+    /** The results of the plan's finished items, in plan order (items without a result are left out). */
+    public Map<String, ItemResult> of(Plan plan) {
+        Map<String, ItemResult> r = new LinkedHashMap<>();
+        for (Plan.Item it : plan.items()) {
+            ItemResult x = read(it.id());
+            if (x != null) {
+                r.put(it.id(), x);
+            }
+        }
+        return r;
+    }
+
+    /** The plan this folder was run for, or null. */
+    public Plan plan() {
+        Path f = dir.resolve(PLAN);
+        return Files.isRegularFile(f) ? Plan.read(f) : null;
+    }
+
+    /** Item ids of results on disk that no longer belong to the plan (a changed setting gives new ids). */
+    public List<String> stale(Plan plan) {
+        List<String> out = new ArrayList<>();
+        Path d = dir.resolve(RESULTS);
+        if (!Files.isDirectory(d)) {
+            return out;
+        }
+        var ids = plan.items().stream().map(Plan.Item::id).collect(java.util.stream.Collectors.toSet());
+        try (Stream<Path> s = Files.list(d)) {
+            s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".json"))
+                    .map(n -> n.substring(0, n.length() - 5)).filter(n -> !ids.contains(n)).sorted().forEach(out::add);
+        } catch (IOException e) {
+            throw new UserError("The results folder " + d + " cannot be listed: " + e.getMessage(), e);
+        }
+        return out;
+    }
+}
