@@ -44,10 +44,6 @@ public record ClusterRun(int schema, String plan, int shards, String login, Slur
         return Path.of(plan);
     }
 
-    public LoginNode loginNode() {
-        return login == null ? LoginNode.local() : LoginNode.ssh(login);
-    }
-
     /** The latest submission that ran {@code shard}, or null if none did. */
     public Submission latest(int shard) {
         for (Submission s : submissions.reversed()) {

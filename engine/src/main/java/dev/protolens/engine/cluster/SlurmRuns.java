@@ -58,7 +58,7 @@ public final class SlurmRuns {
         Files.createDirectories(dir.resolve("logs"));
         AtomicFiles.write(dir.resolve(ClusterRun.SCRIPT), text.getBytes(StandardCharsets.UTF_8));
         List<Integer> all = IntStream.range(0, shards).boxed().toList();
-        long job = sbatch(dir, List.of());
+        long job = sbatch(login, dir, List.of());
         ClusterRun run = new ClusterRun(ClusterRun.SCHEMA, plan.toAbsolutePath().normalize().toString(), shards,
                 login.sshHost(), options, List.of()).with(ClusterRun.submission(job, all));
         run.save(dir);
@@ -69,7 +69,7 @@ public final class SlurmRuns {
     public RunStatus status(Path runDir) {
         ClusterRun run = ClusterRun.load(runDir);
         PlanShards plan = plans.read(run.planFile());
-        QueueReport queue = queue(run);
+        QueueReport queue = queue(nodeOf(run), run);
         List<ShardStatus> out = new ArrayList<>();
         for (int i = 0; i < run.shards(); i++) {
             out.add(shard(runDir, run, plan, queue, i));
@@ -90,7 +90,7 @@ public final class SlurmRuns {
         for (int i : failed) {
             array.append(array.isEmpty() ? "" : ",").append(i);
         }
-        long job = sbatch(runDir.toAbsolutePath().normalize(), List.of("--array=" + array));
+        long job = sbatch(nodeOf(st.run()), runDir.toAbsolutePath().normalize(), List.of("--array=" + array));
         ClusterRun run = st.run().with(ClusterRun.submission(job, failed));
         run.save(runDir);
         return run;
@@ -137,7 +137,12 @@ public final class SlurmRuns {
         return plan.toAbsolutePath().normalize();
     }
 
-    private long sbatch(Path runDir, List<String> extra) {
+    /** The login node a run was submitted through: ours, unless the record names an ssh host. */
+    private LoginNode nodeOf(ClusterRun run) {
+        return run.login() == null || run.login().equals(login.sshHost()) ? login : LoginNode.ssh(run.login());
+    }
+
+    private static long sbatch(LoginNode login, Path runDir, List<String> extra) {
         List<String> cmd = new ArrayList<>(List.of("sbatch", "--parsable"));
         cmd.addAll(extra);
         cmd.add(runDir.resolve(ClusterRun.SCRIPT).toString());
@@ -148,7 +153,7 @@ public final class SlurmRuns {
             String why = r.err().strip().replaceFirst("^sbatch: error: ", "");
             String hint = "";
             if (why.toLowerCase().contains("partition")) {
-                hint = " Partitions on " + login.describe() + ": " + partitions() + " (sinfo).";
+                hint = " Partitions on " + login.describe() + ": " + partitions(login) + " (sinfo).";
             }
             throw new UserError("Slurm refused the job: " + (why.isEmpty() ? out : why) + "." + hint
                     + " The script is " + runDir.resolve(ClusterRun.SCRIPT) + ".");
@@ -156,12 +161,12 @@ public final class SlurmRuns {
         return Long.parseLong(m.group(1));
     }
 
-    private String partitions() {
+    private static String partitions(LoginNode login) {
         LoginNode.Result r = login.run(List.of("sinfo", "--noheader", "--format=%R"));
         return r.ok() ? String.join(", ", r.out().strip().lines().distinct().toList()) : "(sinfo failed)";
     }
 
-    private QueueReport queue(ClusterRun run) {
+    private static QueueReport queue(LoginNode login, ClusterRun run) {
         QueueReport q = new QueueReport();
         List<String> ids = run.jobIds().stream().map(String::valueOf).toList();
         for (String id : ids) {
