@@ -36,6 +36,12 @@ import javafx.util.StringConverter;
 public final class SlurmDialog {
     private SlurmDialog() {}
 
+    /** The hook for a screen's "Submit to Slurm…": the dialog for a saved plan file, shards started like this app. */
+    public static Dialog<Void> open(Window owner, dev.protolens.app.ui.Host host, java.nio.file.Path planFile) {
+        return show(owner, SlurmViewModel.of(host, planFile,
+                dev.protolens.engine.cluster.ShardLauncher.current(dev.protolens.app.Main.class.getName())));
+    }
+
     public static Dialog<Void> show(Window owner, SlurmViewModel vm) {
         Dialog<Void> d = new Dialog<>();
         d.setTitle("Submit to Slurm");
@@ -88,8 +94,11 @@ public final class SlurmDialog {
         Spinner<Integer> shards = new Spinner<>(1, 1000, vm.shardsProperty().get());
         shards.setEditable(true);
         shards.valueProperty().addListener((o, a, b) -> vm.shardsProperty().set(b));
+        vm.shardsProperty().addListener((o, a, b) -> shards.getValueFactory().setValue(b.intValue()));
         Spinner<Integer> gpus = new Spinner<>(0, 16, vm.gpusPerTaskProperty().get());
+        gpus.setId("slurm-gpus");
         gpus.valueProperty().addListener((o, a, b) -> vm.gpusPerTaskProperty().set(b));
+        vm.gpusPerTaskProperty().addListener((o, a, b) -> gpus.getValueFactory().setValue(b.intValue()));
         GridPane g = new GridPane(10, 8);
         int r = 0;
         g.addRow(r++, new Label("Submit from"), where, ssh);
