@@ -36,11 +36,15 @@ public record LoginNode(String sshHost, String path) {
     }
 
     public static LoginNode ssh(String host) {
+        return ssh(host, System.getenv().getOrDefault("PATH", ""));
+    }
+
+    static LoginNode ssh(String host, String path) {
         if (host == null || host.isBlank() || host.startsWith("-") || host.chars().anyMatch(Character::isWhitespace)) {
             throw new UserError("\"" + host + "\" is not an ssh host: give one as you would to ssh, e.g. login1 or"
                     + " me@hpc.example.org");
         }
-        return new LoginNode(host.strip(), System.getenv().getOrDefault("PATH", ""));
+        return new LoginNode(host.strip(), path);
     }
 
     public boolean isLocal() {
@@ -65,7 +69,12 @@ public record LoginNode(String sshHost, String path) {
             cmd.add(exe.toString());
             cmd.addAll(command.subList(1, command.size()));
         } else {
-            cmd.addAll(List.of("ssh", "-o", "BatchMode=yes", "-o", "ConnectTimeout=20", sshHost, "--"));
+            Path ssh = which("ssh");
+            if (ssh == null) {
+                throw new UserError("ssh is not on PATH: install an OpenSSH client to submit to " + sshHost
+                        + ", or run protolens on the login node itself");
+            }
+            cmd.addAll(List.of(ssh.toString(), "-o", "BatchMode=yes", "-o", "ConnectTimeout=20", sshHost, "--"));
             StringBuilder remote = new StringBuilder();
             for (String a : command) {
                 remote.append(remote.isEmpty() ? "" : " ").append(SbatchScript.quote(a));
