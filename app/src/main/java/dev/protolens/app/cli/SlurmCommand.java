@@ -199,6 +199,10 @@ final class SlurmCommand implements Runnable {
                 System.out.print(table.csv());
                 System.err.printf(Locale.ROOT, "%d fits of %d items; table.csv and table.json in %s%n",
                         table.rows().size(), s.fits(), plan.results().dir());
+                // the experiment's own analysis (tables, figures, report) reads the same folder
+                System.err.printf(Locale.ROOT, "the %s experiment's report from these results: protolens experiment %s"
+                                + " --report-only --out %s --model %s%n", plan.plan().experiment(),
+                        plan.plan().experiment(), plan.results().dir(), plan.plan().model());
             }
             return 0;
         }
