@@ -25,9 +25,9 @@ import picocli.CommandLine.Parameters;
 
 /** {@code protolens slurm submit|status|collect|resubmit}: a plan as a Slurm job array on the user's cluster. */
 @Command(name = "slurm", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Run a plan file on a Slurm cluster as a job array, one shard per array task, each running",
-            "`protolens plan run PLAN --shard I/N`. Run it on a login node (where sbatch works), or from another",
-            "machine with --login HOST over your own ssh setup; the plan must be on a file system the nodes share.",
+        description = {"Run a plan file on a Slurm cluster as a job array, one shard per array task, each running"
+            + " `protolens plan run PLAN --shard I/N`. Run it on a login node (where sbatch works), or from another"
+            + " machine with --login HOST over your own ssh setup; the plan must be on a file system the nodes share.",
             "RUN is the run folder (PLAN.slurm beside the plan), the plan file, or the Slurm job id."},
         subcommands = {SlurmCommand.Submit.class, SlurmCommand.Status.class, SlurmCommand.Collect.class,
             SlurmCommand.Resubmit.class})

@@ -130,8 +130,8 @@ public final class SlurmRuns {
             throw new UserError("--shards must be at least 1, not " + shards);
         }
         if (!Files.isRegularFile(plan)) {
-            throw new UserError(plan + " does not exist: write a plan first, e.g. `protolens experiment … --plan-only"
-                    + " --out " + plan + "`, or save one from the Experiments screen");
+            throw new UserError(plan + " does not exist: write a plan first, e.g. `protolens experiment capacity"
+                    + " --model M --write-plan " + plan + "`");
         }
         plans.read(plan);
         return plan.toAbsolutePath().normalize();
@@ -150,7 +150,9 @@ public final class SlurmRuns {
         String out = r.out().strip();
         Matcher m = JOB_ID.matcher(out.isEmpty() ? "" : out.lines().reduce((a, b) -> b).orElse(""));
         if (!r.ok() || !m.matches()) {
-            String why = r.err().strip().replaceFirst("^sbatch: error: ", "");
+            // sbatch says it in two lines ("invalid partition specified: gpu", "Batch job submission failed: …")
+            String why = String.join("; ", r.err().strip().lines().map(l -> l.replaceFirst("^sbatch: error: ", ""))
+                    .filter(l -> !l.isBlank()).toList());
             String hint = "";
             if (why.toLowerCase().contains("partition")) {
                 hint = " Partitions on " + login.describe() + ": " + partitions(login) + " (sinfo).";

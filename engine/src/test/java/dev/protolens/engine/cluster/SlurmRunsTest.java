@@ -135,7 +135,7 @@ class SlurmRunsTest {
         SlurmRuns runs = new SlurmRuns(LoginNode.local(), READER);
         UserError missing = assertThrows(UserError.class, () -> runs.submit(dir.resolve("nope.json"), 2,
                 dir.resolve("r"), launcher(), SlurmOptions.defaults()));
-        assertTrue(missing.getMessage().contains("does not exist") && missing.getMessage().contains("--plan-only"),
+        assertTrue(missing.getMessage().contains("does not exist") && missing.getMessage().contains("--write-plan"),
                 missing.getMessage());
         Path plan = plan(2);
         UserError partition = assertThrows(UserError.class, () -> runs.submit(plan, 2, dir.resolve("r"), launcher(),
