@@ -79,6 +79,10 @@ final class SlurmCommand implements Runnable {
                 + " Default: PLAN.slurm beside the plan.")
         Path runDir;
 
+        @Option(names = "--out", paramLabel = "DIR", description = "The results folder the shards write into (as"
+                + " `plan run --out`). Default: PLAN without .json + .results, beside the plan.")
+        Path out;
+
         @Option(names = "--launcher", paramLabel = "CMD", description = "How a node starts protolens, e.g."
                 + " \"/opt/protolens/bin/protolens\". Default: the one running now (same path on the nodes).")
         String launcher;
@@ -99,10 +103,10 @@ final class SlurmCommand implements Runnable {
             Path dir = runDir != null ? runDir : SlurmRuns.defaultRunDir(plan);
             SlurmRuns runs = login.runs();
             if (dryRun) {
-                System.out.print(runs.script(plan, shards, dir, cmd, options));
+                System.out.print(runs.script(plan, shards, dir, out, cmd, options));
                 return 0;
             }
-            ClusterRun run = runs.submit(plan, shards, dir, cmd, options);
+            ClusterRun run = runs.submit(plan, shards, dir, out, cmd, options);
             long job = run.jobIds().getFirst();
             if (output.json) {
                 Map<String, Object> o = new LinkedHashMap<>();
@@ -190,7 +194,7 @@ final class SlurmCommand implements Runnable {
             if (!s.complete()) {
                 throw new UserError(incomplete(s));
             }
-            ExperimentShards plan = ExperimentShards.read(s.run().planFile());
+            ExperimentShards plan = ExperimentShards.read(s.run().planFile(), s.run().resultsDir());
             PlanTable table = PlanTable.of(plan.plan(), plan.results());
             table.write(plan.results().dir());
             if (output.json) {

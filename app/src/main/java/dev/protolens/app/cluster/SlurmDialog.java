@@ -36,9 +36,13 @@ import javafx.util.StringConverter;
 public final class SlurmDialog {
     private SlurmDialog() {}
 
-    /** The hook for a screen's "Submit to Slurm…": the dialog for a saved plan file, shards started like this app. */
-    public static Dialog<Void> open(Window owner, dev.protolens.app.ui.Host host, java.nio.file.Path planFile) {
-        return show(owner, SlurmViewModel.of(host, planFile,
+    /**
+     * The hook for a screen's "Submit to Slurm…": the dialog for a saved plan file whose shards write into
+     * {@code results} (null: beside the plan), each started like this app.
+     */
+    public static Dialog<Void> open(Window owner, dev.protolens.app.ui.Host host, java.nio.file.Path planFile,
+                                    java.nio.file.Path results) {
+        return show(owner, SlurmViewModel.of(host, planFile, results,
                 dev.protolens.engine.cluster.ShardLauncher.current(dev.protolens.app.Main.class.getName())));
     }
 

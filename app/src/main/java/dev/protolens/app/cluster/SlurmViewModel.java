@@ -42,6 +42,7 @@ public final class SlurmViewModel {
 
     private final Host host;
     private final Path plan;
+    private final Path results;
     private final List<String> launcher;
     private final Function<LoginNode, SlurmRuns> runsOn;
 
@@ -58,18 +59,22 @@ public final class SlurmViewModel {
     private final ReadOnlyObjectWrapper<RunStatus> status = new ReadOnlyObjectWrapper<>();
 
     /**
+     * @param results  the folder the shards write into (the Experiments screen's folder for this experiment), or
+     *                 null for the plan's default beside it
      * @param launcher how a node starts protolens ({@link dev.protolens.engine.cluster.ShardLauncher#current})
      * @param runsOn   the cluster runs through a login node ({@code node -> new SlurmRuns(node, ExperimentShards::read)})
      */
-    public SlurmViewModel(Host host, Path plan, List<String> launcher, Function<LoginNode, SlurmRuns> runsOn) {
+    public SlurmViewModel(Host host, Path plan, Path results, List<String> launcher,
+                          Function<LoginNode, SlurmRuns> runsOn) {
         this.host = host;
         this.plan = plan.toAbsolutePath().normalize();
+        this.results = results == null ? null : results.toAbsolutePath().normalize();
         this.launcher = List.copyOf(launcher);
         this.runsOn = runsOn;
     }
 
-    public static SlurmViewModel of(Host host, Path plan, List<String> launcher) {
-        return new SlurmViewModel(host, plan, launcher, node -> new SlurmRuns(node, ExperimentShards::read));
+    public static SlurmViewModel of(Host host, Path plan, Path results, List<String> launcher) {
+        return new SlurmViewModel(host, plan, results, launcher, node -> new SlurmRuns(node, ExperimentShards::read));
     }
 
     public Path plan() {
@@ -88,7 +93,7 @@ public final class SlurmViewModel {
     /** The batch script the current settings give (shown before submitting; errors in the settings show here). */
     public void preview() {
         try {
-            script.set(runs().script(plan, shards.get(), runDir(), launcher, options()));
+            script.set(runs().script(plan, shards.get(), runDir(), results, launcher, options()));
         } catch (RuntimeException e) {
             script.set("# " + e.getMessage());
         }
@@ -107,7 +112,7 @@ public final class SlurmViewModel {
         int n = shards.get();
         return work(CompletableFuture.supplyAsync(() -> {
             try {
-                return r.submit(plan, n, runDir(), launcher, o);
+                return r.submit(plan, n, runDir(), results, launcher, o);
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
@@ -144,7 +149,7 @@ public final class SlurmViewModel {
     /** Writes the collected table beside the results and returns its folder. */
     public CompletableFuture<Path> collect() {
         return work(CompletableFuture.supplyAsync(() -> {
-            ExperimentShards p = ExperimentShards.read(plan);
+            ExperimentShards p = ExperimentShards.read(plan, results);
             try {
                 PlanTable.of(p.plan(), p.results()).write(p.results().dir());
             } catch (java.io.IOException e) {

@@ -93,7 +93,7 @@ class SlurmCliTest {
 
         Cli.Result collect = Cli.run("slurm", "collect", cluster.toString());
         assertThat(collect.exit()).as(collect.err()).isZero();
-        ExperimentShards here = ExperimentShards.read(local);
+        ExperimentShards here = ExperimentShards.read(local, null);
         PlanTable expected = PlanTable.of(here.plan(), here.results());
         assertThat(expected.rows()).hasSize(8);
         assertThat(collect.out()).isEqualTo(expected.csv());
@@ -141,7 +141,7 @@ class SlurmCliTest {
         RunStatus s = await(runDir, Duration.ofMinutes(8), RunStatus::ended);
         assertThat(s.complete()).as("%s", s.shards()).isTrue();
 
-        ExperimentShards done = ExperimentShards.read(cluster);
+        ExperimentShards done = ExperimentShards.read(cluster, null);
         Map<String, ItemResult> results = done.results().of(done.plan());
         assertThat(results).hasSize(4);
         Set<String> runIds = new HashSet<>();

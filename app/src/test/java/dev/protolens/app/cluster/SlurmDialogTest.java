@@ -36,7 +36,7 @@ class SlurmDialogTest {
                 Plan.Item.of("N=4", "t", "a text", 4, Plan.PROTO, Arrangement.E_M, 0, 1, false, s)));
         Path file = dir.resolve("plan.json");
         plan.write(file);
-        SlurmViewModel vm = SlurmViewModel.of(new SlurmViewModelTest.TestHost(), file, List.of("/opt/protolens/bin/protolens"));
+        SlurmViewModel vm = SlurmViewModel.of(new SlurmViewModelTest.TestHost(), file, null, List.of("/opt/protolens/bin/protolens"));
         Dialog<Void> d = onFx(() -> {
             javafx.scene.Scene scene = new javafx.scene.Scene(new javafx.scene.layout.StackPane(), 400, 300);
             new dev.protolens.app.ui.Theme.Choice(dev.protolens.app.ui.Theme.LIGHT).applyTo(scene);

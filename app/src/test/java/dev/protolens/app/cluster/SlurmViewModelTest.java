@@ -3,7 +3,6 @@ package dev.protolens.app.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.protolens.app.ui.Host;
-import dev.protolens.engine.cluster.ExperimentShards;
 import dev.protolens.engine.cluster.RunStatus;
 import dev.protolens.engine.experiment.Plan;
 import dev.protolens.engine.experiment.Shard;
@@ -68,7 +67,9 @@ class SlurmViewModelTest {
         Plan plan = new Plan(null, "capacity", "/models/none", s, Map.of(), items);
         Path file = dir.resolve("plan.json");
         plan.write(file);
-        Path results = ExperimentShards.resultsBeside(file).resolve("results");
+        // the Experiments screen's folder for this experiment, not the plan's default
+        Path folder = dir.resolve("experiments/capacity");
+        Path results = folder.resolve("results");
         for (int k = 0; k < 2; k++) {
             List<String> ids = new Shard(k, 2).of(plan).stream().map(Plan.Item::id).toList();
             Files.write(dir.resolve("ids-" + k), ids);
@@ -76,20 +77,20 @@ class SlurmViewModelTest {
         Path fake = dir.resolve("fake-protolens.sh");
         Files.writeString(fake, """
                 #!/bin/sh
-                # args: plan run PLAN --shard I/N: "fits" the shard's items by writing their result files
-                i=${5%%/*}; mkdir -p '%s'
+                # args: plan run PLAN --out DIR --shard I/N: "fits" the shard's items by writing their result files
+                i=${7%%/*}; mkdir -p '%s'
                 for id in $(cat '%s/ids-'$i); do sleep 0.2; echo "{}" > '%s/'$id.json; echo "item $id"; done
                 """.formatted(results, dir, results));
         Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwxr-xr-x"));
 
         TestHost host = new TestHost();
-        SlurmViewModel vm = SlurmViewModel.of(host, file, List.of(fake.toString()));
+        SlurmViewModel vm = SlurmViewModel.of(host, file, folder, List.of(fake.toString()));
         assertThat(vm.submitted()).isFalse();
         vm.shardsProperty().set(2);
         vm.timeProperty().set("10:00");
         vm.preview();
         assertThat(vm.scriptProperty().get()).contains("#SBATCH --array=0-1").contains("#SBATCH --time=10:00")
-                .contains("--shard \"$SLURM_ARRAY_TASK_ID/2\"");
+                .contains(" --out " + folder + " --shard \"$SLURM_ARRAY_TASK_ID/2\"");
         vm.timeProperty().set("ten minutes");
         vm.preview();
         assertThat(vm.scriptProperty().get()).startsWith("# --time ten minutes is not a Slurm time");
@@ -111,7 +112,7 @@ class SlurmViewModelTest {
                 + " 0 failed");
 
         // the window closed and opened again: the same run, read back from the run folder and the scheduler
-        SlurmViewModel again = SlurmViewModel.of(host, file, List.of(fake.toString()));
+        SlurmViewModel again = SlurmViewModel.of(host, file, folder, List.of(fake.toString()));
         assertThat(again.submitted()).isTrue();
         assertThat(again.refresh().get(1, TimeUnit.MINUTES).run().jobIds()).isEqualTo(st.run().jobIds());
         assertThat(host.errors).hasSize(1);

@@ -21,10 +21,11 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * @param plan        the plan file, absolute
  * @param shards      N: shard I of N runs the plan's fits that the plan's split gives to I
+ * @param results     the plan's results folder, or null for the default beside the plan
  * @param login       the ssh host the jobs were submitted through, or null for this machine
  * @param submissions every sbatch call, oldest first; a shard's latest is the one that counts
  */
-public record ClusterRun(int schema, String plan, int shards, String login, SlurmOptions options,
+public record ClusterRun(int schema, String plan, int shards, String results, String login, SlurmOptions options,
                          List<Submission> submissions) {
 
     public static final String RECORD = "slurm-run.json";
@@ -44,6 +45,11 @@ public record ClusterRun(int schema, String plan, int shards, String login, Slur
         return Path.of(plan);
     }
 
+    /** The results folder the shards write into; null for the plan's default. */
+    public Path resultsDir() {
+        return results == null ? null : Path.of(results);
+    }
+
     /** The latest submission that ran {@code shard}, or null if none did. */
     public Submission latest(int shard) {
         for (Submission s : submissions.reversed()) {
@@ -61,7 +67,7 @@ public record ClusterRun(int schema, String plan, int shards, String login, Slur
     ClusterRun with(Submission s) {
         List<Submission> all = new ArrayList<>(submissions);
         all.add(s);
-        return new ClusterRun(schema, plan, shards, login, options, all);
+        return new ClusterRun(schema, plan, shards, results, login, options, all);
     }
 
     static Submission submission(long jobId, List<Integer> shards) {

@@ -12,9 +12,12 @@ import java.nio.file.Path;
  */
 public record ExperimentShards(Plan plan, PlanResults results) implements PlanShards {
 
-    /** Reads the plan file (a missing or broken one is the user's error, with the plan's own message). */
-    public static ExperimentShards read(Path planFile) {
-        return new ExperimentShards(Plan.read(planFile), new PlanResults(resultsBeside(planFile)));
+    /**
+     * Reads the plan file (a missing or broken one is the user's error, with the plan's own message); its results
+     * are in {@code results}, or beside the plan when that is null.
+     */
+    public static ExperimentShards read(Path planFile, Path results) {
+        return new ExperimentShards(Plan.read(planFile), new PlanResults(results != null ? results : resultsBeside(planFile)));
     }
 
     /** {@code plan.json} → {@code plan.results/} beside it, where {@code protolens plan run} writes by default. */

@@ -15,9 +15,12 @@ public interface PlanShards {
     /** Of those, the ones with a finished result. */
     int fitsDone(int shard, int shards);
 
-    /** Reads a plan file; a missing or broken plan is a {@link dev.protolens.engine.UserError}. */
+    /**
+     * Reads a plan file and finds its results in {@code results} (null: the plan's default folder); a missing or
+     * broken plan is a {@link dev.protolens.engine.UserError}.
+     */
     @FunctionalInterface
     interface Reader {
-        PlanShards read(Path plan);
+        PlanShards read(Path plan, Path results);
     }
 }

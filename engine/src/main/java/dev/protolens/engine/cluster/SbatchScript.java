@@ -25,10 +25,12 @@ public final class SbatchScript {
      * @param plan     the plan file, absolute, on a file system the nodes share
      * @param shards   N, the array size
      * @param runDir   the run's folder (logs go under {@code logs/})
+     * @param results  the plan's results folder ({@code plan run --out}), or null for the default beside the plan
      * @param launcher how a node starts protolens, e.g. {@code [/opt/protolens/bin/protolens]} or {@code [java, -jar,
      *                 protolens.jar]}
      */
-    public static String write(Path plan, int shards, Path runDir, List<String> launcher, SlurmOptions options) {
+    public static String write(Path plan, int shards, Path runDir, Path results, List<String> launcher,
+                               SlurmOptions options) {
         if (shards < 1) {
             throw new UserError("--shards must be at least 1, not " + shards);
         }
@@ -71,6 +73,10 @@ public final class SbatchScript {
         List<String> cmd = new ArrayList<>(launcher);
         cmd.addAll(SHARD_COMMAND);
         cmd.add(plan.toString());
+        if (results != null) {
+            cmd.add("--out");
+            cmd.add(results.toString());
+        }
         StringBuilder exec = new StringBuilder("exec");
         for (String a : cmd) {
             exec.append(' ').append(quote(a));

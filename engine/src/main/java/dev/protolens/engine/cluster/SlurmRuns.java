@@ -39,16 +39,25 @@ public final class SlurmRuns {
     }
 
     /** The batch script {@link #submit} would write, for {@code --dry-run}. */
-    public String script(Path plan, int shards, Path runDir, List<String> launcher, SlurmOptions options) {
-        Path abs = checkPlan(plan, shards);
-        return SbatchScript.write(abs, shards, runDir.toAbsolutePath().normalize(), launcher, options);
+    public String script(Path plan, int shards, Path runDir, Path results, List<String> launcher, SlurmOptions options) {
+        Path abs = checkPlan(plan, shards, results);
+        return SbatchScript.write(abs, shards, runDir.toAbsolutePath().normalize(), absolute(results), launcher, options);
     }
 
-    /** Writes the script and the run's record into {@code runDir} and submits the array; returns the record. */
-    public ClusterRun submit(Path plan, int shards, Path runDir, List<String> launcher, SlurmOptions options)
-            throws IOException {
+    private static Path absolute(Path p) {
+        return p == null ? null : p.toAbsolutePath().normalize();
+    }
+
+    /**
+     * Writes the script and the run's record into {@code runDir} and submits the array; returns the record.
+     *
+     * @param results the folder the shards write their results into ({@code plan run --out}); null for the plan's
+     *                default beside it
+     */
+    public ClusterRun submit(Path plan, int shards, Path runDir, Path results, List<String> launcher,
+                             SlurmOptions options) throws IOException {
         Path dir = runDir.toAbsolutePath().normalize();
-        String text = script(plan, shards, dir, launcher, options);
+        String text = script(plan, shards, dir, results, launcher, options);
         if (Files.exists(dir.resolve(ClusterRun.RECORD))) {
             ClusterRun old = ClusterRun.load(dir);
             throw new UserError(dir + " already holds a cluster run of this plan (job " + old.jobIds() + "). Follow it"
@@ -60,7 +69,8 @@ public final class SlurmRuns {
         List<Integer> all = IntStream.range(0, shards).boxed().toList();
         long job = sbatch(login, dir, List.of());
         ClusterRun run = new ClusterRun(ClusterRun.SCHEMA, plan.toAbsolutePath().normalize().toString(), shards,
-                login.sshHost(), options, List.of()).with(ClusterRun.submission(job, all));
+                results == null ? null : absolute(results).toString(), login.sshHost(), options, List.of())
+                .with(ClusterRun.submission(job, all));
         run.save(dir);
         return run;
     }
@@ -68,7 +78,7 @@ public final class SlurmRuns {
     /** Each shard: its fits done (from the results) and its task's state (from the scheduler). */
     public RunStatus status(Path runDir) {
         ClusterRun run = ClusterRun.load(runDir);
-        PlanShards plan = plans.read(run.planFile());
+        PlanShards plan = plans.read(run.planFile(), run.resultsDir());
         QueueReport queue = queue(nodeOf(run), run);
         List<ShardStatus> out = new ArrayList<>();
         for (int i = 0; i < run.shards(); i++) {
@@ -125,7 +135,7 @@ public final class SlurmRuns {
         throw new UserError(what + " is neither a run folder, a plan file nor a Slurm job id");
     }
 
-    private Path checkPlan(Path plan, int shards) {
+    private Path checkPlan(Path plan, int shards, Path results) {
         if (shards < 1) {
             throw new UserError("--shards must be at least 1, not " + shards);
         }
@@ -133,7 +143,7 @@ public final class SlurmRuns {
             throw new UserError(plan + " does not exist: write a plan first, e.g. `protolens experiment capacity"
                     + " --model M --write-plan " + plan + "`");
         }
-        plans.read(plan);
+        plans.read(plan, results);
         return plan.toAbsolutePath().normalize();
     }
 

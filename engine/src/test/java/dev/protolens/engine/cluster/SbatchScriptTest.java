@@ -20,7 +20,7 @@ class SbatchScriptTest {
 
     @Test
     void scriptWithEveryOptionMatchesTheGoldenFile() throws IOException {
-        String script = SbatchScript.write(PLAN, 4, RUN, List.of("/opt/protolens/bin/protolens"),
+        String script = SbatchScript.write(PLAN, 4, RUN, null, List.of("/opt/protolens/bin/protolens"),
                 new SlurmOptions("gpu", 1, "02:00:00", "16G", "proj42"));
         String golden;
         try (InputStream in = getClass().getResourceAsStream("submit-golden.sbatch")) {
@@ -31,7 +31,7 @@ class SbatchScriptTest {
 
     @Test
     void defaultsLeaveTheClusterItsDefaults() {
-        String script = SbatchScript.write(PLAN, 1, RUN, List.of("protolens"), SlurmOptions.defaults());
+        String script = SbatchScript.write(PLAN, 1, RUN, null, List.of("protolens"), SlurmOptions.defaults());
         assertTrue(script.contains("#SBATCH --array=0-0\n"), script);
         for (String absent : List.of("--partition", "--gres", "--time", "--mem", "--account")) {
             assertFalse(script.contains(absent), absent + " in\n" + script);
@@ -42,17 +42,17 @@ class SbatchScriptTest {
 
     @Test
     void launcherWordsAreQuotedForBash() {
-        String script = SbatchScript.write(PLAN, 2, RUN,
+        String script = SbatchScript.write(PLAN, 2, RUN, Path.of("/scratch/out dir"),
                 List.of("/opt/jdk 25/bin/java", "-Dx=it's", "-jar", "/opt/protolens.jar"), SlurmOptions.defaults());
-        assertTrue(script.contains("exec '/opt/jdk 25/bin/java' '-Dx=it'\\''s' -jar /opt/protolens.jar plan run"), script);
+        assertTrue(script.contains("exec '/opt/jdk 25/bin/java' '-Dx=it'\\''s' -jar /opt/protolens.jar plan run /cluster/home/ada/capacity/plan.json --out '/scratch/out dir' --shard"), script);
     }
 
     @Test
     void pathsSlurmCannotHoldAreRefusedWithTheReason() {
-        UserError e = assertThrows(UserError.class, () -> SbatchScript.write(Path.of("/my plans/plan.json"), 2, RUN,
+        UserError e = assertThrows(UserError.class, () -> SbatchScript.write(Path.of("/my plans/plan.json"), 2, RUN, null,
                 List.of("protolens"), SlurmOptions.defaults()));
         assertTrue(e.getMessage().contains("without spaces"), e.getMessage());
-        assertThrows(UserError.class, () -> SbatchScript.write(PLAN, 0, RUN, List.of("protolens"), SlurmOptions.defaults()));
+        assertThrows(UserError.class, () -> SbatchScript.write(PLAN, 0, RUN, null, List.of("protolens"), SlurmOptions.defaults()));
     }
 
     @Test

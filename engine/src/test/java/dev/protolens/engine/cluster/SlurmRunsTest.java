@@ -40,7 +40,7 @@ class SlurmRunsTest {
         }
     }
 
-    private static final PlanShards.Reader READER = plan -> {
+    private static final PlanShards.Reader READER = (plan, results) -> {
         try {
             return new FilePlan(plan.getParent(), Integer.parseInt(Files.readString(plan).strip()));
         } catch (IOException | NumberFormatException e) {
@@ -81,7 +81,7 @@ class SlurmRunsTest {
         SlurmRuns runs = new SlurmRuns(LoginNode.local(), READER);
         Path plan = plan(7);
         Path runDir = SlurmRuns.defaultRunDir(plan);
-        ClusterRun run = runs.submit(plan, 3, runDir, launcher(), SlurmOptions.defaults());
+        ClusterRun run = runs.submit(plan, 3, runDir, null, launcher(), SlurmOptions.defaults());
         assertEquals(List.of(0, 1, 2), run.submissions().getFirst().shards());
         RunStatus s = RealSlurm.await(runs, runDir, Duration.ofMinutes(2), RunStatus::complete);
         assertEquals(7, s.fitsDone());
@@ -94,7 +94,7 @@ class SlurmRunsTest {
         assertEquals(runDir, runs.find(plan.toString()));
         UserError again = assertThrows(UserError.class, () -> runs.resubmit(runDir));
         assertTrue(again.getMessage().contains("nothing to resubmit"), again.getMessage());
-        UserError twice = assertThrows(UserError.class, () -> runs.submit(plan, 3, runDir, List.of("x"), SlurmOptions.defaults()));
+        UserError twice = assertThrows(UserError.class, () -> runs.submit(plan, 3, runDir, null, List.of("x"), SlurmOptions.defaults()));
         assertTrue(twice.getMessage().contains("slurm status"), twice.getMessage());
     }
 
@@ -105,7 +105,7 @@ class SlurmRunsTest {
         Path plan = plan(6);
         Files.createFile(dir.resolve("hang-1"));
         Path runDir = SlurmRuns.defaultRunDir(plan);
-        ClusterRun run = runs.submit(plan, 2, runDir, launcher(), SlurmOptions.defaults());
+        ClusterRun run = runs.submit(plan, 2, runDir, null, launcher(), SlurmOptions.defaults());
         long job = run.jobIds().getFirst();
         RealSlurm.await(runs, runDir, Duration.ofMinutes(2), st -> st.shards().get(0).state() == ShardStatus.State.DONE
                 && st.shards().get(1).state() == ShardStatus.State.RUNNING);
@@ -134,16 +134,16 @@ class SlurmRunsTest {
         RealSlurm.require();
         SlurmRuns runs = new SlurmRuns(LoginNode.local(), READER);
         UserError missing = assertThrows(UserError.class, () -> runs.submit(dir.resolve("nope.json"), 2,
-                dir.resolve("r"), launcher(), SlurmOptions.defaults()));
+                dir.resolve("r"), null, launcher(), SlurmOptions.defaults()));
         assertTrue(missing.getMessage().contains("does not exist") && missing.getMessage().contains("--write-plan"),
                 missing.getMessage());
         Path plan = plan(2);
-        UserError partition = assertThrows(UserError.class, () -> runs.submit(plan, 2, dir.resolve("r"), launcher(),
+        UserError partition = assertThrows(UserError.class, () -> runs.submit(plan, 2, dir.resolve("r"), null, launcher(),
                 new SlurmOptions("no-such-partition", 0, null, null, null)));
         assertTrue(partition.getMessage().contains("Partitions on this machine: debug"), partition.getMessage());
 
         SlurmRuns nowhere = new SlurmRuns(new LoginNode(null, dir.toString()), READER);
-        UserError noSbatch = assertThrows(UserError.class, () -> nowhere.submit(plan, 2, dir.resolve("r2"), launcher(),
+        UserError noSbatch = assertThrows(UserError.class, () -> nowhere.submit(plan, 2, dir.resolve("r2"), null, launcher(),
                 SlurmOptions.defaults()));
         assertTrue(noSbatch.getMessage().contains("sbatch is not on PATH") && noSbatch.getMessage().contains("--login"),
                 noSbatch.getMessage());
