@@ -23,3 +23,5 @@ for j in app/target/lib/*.jar; do
 done
 echo
 echo "The bundled Java runtime is OpenJDK (GPL-2.0 with the Classpath Exception)."
+echo "PDF exports embed DejaVu Sans (Bitstream Vera licence, DejaVu changes in the public domain; protolens.jar,"
+echo "dev/protolens/app/figures/fonts/LICENSE-DejaVu.txt)."

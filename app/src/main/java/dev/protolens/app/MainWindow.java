@@ -136,7 +136,7 @@ public final class MainWindow extends BorderPane {
 
     /** A dropped path: a model (folder or .gguf) is opened, anything else is read as the text to fit. */
     public void route(Path p) {
-        if (Files.isDirectory(p) || ModelCandidates.isGguf(p)) {
+        if (Files.isDirectory(p) || dev.protolens.engine.hub.LocalModel.isGguf(p)) {
             wb.openModel(p);
         } else {
             wb.openTextFile(p);

@@ -5,13 +5,15 @@ import dev.protolens.app.ui.Screen;
 import dev.protolens.app.ui.Dialogs;
 import dev.protolens.app.ui.FxHost;
 import dev.protolens.app.ui.AppIcon;
-import dev.protolens.app.AppSettings;
+import dev.protolens.app.ui.AppSettings;
 import dev.protolens.app.models.ModelCandidates;
 import dev.protolens.app.models.ModelPicker;
 import dev.protolens.app.atlas.AtlasView;
 import dev.protolens.app.atlas.AtlasViewModel;
 import dev.protolens.app.fit.FitView;
 import dev.protolens.app.inside.InsideView;
+import dev.protolens.app.experiments.ExperimentsView;
+import dev.protolens.app.experiments.ExperimentsViewModel;
 import dev.protolens.app.inside.InsideViewModel;
 import dev.protolens.app.interpolate.InterpolateView;
 import dev.protolens.app.interpolate.InterpolateViewModel;
@@ -55,7 +57,16 @@ public final class ProtoLensApp extends Application {
         return wb;
     }
 
+    // held for the app's life: java.util.logging keeps only weak references to loggers, and a collected logger
+    // would forget the filter set below
+    private static final java.util.logging.Logger FX_LOG = java.util.logging.Logger.getLogger("javafx");
+
     public static void launchWindow(String[] args) {
+        // JavaFX warns "Unsupported JavaFX configuration: classes were loaded from 'unnamed module'" whenever it is on
+        // the class path. The jar and the installers ship it there on purpose (one launcher for the window and the
+        // CLI, one jar of one JavaFX version); README, "Set up", says so once instead of every start. Only that one
+        // message is dropped: JavaFX's other warnings keep their way to the console
+        FX_LOG.setFilter(r -> r.getMessage() == null || !r.getMessage().startsWith("Unsupported JavaFX configuration"));
         Application.launch(ProtoLensApp.class, args);
     }
 
@@ -70,6 +81,11 @@ public final class ProtoLensApp extends Application {
         LibraryViewModel library = new LibraryViewModel(wb, fit::openRun);
         screens.put(Screen.LIBRARY, () -> new LibraryView(wb, library));
         wb.setDocumentOpener(uri -> getHostServices().showDocument(uri));
+        // every export says what it wrote, with the way to its folder
+        dev.protolens.app.ui.SaveDialogs.onSaved(p -> wb.host().fx(() -> wb.messages().post(
+                dev.protolens.app.ui.SaveDialogs.savedMessage(p), "Show in folder",
+                () -> wb.showDocument((java.nio.file.Files.isDirectory(p) ? p : p.toAbsolutePath().getParent())
+                        .toUri().toString()))));
         InterpolateViewModel interpolate = new InterpolateViewModel(wb);
         screens.put(Screen.INTERPOLATE, () -> new InterpolateView(wb, interpolate));
         atlas = new AtlasViewModel(wb, (a, b) -> {
@@ -79,8 +95,11 @@ public final class ProtoLensApp extends Application {
         screens.put(Screen.ATLAS, () -> new AtlasView(wb, atlas));
         InsideViewModel inside = new InsideViewModel(wb);
         screens.put(Screen.INSIDE, () -> new InsideView(wb, inside));
+        ExperimentsViewModel experiments = new ExperimentsViewModel(wb);
+        screens.put(Screen.EXPERIMENTS, () -> new ExperimentsView(wb, experiments));
         wb.setModelPicker(() -> new ModelPicker(wb).show());
         MainWindow root = new MainWindow(wb, screens);
+        root.setTop(AppMenu.build(stage, wb, fit, library, root));
         gpu = new GpuViewModel(wb);
         root.addNavAction("GPU", "nav-gpu", "Use an NVIDIA GPU: the GPU runtime, its check, what the next start uses",
                 () -> GpuDialogs.showSettings(stage, gpu));

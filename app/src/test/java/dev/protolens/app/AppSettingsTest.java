@@ -1,5 +1,6 @@
 package dev.protolens.app;
 
+import dev.protolens.app.ui.AppSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
 package dev.protolens.app;
 
+import dev.protolens.app.ui.AppSettings;
 import dev.protolens.app.gpu.GpuViewModel;
 import dev.protolens.engine.gpu.GpuDetection;
 import dev.protolens.engine.gpu.GpuDevice;

@@ -1,5 +1,6 @@
 package dev.protolens.app;
 
+import dev.protolens.app.ui.AppSettings;
 import dev.protolens.app.fit.FitView;
 import dev.protolens.app.fit.FitViewModel;
 import dev.protolens.app.ProtoLensApp;
@@ -35,8 +36,11 @@ import javax.imageio.ImageIO;
  * It uses a fresh settings folder (a temp PROTOLENS_HOME) so nothing of the user's is shown or changed.
  */
 public final class ScreenshotTour {
-    private static final double WIDTH = 1440;
-    private static final double HEIGHT = 900;
+    // -Dtour.size=1024x700 takes the same pictures in the smallest window the layout test checks, named *-1024.png
+    private static final String SIZE = System.getProperty("tour.size", "1440x900");
+    private static final double WIDTH = Double.parseDouble(SIZE.split("x")[0]);
+    private static final double HEIGHT = Double.parseDouble(SIZE.split("x")[1]);
+    private static final String SUFFIX = WIDTH == 1440 ? "" : "-" + (int) WIDTH;
 
     private ScreenshotTour() {}
 
@@ -75,10 +79,10 @@ public final class ScreenshotTour {
             fire("#fit-button");
             waitFor("mid-fit", () -> stepOf(label("#fit-step").getText()) >= 180, 180);
             Thread.sleep(400);
-            snapshot(out.resolve("fit-running-" + theme + ".png"));
+            snapshot(out.resolve("fit-running-" + theme + SUFFIX + ".png"));
             waitFor("the result", ScreenshotTour::resultShown, 600);
             Thread.sleep(1500);
-            snapshot(out.resolve("fit-finished-" + theme + ".png"));
+            snapshot(out.resolve("fit-finished-" + theme + SUFFIX + ".png"));
             fire("#save-run");
             Thread.sleep(1500);
             if (theme.equals("light")) {
@@ -94,7 +98,7 @@ public final class ScreenshotTour {
                 fire("#stop-button");
                 waitFor("the stop", ScreenshotTour::resultShown, 120);
                 Thread.sleep(1500);
-                snapshot(out.resolve("fit-stopped-" + theme + ".png"));
+                snapshot(out.resolve("fit-stopped-" + theme + SUFFIX + ".png"));
             }
             fire("#nav-library");
             Thread.sleep(2000);
@@ -103,7 +107,10 @@ public final class ScreenshotTour {
                 return null;
             });
             Thread.sleep(500);
-            snapshot(out.resolve("library-" + theme + ".png"));
+            snapshot(out.resolve("library-" + theme + SUFFIX + ".png"));
+        }
+        if (Boolean.getBoolean("tour.screens")) {
+            screensTour(out);
         }
         if (!"fit".equals(System.getProperty("tour.only"))) {
             atlasTour(out);
@@ -114,6 +121,23 @@ public final class ScreenshotTour {
     }
 
     static final String CAT = "The cat sat on the mat.";
+
+    /** The other screens as they are after the fit tour (its runs), light and dark: how they hold at this size. */
+    private static void screensTour(Path out) throws Exception {
+        for (String theme : List.of("light", "dark")) {
+            fx(() -> {
+                @SuppressWarnings("unchecked")
+                ChoiceBox<dev.protolens.app.ui.Theme> c = (ChoiceBox<dev.protolens.app.ui.Theme>) lookup("#theme-choice");
+                c.setValue(dev.protolens.app.ui.Theme.parse(theme));
+                return null;
+            });
+            for (String screen : List.of("atlas", "interpolate", "inside")) {
+                fire("#nav-" + screen);
+                Thread.sleep(4000);
+                snapshot(out.resolve(screen + "-screen-" + theme + SUFFIX + ".png"));
+            }
+        }
+    }
 
     /**
      * The Atlas and the Interpolation view: a few texts fitted in the Fit view, 8 seeds of one of them added
@@ -155,10 +179,10 @@ public final class ScreenshotTour {
         fx(() -> {
             avm.toggle(avm.shownRunsProperty().get().stream().filter(r -> r.record().text().equals(CAT)).findFirst()
                     .orElseThrow());
-            avm.fitSeeds(8, true, 3000);
+            avm.seeds().fit(8, true, 3000);
             return null;
         });
-        waitFor("the seeds", () -> atlas.mapFigure().size() == 18 && !avm.fittingProperty().get(), 600);
+        waitFor("the seeds", () -> atlas.mapFigure().size() == 18 && !avm.seeds().fittingProperty().get(), 600);
         // two of the new seeds (they share m, so the path moves e as in the paper). The straight line of every
         // pair among the first six is decoded first; paths are then learned from the pair whose straight line
         // breaks the text most, until one keeps it (a single control point does not find a path for every pair
@@ -180,7 +204,7 @@ public final class ScreenshotTour {
                     svm.choiceBProperty().set(svm.candidates().stream().filter(r -> r.id().equals(ib)).findFirst().orElseThrow());
                     return null;
                 });
-                waitFor("the straight line " + i + "-" + j, () -> svm.curvesProperty().get() != null
+                waitFor("the straight line " + i + "-" + j, () -> svm.curvesProperty().get() != null && svm.curvesProperty().get().complete()
                         && svm.aProperty().get().id().equals(ia) && svm.bProperty().get().id().equals(ib), 60);
                 double min = fx(() -> svm.curvesProperty().get().straight().minAccuracy());
                 pairs.add(new double[] {i, j, min});
@@ -200,7 +224,7 @@ public final class ScreenshotTour {
             fire("#atlas-interpolate");
             iv = (dev.protolens.app.interpolate.InterpolateView) fx(() -> lookup("#interpolate-view"));
             var m = iv.model();
-            waitFor("the curves", () -> m.curvesProperty().get() != null && m.bezierProperty().get() == null, 60);
+            waitFor("the curves", () -> m.curvesProperty().get() != null && m.curvesProperty().get().complete() && m.bezierProperty().get() == null, 60);
             fire("#interp-learn");
             Thread.sleep(500);
             waitFor("the learned path", () -> !m.learningProperty().get() && m.bezierProperty().get() != null, 600);

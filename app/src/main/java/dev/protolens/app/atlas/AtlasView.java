@@ -12,6 +12,8 @@ import dev.protolens.engine.analysis.VectorKind;
 import dev.protolens.engine.fit.FitSpec;
 import dev.protolens.engine.store.Run;
 import dev.protolens.engine.store.RunRecord;
+import dev.protolens.engine.work.LibraryProjection;
+import dev.protolens.engine.work.MapColouring;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -146,7 +148,7 @@ public final class AtlasView extends HBox {
     }
 
     private boolean frame(long now) {
-        AtlasViewModel.MapFrame f = vm.takeFrame();
+        LibraryProjection.Frame f = vm.takeFrame();
         if (f == null) {
             return false;
         }
@@ -155,7 +157,7 @@ public final class AtlasView extends HBox {
         for (int i = 0; i < shown.size(); i++) {
             pts.add(new ProjectionFigure.Point(shown.get(i).id(), f.xy()[i][0], f.xy()[i][1]));
         }
-        mapFigure.setData(f.title(), f.xLabel(), f.yLabel(), pts, AtlasViewModel.colouring(shown, vm.colourByProperty().get()));
+        mapFigure.setData(f.title(), f.xLabel(), f.yLabel(), pts, vm.colouring(shown));
         mapFigure.setTraces(f.traces());
         mapFigure.setNote(f.note());
         mapFigure.setSelected(selectedIndices());
@@ -180,7 +182,7 @@ public final class AtlasView extends HBox {
     }
 
     private void recolour() {
-        mapFigure.setColouring(AtlasViewModel.colouring(shown, vm.colourByProperty().get()));
+        mapFigure.setColouring(vm.colouring(shown));
         map.repaint();
     }
 
@@ -237,7 +239,7 @@ public final class AtlasView extends HBox {
         String[] letters = {"A", "B"};
         for (int k = 0; k < vm.selection().size(); k++) {
             RunRecord r = vm.selection().get(k).record();
-            Label l = new Label(letters[k] + "  “" + AtlasViewModel.oneLine(r.text()) + "”");
+            Label l = new Label(letters[k] + "  “" + MapColouring.oneLine(r.text()) + "”");
             l.setWrapText(true);
             l.getStyleClass().add("subheading");
             Label d = new Label(String.format(Locale.ROOT, "seed %s · %s",
@@ -269,7 +271,7 @@ public final class AtlasView extends HBox {
         if (l == null) {
             histogramFigure.setData("cosine distance", new double[0], new double[0]);
         } else {
-            String k = AtlasViewModel.kindLabel(l.kind());
+            String k = LibraryProjection.kindLabel(l.kind());
             histogramFigure.setTitle("Distances between solutions (" + l.metric().cliName() + ", " + k + ")");
             histogramFigure.setData(l.metric().cliName() + " distance between " + k, l.sameText(), l.differentTexts());
         }
@@ -280,7 +282,7 @@ public final class AtlasView extends HBox {
         Label heading = new Label("Atlas");
         heading.getStyleClass().add("heading");
 
-        ChoiceBox<AtlasViewModel.ModelChoice> model = new ChoiceBox<>(vm.models());
+        ChoiceBox<dev.protolens.engine.analysis.RunSpace.Model> model = new ChoiceBox<>(vm.models());
         model.setId("atlas-model");
         model.setMaxWidth(Double.MAX_VALUE);
         model.valueProperty().bindBidirectional(vm.modelProperty());
@@ -304,15 +306,15 @@ public final class AtlasView extends HBox {
         tsne.setId("atlas-tsne");
         pca.setToggleGroup(methods);
         tsne.setToggleGroup(methods);
-        pca.setSelected(vm.methodProperty().get() == AtlasViewModel.Method.PCA);
+        pca.setSelected(vm.methodProperty().get() == LibraryProjection.Method.PCA);
         tsne.setSelected(!pca.isSelected());
         pca.setOnAction(e -> {
             pca.setSelected(true);
-            vm.methodProperty().set(AtlasViewModel.Method.PCA);
+            vm.methodProperty().set(LibraryProjection.Method.PCA);
         });
         tsne.setOnAction(e -> {
             tsne.setSelected(true);
-            vm.methodProperty().set(AtlasViewModel.Method.TSNE);
+            vm.methodProperty().set(LibraryProjection.Method.TSNE);
         });
         Button pause = new Button();
         pause.setId("atlas-pause");
@@ -323,10 +325,10 @@ public final class AtlasView extends HBox {
         HBox methodRow = new HBox(6, pca, tsne, pause);
         methodRow.setAlignment(Pos.CENTER_LEFT);
 
-        ChoiceBox<AtlasViewModel.ColourBy> colour = new ChoiceBox<>();
+        ChoiceBox<MapColouring.By> colour = new ChoiceBox<>();
         colour.setId("atlas-colour");
-        colour.getItems().setAll(AtlasViewModel.ColourBy.values());
-        colour.setConverter(DisplayConverter.of(AtlasViewModel.ColourBy::label));
+        colour.getItems().setAll(MapColouring.By.values());
+        colour.setConverter(DisplayConverter.of(MapColouring.By::label));
         colour.valueProperty().bindBidirectional(vm.colourByProperty());
         colour.setMaxWidth(Double.MAX_VALUE);
 
@@ -365,7 +367,7 @@ public final class AtlasView extends HBox {
         Button seeds = new Button("Fit seeds…");
         seeds.setId("atlas-fit-seeds");
         seeds.setTooltip(new Tooltip("Fit new seeds of the selected runs' texts in one batch and add them to the map"));
-        seeds.disableProperty().bind(Bindings.isEmpty(vm.selection()).or(vm.fittingProperty()));
+        seeds.disableProperty().bind(Bindings.isEmpty(vm.selection()).or(vm.seeds().fittingProperty()));
         seeds.setOnAction(e -> askFitSeeds());
         Button clear = new Button("Clear");
         clear.setId("atlas-clear");
@@ -397,10 +399,10 @@ public final class AtlasView extends HBox {
     }
 
     private void askFitSeeds() {
-        List<String> texts = vm.seedTexts();
+        List<String> texts = vm.seeds().texts();
         Dialog<ButtonType> d = new Dialog<>();
         d.setTitle("Fit seeds");
-        d.setHeaderText("Fit new seeds of " + (texts.size() == 1 ? "“" + AtlasViewModel.oneLine(texts.getFirst()) + "”"
+        d.setHeaderText("Fit new seeds of " + (texts.size() == 1 ? "“" + MapColouring.oneLine(texts.getFirst()) + "”"
                 : texts.size() + " texts") + " in one batch");
         Spinner<Integer> k = new Spinner<>(new SpinnerValueFactory.IntegerSpinnerValueFactory(1, 32, 8));
         k.setId("seeds-k");
@@ -432,7 +434,7 @@ public final class AtlasView extends HBox {
         d.showAndWait().filter(b -> b == fit).ifPresent(b -> {
             k.increment(0);
             steps.increment(0);
-            vm.fitSeeds(k.getValue(), shared.isSelected(), steps.getValue());
+            vm.seeds().fit(k.getValue(), shared.isSelected(), steps.getValue());
         });
     }
 }

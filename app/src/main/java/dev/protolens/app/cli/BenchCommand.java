@@ -73,6 +73,10 @@ final class BenchCommand implements Callable<Integer> {
         "vocabulary slices) against the same pass's full logits and libtorch's argmax, alternating in one run."})
     boolean decode;
 
+    @Option(names = "--slider", description = {"Time the window's slider without the window: until the first text and until",
+        "the grid of τ is decoded along a path of N tokens, a thumb move to the point to show, letting go to the exact τ."})
+    boolean slider;
+
     @Option(names = "--every", description = "With --inside: read every k-th layer (default 1: all).")
     int every;
 
@@ -80,6 +84,44 @@ final class BenchCommand implements Callable<Integer> {
         "logit lens of the one-step pass and every head's attention, then the teacher-forced pass's lens, against one",
         "plain forward pass of the same input in the same run."})
     boolean inside;
+
+    @Option(names = "--fit-speed", description = {"Time to 100 % of each start option (FitStart) against the paper's recipe",
+        "on the benchmark set (--texts), lone fits interleaved text by text; prints success rate, median and p90 of",
+        "steps and seconds, and ratios to the paper."})
+    boolean fitSpeed;
+
+    @Option(names = "--texts", defaultValue = "bench/fast-start/texts.tsv", description = "--fit-speed: the benchmark set. Default ${DEFAULT-VALUE}.")
+    Path texts;
+
+    @Option(names = "--seeds", defaultValue = "3", description = "--fit-speed: seeds per text. Default ${DEFAULT-VALUE}.")
+    int seeds;
+
+    @Option(names = "--max-steps", defaultValue = "2000", description = "--fit-speed: a fit that has not reached 100 % by then failed. Default ${DEFAULT-VALUE}.")
+    int maxSteps;
+
+    @Option(names = "--recipes", split = ",", description = "--fit-speed: which starts (default all): paper, lr-x3, warmup-cosine-x3, warmup-cosine-x5, focus-1, focus-3, init-x0.5, init-x2, mean-m, nearest, fast.")
+    List<String> recipes;
+
+    @Option(names = "--half", defaultValue = "held-out", description = "--fit-speed: held-out or tuning. Default ${DEFAULT-VALUE}.")
+    String half;
+
+    @Option(names = "--thread-scan", description = {"ms/step against the thread count (--thread-list, default 1 … cores) at each",
+        "length of --lengths, in one run; prints the table and the default this machine gives the model."})
+    boolean threadScan;
+
+    @Option(names = "--thread-list", split = ",", description = "--thread-scan: thread counts (default 1 … cores).")
+    List<Integer> threadList;
+
+    @Option(names = "--lengths", split = ",", defaultValue = "16,64,256", description = "--thread-scan, --memory: lengths N. Default ${DEFAULT-VALUE}.")
+    List<Integer> lengths;
+
+    @Option(names = "--restarts", description = "K restarts in one batch against K lone fits one after the other, at --length:"
+            + " throughput ratio and peak memory.")
+    Integer restarts;
+
+    @Option(names = "--memory", description = "Peak resident memory of one fit at each of --lengths against the hand count"
+            + " (weights + activations); run one length per process, since the peak only rises.")
+    boolean memory;
 
     @Mixin
     ModelOptions options;
@@ -102,13 +144,54 @@ final class BenchCommand implements Callable<Integer> {
         if (length < 1 || batch < 1 || steps < 1 || warmup < 0) {
             throw new UserError("--length, --batch and --steps must be at least 1");
         }
+        if (slider) {
+            try (LoadedModel m = options.load()) {
+                Json.print(SliderBench.run(m, Arrays.copyOf(tokens(m).ids(), length), 240));
+                return 0;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return 1;
+            }
+        }
         EngineRuntime rt = options.runtime();
         if (options.device != null && options.device.startsWith("cuda") && !rt.isGpu()) {
             throw new UserError("bench --device " + options.device + " cannot measure a GPU here: "
                     + rt.fallback().orElse("PyTorch sees no GPU") + ". (protolens gpu status says what to do.)");
         }
+        if (fitSpeed) {
+            try (LoadedModel m = options.load()) {
+                List<String> which = recipes != null ? recipes : List.copyOf(FitSpeedBench.CANDIDATES.keySet());
+                Json.print(new FitSpeedBench(m, length, seeds, maxSteps, which, half).run(FitSpeedBench.read(texts)));
+                return 0;
+            }
+        }
+        if (threadScan || restarts != null || memory) {
+            try (LoadedModel m = options.load()) {
+                MachineBench mb = new MachineBench(m, n -> target(m, n), steps, warmup);
+                if (threadScan) {
+                    List<Integer> ts = threadList;
+                    if (ts == null) {
+                        ts = new ArrayList<>();
+                        for (int t = 1; t <= Runtime.getRuntime().availableProcessors(); t++) {
+                            ts.add(t);
+                        }
+                    }
+                    Json.print(mb.threadScan(ts, lengths));
+                } else if (restarts != null) {
+                    Json.print(mb.restarts(restarts, length));
+                } else {
+                    List<Map<String, Object>> rows = new ArrayList<>();
+                    for (int n : lengths) {
+                        rows.add(mb.memory(n));
+                    }
+                    Json.print(rows);
+                }
+                return 0;
+            }
+        }
         if (forwardOnly || decode || inside) {
             try (LoadedModel m = options.load()) {
+                requireContext(m);
                 return forwardOnly ? forward(m) : decode ? decode(m) : inside(m);
             }
         }
@@ -121,6 +204,7 @@ final class BenchCommand implements Callable<Integer> {
             for (String dtype : dtypes) {
                 System.err.println("loading " + options.requiredModel() + " with " + dtype + " weights (" + rt.describe() + ")");
                 try (LoadedModel m = ModelLoader.load(options.requiredModel(), rt, dtype, s -> { })) {
+                    requireContext(m);
                     runs.add(timeFit(m, memory));
                 }
             }
@@ -134,6 +218,16 @@ final class BenchCommand implements Callable<Integer> {
         }
         Json.print(o);
         return 0;
+    }
+
+    /** --length beyond the model's context is refused before a text of that many tokens is made. */
+    private void requireContext(LoadedModel m) {
+        int inputs = dev.protolens.engine.proto.Arrangement.E_M.inputLength(length) + 1;
+        if (inputs > m.config().maxPositions()) {
+            throw new UserError("--length " + length + " needs " + inputs + " positions but " + m.name()
+                    + "'s context is " + m.config().maxPositions() + " tokens; use --length "
+                    + (m.config().maxPositions() - 2) + " or less.");
+        }
     }
 
     /** Times fit steps of one loaded model: median, mean and min ms/step, tokens/s, peak memory. */
@@ -403,6 +497,20 @@ final class BenchCommand implements Callable<Integer> {
         o.put("threads", EngineRuntime.get().threads());
         Json.print(o);
         return 0;
+    }
+
+    /** The first n tokens of the text (or the built-in story) as a fit target. */
+    private FitTarget target(LoadedModel m, int n) {
+        int keep = length;
+        length = n;
+        try {
+            Encoding enc = tokens(m);
+            long[] ids = Arrays.copyOf(enc.ids(), n);
+            return new FitTarget(m.tokenizer().decode(ids, false), ids, Arrays.copyOf(enc.pieces(), n),
+                    Arrays.copyOf(enc.starts(), n), Arrays.copyOf(enc.ends(), n));
+        } finally {
+            length = keep;
+        }
     }
 
     /** The text's tokens, at least {@code --length} of them (the built-in story is repeated as needed). */

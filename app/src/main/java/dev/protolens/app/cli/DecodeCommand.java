@@ -47,15 +47,11 @@ final class DecodeCommand implements Callable<Integer> {
     @Option(names = "--top-k", defaultValue = "0", description = "Also list the k most probable tokens per position.")
     int topK;
 
+    private String warning;
+
 
     @Mixin
-    ModelOptions options;
-
-    @Mixin
-    LibraryOption libraryOption;
-
-    @Mixin
-    JsonOption output;
+    ModelLibraryJson common;
 
     @Override
     public Integer call() {
@@ -70,9 +66,9 @@ final class DecodeCommand implements Callable<Integer> {
         if (run != null) {
             Path asFolder = Path.of(run);
             r = Files.isRegularFile(asFolder.resolve(RunLibrary.RUN_JSON)) ? RunLibrary.loadFolder(asFolder)
-                    : libraryOption.library().load(run);
+                    : common.library.library().load(run);
             v = r.vectors();
-            modelPath = options.model != null ? options.model : Path.of(r.record().model().path());
+            modelPath = common.model.model != null ? common.model.model : Path.of(r.record().model().path());
             if (arrangement == null) {
                 arr = Arrangement.parse(r.record().settings().arrangement());
             }
@@ -80,18 +76,28 @@ final class DecodeCommand implements Callable<Integer> {
                 target = r.record().tokenIds();
             }
         } else {
-            if (options.model == null) {
+            if (common.model.model == null) {
                 throw new UserError("--vectors needs --model: the vectors only mean something to the model they were fitted with");
             }
-            modelPath = options.model;
+            modelPath = common.model.model;
             v = readVectors(vectors);
         }
-        try (LoadedModel m = options.load(modelPath)) {
+        if (topK < 0) {
+            throw new UserError("--top-k must be 0 (no alternatives) or a positive number of tokens; got " + topK + ".");
+        }
+        int nonFinite = v.nonFiniteCount();
+        if (nonFinite > 0) {
+            // a checksum only proves the file is what was saved; it says nothing of what was saved
+            warning = "the vectors hold " + nonFinite + " NaN or infinite values (of " + 2 * v.dim() + "), so the"
+                    + " text below means nothing: the fit that made them diverged, or the file was edited";
+            System.err.println("warning: " + warning);
+        }
+        try (LoadedModel m = common.model.load(modelPath)) {
             if (r != null) {
                 RunLibrary.requireModel(r.record(), m);
             }
             if (targetText != null) {
-                target = m.tokenizer().encode(targetText, false).ids();
+                target = m.tokenizer().encode(TextSource.argument("--target-text", targetText), false).ids();
                 if (target.length == 0) {
                     throw new UserError("--target-text has no tokens");
                 }
@@ -134,12 +140,13 @@ final class DecodeCommand implements Callable<Integer> {
     }
 
     private void print(Decoded d, long[] target, Run r) {
-        if (output.json) {
+        if (common.output.json) {
             Map<String, Object> o = new LinkedHashMap<>();
             if (r != null) {
                 o.put("run_id", r.id());
             }
             o.put("tokens", d.length());
+            o.put("warning", warning);
             o.put("ids", d.ids());
             o.put("pieces", d.pieces());
             o.put("text", d.text());

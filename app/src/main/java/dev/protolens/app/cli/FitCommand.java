@@ -1,10 +1,9 @@
 package dev.protolens.app.cli;
 
 import dev.protolens.engine.UserError;
-import dev.protolens.engine.decode.Decoded;
 import dev.protolens.engine.fit.FitRequest;
-import dev.protolens.engine.fit.FitResult;
 import dev.protolens.engine.fit.FitSpec;
+import dev.protolens.engine.fit.Fitter;
 import dev.protolens.engine.fit.FitTarget;
 import dev.protolens.engine.fit.Init;
 import dev.protolens.engine.model.LoadedModel;
@@ -12,11 +11,12 @@ import dev.protolens.engine.proto.Arrangement;
 import dev.protolens.engine.session.ModelSession;
 import dev.protolens.engine.store.Run;
 import dev.protolens.engine.store.RunLibrary;
+import dev.protolens.engine.store.WarmStarts;
 import dev.protolens.engine.work.FitJob;
+import dev.protolens.engine.work.FitReport;
+import dev.protolens.engine.work.JobProgress;
 import dev.protolens.engine.work.SeedBatch;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -37,8 +37,8 @@ final class FitCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true, multiplicity = "0..1")
     TextSource.Choice text;
 
-    @Option(names = "--seed", defaultValue = "0", description = "Seed of the initial vectors (restart i uses seed+i). Default ${DEFAULT-VALUE}.")
-    long seed;
+    @Option(names = "--seed", description = "Seed of the initial vectors (restart i uses seed+i). Default ${DEFAULT-VALUE}.")
+    long seed = FitSpec.defaults().seed();
 
     @Option(names = "--steps", description = "Maximum AdamW updates (default " + FitSpec.MAX_STEPS + "). With --resume:"
             + " this many more updates (default: the run's own maximum).")
@@ -50,11 +50,11 @@ final class FitCommand implements Callable<Integer> {
     @Option(names = "--weight-decay", defaultValue = "" + FitSpec.WEIGHT_DECAY, description = "AdamW weight decay. Default ${DEFAULT-VALUE}.")
     double weightDecay;
 
-    @Option(names = "--init", defaultValue = "normal", description = "normal (N(0,1), the paper) or emb-std (N(0, σ²), σ = embedding std).")
-    String init;
+    @Option(names = "--init", description = "normal (N(0,1), the paper) or emb-std (N(0, σ²), σ = embedding std).")
+    String init = FitSpec.defaults().init().cliName();
 
-    @Option(names = "--arrangement", defaultValue = "e-m", description = "e-m ([e][m]×(N-1), default), e-mN, alternating, half, e-only.")
-    String arrangement;
+    @Option(names = "--arrangement", description = "e-m ([e][m]×(N-1), default), e-mN, alternating, half, e-only.")
+    String arrangement = FitSpec.defaults().arrangement().cliName();
 
     @Option(names = "--restarts", defaultValue = "1", description = "Fit K seeds of the text in one batch (at most "
             + SeedBatch.MAX_SEEDS + "). Default ${DEFAULT-VALUE}.")
@@ -64,8 +64,8 @@ final class FitCommand implements Callable<Integer> {
             + " setting for paths between solutions of one text).")
     boolean sharedM;
 
-    @Option(names = "--target-accuracy", defaultValue = "1.0", description = "Stop when this token accuracy is reached. Default ${DEFAULT-VALUE}.")
-    double targetAccuracy;
+    @Option(names = "--target-accuracy", description = "Stop when this token accuracy is reached. Default ${DEFAULT-VALUE}.")
+    double targetAccuracy = FitSpec.defaults().targetAccuracy();
 
     @Option(names = "--no-save", description = "Do not write anything to the library.")
     boolean noSave;
@@ -79,18 +79,15 @@ final class FitCommand implements Callable<Integer> {
     boolean quiet;
 
     @Mixin
-    ModelOptions modelOptions;
+    StartOptions startOptions;
 
     @Mixin
-    LibraryOption libraryOption;
-
-    @Mixin
-    JsonOption output;
+    ModelLibraryJson common;
 
     @Override
     public Integer call() throws Exception {
         SeedBatch.checkSize(restarts, sharedM);
-        RunLibrary lib = noSave ? null : libraryOption.library();
+        RunLibrary lib = noSave ? null : common.library.library().requireUsable();
         if (resume != null) {
             if (lib == null) {
                 throw new UserError("--resume needs the library (drop --no-save)");
@@ -105,11 +102,16 @@ final class FitCommand implements Callable<Integer> {
         }
         int max = steps != null ? steps : FitSpec.MAX_STEPS;
         FitSpec spec = new FitSpec(Arrangement.parse(arrangement), Init.parse(init), seed, lr, FitSpec.BETA1,
-                FitSpec.BETA2, FitSpec.EPS, weightDecay, max, targetAccuracy, sharedM);
-        String t = text.text != null ? text.text : TextSource.readFile(text.file);
-        try (LoadedModel m = modelOptions.load(); ModelSession session = ModelSession.of(m)) {
+                FitSpec.BETA2, FitSpec.EPS, weightDecay, max, targetAccuracy, sharedM, startOptions.start());
+        String t = text.read();
+        try (LoadedModel m = common.model.load(); ModelSession session = ModelSession.of(m)) {
             FitTarget target = FitTarget.of(m, t, spec.arrangement());
-            FitRequest request = SeedBatch.request(target, spec, restarts);
+            FitRequest batch = SeedBatch.request(target, spec, restarts);
+            // --no-save writes nothing, but a warm start may still read the library
+            FitRequest request = lib != null ? batch : WarmStarts.apply(batch, common.library.library(), m, new Fitter(m));
+            if (!spec.start().isPaper()) {
+                System.err.println("start: " + spec.start().describe() + " (not the paper's recipe)");
+            }
             System.err.printf(Locale.ROOT, "fitting %d tokens with %s, %s%s%n", target.length(), m.name(),
                     spec.arrangement().label(), restarts > 1 ? ", " + restarts + " restarts"
                     + (sharedM ? " sharing one m" : "") : "");
@@ -119,7 +121,7 @@ final class FitCommand implements Callable<Integer> {
 
     private int resumeRun(RunLibrary lib) throws Exception {
         Run run = lib.load(resume);
-        try (LoadedModel m = modelOptions.loadFor(run.record()); ModelSession session = ModelSession.of(m)) {
+        try (LoadedModel m = common.model.loadFor(run.record()); ModelSession session = ModelSession.of(m)) {
             List<Run> stored = FitJob.resumable(lib, resume, m);
             int more = steps != null ? steps : Math.max(1, run.record().settings().maxSteps());
             System.err.printf(Locale.ROOT, "resuming %s at step %d: up to %d more updates%s%n",
@@ -130,11 +132,11 @@ final class FitCommand implements Callable<Integer> {
     }
 
     private interface Starter {
-        FitJob start(java.util.function.Consumer<dev.protolens.engine.work.JobProgress> listener);
+        FitJob start(java.util.function.Consumer<JobProgress> listener);
     }
 
     private int run(LoadedModel m, RunLibrary lib, Starter starter) throws Exception {
-        TerminalProgress bar = quiet || output.json ? null : new TerminalProgress(System.err);
+        TerminalProgress bar = quiet || common.output.json ? null : new TerminalProgress(System.err);
         FitJob job = starter.start(bar == null ? null : bar::update);
         // Ctrl+C, SIGTERM, SIGHUP: stop the fit, then let the main thread save and print what was found
         CountDownLatch reported = new CountDownLatch(1);
@@ -175,62 +177,11 @@ final class FitCommand implements Callable<Integer> {
         if (o.diverged()) {
             throw new UserError(o.problem());
         }
-        FitResult result = o.result();
-        List<Map<String, Object>> items = new ArrayList<>();
-        for (FitResult.Item it : result.items()) {
-            Decoded d = o.decoded().get(it.index());
-            Map<String, Object> r = new LinkedHashMap<>();
-            r.put("seed", it.seed());
-            r.put("accuracy", d.accuracy());
-            r.put("correct_tokens", d.correctCount());
-            r.put("loss", d.loss());
-            r.put("reached", it.reached());
-            r.put("steps_to_reach", it.stepsToReach());
-            r.put("status", o.status(it.index()));
-            r.put("resumable", o.resumable(it.index()));
-            r.put("decoded_text", d.text());
-            r.put("run_id", o.ids().get(it.index()));
-            items.add(r);
-        }
-        FitResult.Item best = result.best();
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("model", m.path().toString());
-        out.put("text", best.target().text());
-        out.put("tokens", best.target().length());
-        out.put("h_lm_nats", o.hLm()[best.index()]);
-        out.put("status", result.status().name().toLowerCase(Locale.ROOT));
-        out.put("updates", result.updates());
-        out.put("millis", o.elapsedMillis());
-        out.put("updates_this_run", o.updatesThisRun());
-        out.put("ms_per_step", o.updatesThisRun() > 0 ? o.millisPerStepThisRun() : null);
-        out.put("shared_m", result.items().size() > 1 && o.request().spec().sharedM());
-        out.put("library", lib != null ? lib.root().toString() : null);
-        out.put("saved", o.saved());
-        out.put("problem", o.problem());
-        out.put("warnings", o.warnings());
-        out.put("items", items);
-        if (output.json) {
+        Map<String, Object> out = FitReport.of(m, lib, o);
+        if (common.output.json) {
             Json.print(out);
         } else {
-            for (Map<String, Object> r : items) {
-                int reachedAt = (int) r.get("steps_to_reach");
-                System.out.printf(Locale.ROOT, "seed %s: %s, accuracy %.1f%% (%s/%d tokens)%s%s%s%n", r.get("seed"),
-                        r.get("status"), (double) r.get("accuracy") * 100, r.get("correct_tokens"),
-                        best.target().length(), reachedAt >= 0 ? ", reached after " + reachedAt + " updates" : "",
-                        r.get("run_id") != null && o.saved() ? ", saved as " + r.get("run_id") : "",
-                        (boolean) r.get("resumable") && o.saved() ? " (resumable)" : "");
-                System.out.println("  one pass writes: " + r.get("decoded_text"));
-            }
-            int ran = o.updatesThisRun();
-            if (ran > 0) {
-                System.out.printf(Locale.ROOT, "%d updates in %.1f s (%.2f ms/step)%s; H_LM of the text %.2f nats%n",
-                        ran, result.millis() / 1000.0, o.millisPerStepThisRun(), ran == result.updates() ? ""
-                        : String.format(Locale.ROOT, ", %d in all over %.1f s", result.updates(),
-                        o.elapsedMillis() / 1000.0), o.hLm()[best.index()]);
-            } else {
-                System.out.printf(Locale.ROOT, "0 updates: the starting vectors, decoded; H_LM of the text %.2f nats%n",
-                        o.hLm()[best.index()]);
-            }
+            FitReport.lines(o, out).forEach(System.out::println);
         }
         if (o.problem() != null) {
             System.err.println("error: " + o.problem());

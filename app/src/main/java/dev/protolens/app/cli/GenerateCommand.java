@@ -23,7 +23,7 @@ final class GenerateCommand implements Callable<Integer> {
     int maxTokens;
 
 
-    @picocli.CommandLine.Mixin
+    @Mixin
     ModelOptions options;
 
     @Mixin

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code protolens gpu status|install|probe|remove}: the GPU runtime (CUDA libtorch 2.7.1) and its check. */
@@ -55,8 +56,8 @@ final class GpuCommand implements Runnable {
     }
 
     /** Prints a check's outcome; 0 when it passed, 2 (something for the person to fix) when not. */
-    static int report(ProbeResult r, GpuSetup s, boolean json, Map<String, Object> extra) {
-        if (json) {
+    static int report(ProbeResult r, GpuSetup s, boolean asJson, Map<String, Object> extra) {
+        if (asJson) {
             Map<String, Object> m = new LinkedHashMap<>(extra);
             m.put("check", probeMap(r));
             m.put("status", s.status(RuntimeOptions.fromEnvironment().device()).toMap());
@@ -77,13 +78,13 @@ final class GpuCommand implements Runnable {
     @Command(name = "status", mixinStandardHelpOptions = true,
             description = "What the NVIDIA driver reports, what is installed, its last check and what the next start uses.")
     static final class Status implements Callable<Integer> {
-        @Option(names = "--json", description = "Print one JSON object.")
-        boolean json;
+        @Mixin
+        JsonOption output;
 
         @Override
         public Integer call() {
             GpuStatus s = setup.get().status(RuntimeOptions.fromEnvironment().device());
-            if (json) {
+            if (output.json) {
                 Json.print(s.toMap());
             } else {
                 printStatus(s, System.out);
@@ -105,8 +106,8 @@ final class GpuCommand implements Runnable {
         @Option(names = "--force", description = "Install even when no NVIDIA GPU or no suitable driver is found.")
         boolean force;
 
-        @Option(names = "--json", description = "Print one JSON object at the end (progress still goes to stderr).")
-        boolean json;
+        @Mixin
+        JsonOption output;
 
         @Override
         public Integer call() throws InterruptedException {
@@ -122,7 +123,7 @@ final class GpuCommand implements Runnable {
             if (from != null) {
                 System.err.println("copying the CUDA libtorch from " + from + " and checking it (a child process)");
                 extra.put("source", from.toAbsolutePath().toString());
-                return report(s.installFrom(from), s, json, extra);
+                return report(s.installFrom(from), s, output.json, extra);
             }
             try (RuntimeDownload d = s.download(PullOptions.defaults())) {
                 RuntimeDownload.Plan plan = d.plan();
@@ -159,35 +160,35 @@ final class GpuCommand implements Runnable {
                 extra.put("installed_bytes", plan.unpackedBytes());
             }
             System.err.println("installed; checking it on the GPU (a child process)");
-            return report(s.probe(), s, json, extra);
+            return report(s.probe(), s, output.json, extra);
         }
     }
 
     @Command(name = "probe", mixinStandardHelpOptions = true,
             description = "Check the installed GPU runtime again (after a driver update, or a failed check).")
     static final class Probe implements Callable<Integer> {
-        @Option(names = "--json", description = "Print one JSON object.")
-        boolean json;
+        @Mixin
+        JsonOption output;
 
         @Override
         public Integer call() {
             GpuSetup s = setup.get();
-            return report(s.probe(), s, json, Map.of());
+            return report(s.probe(), s, output.json, Map.of());
         }
     }
 
     @Command(name = "remove", mixinStandardHelpOptions = true,
             description = "Delete the GPU runtime and any unfinished download of it; ProtoLens then runs on the CPU.")
     static final class Remove implements Callable<Integer> {
-        @Option(names = "--json", description = "Print one JSON object.")
-        boolean json;
+        @Mixin
+        JsonOption output;
 
         @Override
         public Integer call() {
             GpuSetup s = setup.get();
             Path dir = s.runtime().map(rt -> rt.dir()).orElse(null);
             long freed = s.remove();
-            if (json) {
+            if (output.json) {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("folder", String.valueOf(dir));
                 m.put("freed_bytes", freed);

@@ -57,13 +57,7 @@ final class InsideCommand implements Callable<Integer> {
     List<String> formats;
 
     @Mixin
-    ModelOptions options;
-
-    @Mixin
-    LibraryOption libraryOption;
-
-    @Mixin
-    JsonOption output;
+    ModelLibraryJson common;
 
     @Override
     public Integer call() throws Exception {
@@ -92,13 +86,13 @@ final class InsideCommand implements Callable<Integer> {
         if (Files.exists(out) && !Files.isDirectory(out)) {
             throw new UserError(out + " is a file; --out names the folder to write the figures and arrays into.");
         }
-        InterpolateCommand.Located located = InterpolateCommand.locate(run, libraryOption.library());
+        InterpolateCommand.Located located = InterpolateCommand.locate(run, common.library.library());
         Run r = located.run();
         if (r.record().isCheckpoint()) {
             System.err.println("note: run " + r.id() + " is a checkpoint of a fit that has not finished; its vectors"
                     + " are the best so far.");
         }
-        try (LoadedModel m = options.loadFor(r.record())) {
+        try (LoadedModel m = common.model.loadFor(r.record())) {
             FittedPass pass = FittedPass.of(r, m);
             int k = every > 0 ? every : Inside.defaultEvery(m.config().numLayers());
             long t0 = System.nanoTime();
@@ -106,7 +100,7 @@ final class InsideCommand implements Callable<Integer> {
                     Inside.sharedMBatch(located.library(), r));
             long millis = (System.nanoTime() - t0) / 1_000_000;
             List<Path> files = InsideExport.write(report, out, figureFormats);
-            if (output.json) {
+            if (common.output.json) {
                 Json.print(InsideFiles.summary(report, files));
             } else {
                 summary(report, millis);

@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
 final class InspectCommand implements Callable<Integer> {
 
 
-    @picocli.CommandLine.Mixin
+    @Mixin
     ModelOptions options;
 
     @Mixin

@@ -83,13 +83,7 @@ final class InterpolateCommand implements Callable<Integer> {
     boolean quiet;
 
     @Mixin
-    ModelOptions options;
-
-    @Mixin
-    LibraryOption libraryOption;
-
-    @Mixin
-    JsonOption output;
+    ModelLibraryJson common;
 
     @Override
     public Integer call() throws Exception {
@@ -99,7 +93,7 @@ final class InterpolateCommand implements Callable<Integer> {
             throw new UserError("Give --bezier (learn a path) or --path ID (use a saved one), not both.");
         }
         BezierPath.taus(points);
-        RunLibrary defaultLib = libraryOption.library();
+        RunLibrary defaultLib = common.library.library();
         Located a = locate(runA, defaultLib);
         Located b = locate(runB, defaultLib);
         Interpolation ends = Interpolation.between(a.run, b.run);
@@ -116,9 +110,9 @@ final class InterpolateCommand implements Callable<Integer> {
                     + ps.cliName() + "; drop --space.");
         }
         BezierPath line = BezierPath.straight(ends.a(), ends.b(), ps);
-        Path modelPath = options.model != null ? options.model : Path.of(a.run.record().model().path());
+        Path modelPath = common.model.model != null ? common.model.model : Path.of(a.run.record().model().path());
         Map<String, Object> o = new LinkedHashMap<>();
-        try (LoadedModel m = options.load(modelPath); ModelSession session = ModelSession.of(m)) {
+        try (LoadedModel m = common.model.load(modelPath); ModelSession session = ModelSession.of(m)) {
             RunLibrary.requireModel(a.run.record(), m);
             PathCurve straight = session.submit(x -> ends.curve(x, line, points)).get();
             o.put("run_a", a.run.id());
@@ -164,7 +158,7 @@ final class InterpolateCommand implements Callable<Integer> {
                 format.writeFigure(out, f, width, height);
             }
             }
-            if (output.json) {
+            if (common.output.json) {
                 Json.print(o);
             } else {
                 summary("straight", straight, line);

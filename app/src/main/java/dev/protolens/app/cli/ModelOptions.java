@@ -29,7 +29,7 @@ final class ModelOptions {
 
     EngineRuntime runtime() {
         RuntimeOptions o = RuntimeOptions.fromEnvironment();
-        if (threads > 0) {
+        if (threads != 0) {
             o = o.withThreads(threads);
         }
         if (device != null) {
@@ -45,6 +45,9 @@ final class ModelOptions {
     Path requiredModel() {
         if (model == null) {
             throw new UserError("--model is required: a Hugging Face model folder or a .gguf file.");
+        }
+        if (model.toString().isBlank()) {
+            throw new UserError("--model is empty: give a Hugging Face model folder or a .gguf file.");
         }
         return model;
     }

@@ -1,18 +1,16 @@
 package dev.protolens.app.cli;
 
-import dev.protolens.app.atlas.AtlasViewModel;
 import dev.protolens.app.figures.ProjectionFigure;
 import dev.protolens.engine.UserError;
 import dev.protolens.engine.analysis.Locality;
 import dev.protolens.engine.analysis.Metric;
-import dev.protolens.engine.analysis.Pca;
 import dev.protolens.engine.analysis.RunSpace;
 import dev.protolens.engine.analysis.Tsne;
 import dev.protolens.engine.analysis.VectorKind;
-import dev.protolens.engine.store.Run;
 import dev.protolens.engine.store.RunLibrary;
 import dev.protolens.engine.store.RunRecord;
-import dev.protolens.engine.store.RunStoreException;
+import dev.protolens.engine.work.LibraryProjection;
+import dev.protolens.engine.work.MapColouring;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,49 +70,39 @@ final class ProjectCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         OutputFormat format = OutputFormat.of(out);
         VectorKind kind = VectorKind.parse(vectors);
-        String m = method.trim().toLowerCase(Locale.ROOT);
-        if (!m.equals("pca") && !m.equals("tsne") && !m.equals("t-sne")) {
-            throw new UserError("Unknown --method '" + method + "': use pca or tsne.");
-        }
-        boolean tsne = !m.equals("pca");
-        AtlasViewModel.ColourBy colours = colourBy(colourBy);
+        LibraryProjection.Method m = LibraryProjection.Method.parse(method);
+        MapColouring.By colours = MapColouring.By.parse(colourBy);
         OutputFormat.checkFigureSize(width, height);
         RunLibrary lib = libraryOption.library();
         if (!Files.isDirectory(lib.root())) {
             throw new UserError("There is no run library at " + lib.root() + ".");
         }
-        RunSpace space = RunSpace.of(load(lib), modelIdentity);
-        double[][] x = space.matrix(kind);
+        LibraryProjection.Library loaded = LibraryProjection.load(lib);
+        loaded.problems().forEach(p -> System.err.println("skipped " + p));
+        RunSpace space = RunSpace.of(loaded.runs(), modelIdentity);
+        Tsne.Options options = Tsne.Options.defaults().withPerplexity(perplexity).withIterations(iterations)
+                .withSeed(seed);
+        LibraryProjection projection = LibraryProjection.of(space, kind, m, List.of(), options);
+        LibraryProjection.Frame map = projection.run(null, Integer.MAX_VALUE);
+        double[][] xy = map.xy();
+        boolean tsne = m == LibraryProjection.Method.TSNE;
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("library", lib.root().toString());
         o.put("model", Map.of("identity", space.modelIdentity(), "name", space.modelName()));
         o.put("method", tsne ? "tsne" : "pca");
         o.put("vectors", kind.cliName());
-        double[][] xy;
-        String note;
-        String[] axes;
         if (tsne) {
-            Tsne t = Tsne.of(x, new Tsne.Options(perplexity, iterations, seed, Tsne.Options.defaults().learningRate(),
-                    Tsne.Options.defaults().earlyExaggeration()));
-            Tsne.Result r = t.run();
-            xy = r.coordinates();
+            Tsne.Result r = map.tsne();
             o.put("perplexity", r.perplexity());
             o.put("iterations", r.iterations());
             o.put("seed", seed);
             o.put("kl_divergence", r.cost());
-            note = AtlasViewModel.tsneNote(r.iterations(), r.iterations(), r.perplexity(), r.cost());
-            axes = new String[] {"t-SNE 1", "t-SNE 2"};
             if (r.perplexity() < perplexity) {
                 System.err.printf(Locale.ROOT, "perplexity lowered from %s to %.2f: t-SNE needs more than 3 × perplexity"
                         + " runs and there are %d%n", perplexity, r.perplexity(), space.size());
             }
         } else {
-            Pca p = Pca.fit(x, Math.min(2, x[0].length));
-            xy = p.coordinates();
-            double[] v = p.varianceExplained();
-            o.put("variance_explained", v);
-            note = v.length > 1 ? AtlasViewModel.pcaNote(v) : "";
-            axes = new String[] {AtlasViewModel.pcaAxis(1, v[0]), v.length > 1 ? AtlasViewModel.pcaAxis(2, v[1]) : ""};
+            o.put("variance_explained", map.varianceExplained());
         }
         List<Map<String, Object>> points = new ArrayList<>();
         for (int i = 0; i < space.size(); i++) {
@@ -150,49 +138,22 @@ final class ProjectCommand implements Callable<Integer> {
                     pts.add(new ProjectionFigure.Point(space.runs().get(i).id(), xy[i][0], xy[i].length > 1 ? xy[i][1] : 0));
                 }
                 ProjectionFigure f = new ProjectionFigure();
-                f.setData(AtlasViewModel.mapTitle(space, kind), axes[0], axes[1], pts,
-                        AtlasViewModel.colouring(space.runs(), colours));
-                f.setNote(note);
+                f.setData(map.title(), map.xLabel(), map.yLabel(), pts, MapColouring.of(space.runs(), colours));
+                f.setNote(map.note());
                 format.writeFigure(out, f, width, height);
             }
         }
         if (output.json) {
             Json.print(o);
         } else {
-            System.out.printf(Locale.ROOT, "%s of %d runs of %s (%s vectors)%s%n", tsne ? "t-SNE" : "PCA", space.size(),
+            System.out.printf(Locale.ROOT, "%s of %d runs of %s (%s vectors)%s%n", m.label(), space.size(),
                     space.modelName(), kind.cliName(), tsne ? "" : String.format(Locale.ROOT, ": variance explained %s",
-                            varianceText((double[]) o.get("variance_explained"))));
+                            varianceText(map.varianceExplained())));
             System.out.printf(Locale.ROOT, "mean cosine distance: same text %.4f (%d pairs), different texts %.4f (%d pairs)%n",
                     loc.meanSameText(), loc.sameText().length, loc.meanDifferentTexts(), loc.differentTexts().length);
             System.out.println("wrote " + out);
         }
         return 0;
-    }
-
-    private static AtlasViewModel.ColourBy colourBy(String s) {
-        for (AtlasViewModel.ColourBy c : AtlasViewModel.ColourBy.values()) {
-            if (c.label().equalsIgnoreCase(s.trim())) {
-                return c;
-            }
-        }
-        throw new UserError("Unknown --colour-by '" + s + "': use text, seed, accuracy or date.");
-    }
-
-    /** Every run the library can read; damaged ones are named on stderr and left out. */
-    private static List<Run> load(RunLibrary lib) {
-        RunLibrary.Listing listing = lib.list();
-        for (RunLibrary.Problem p : listing.problems()) {
-            System.err.println("skipped " + p.folder().getFileName() + ": " + p.message());
-        }
-        List<Run> runs = new ArrayList<>();
-        for (RunRecord r : listing.runs()) {
-            try {
-                runs.add(lib.load(r.id()));
-            } catch (RunStoreException e) {
-                System.err.println("skipped " + r.id() + ": " + e.getMessage());
-            }
-        }
-        return runs;
     }
 
     private static String csv(List<Map<String, Object>> points) {

@@ -2,20 +2,13 @@ package dev.protolens.app.cli;
 
 import dev.protolens.engine.UserError;
 import dev.protolens.engine.store.AtomicFiles;
-import dev.protolens.engine.decode.TextEntropy;
-import dev.protolens.engine.fit.FitMonitor;
-import dev.protolens.engine.fit.FitRequest;
-import dev.protolens.engine.fit.FitResult;
 import dev.protolens.engine.fit.FitSpec;
-import dev.protolens.engine.fit.FitTarget;
-import dev.protolens.engine.fit.Fitter;
 import dev.protolens.engine.model.LoadedModel;
-import dev.protolens.engine.tokenizer.Encoding;
+import dev.protolens.engine.work.CapacitySweep;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -35,25 +28,24 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = "--texts", required = true, description = "A folder of UTF-8 .txt files, one text each.")
     Path texts;
 
-    @Option(names = "--lengths", split = ",", defaultValue = "4,5,8,11,16,22,32",
-            description = "Prefix lengths in tokens. Default ${DEFAULT-VALUE}.")
-    int[] lengths;
+    @Option(names = "--lengths", split = ",", description = "Prefix lengths in tokens. Default: the paper's grid, 4,5,8,11,16,22,32.")
+    int[] lengths = CapacitySweep.LENGTHS.clone();
 
-    @Option(names = "--seeds", defaultValue = "2", description = "Seeds per length (fitted as one batch). Default ${DEFAULT-VALUE}.")
-    int seeds;
+    @Option(names = "--seeds", description = "Seeds per length (fitted as one batch). Default: " + CapacitySweep.SEEDS + ".")
+    int seeds = CapacitySweep.SEEDS;
 
     @Option(names = "--shared-m", description = "Fit all texts of a length together with one shared m (each its own e).")
     boolean sharedM;
 
-    @Option(names = "--steps", defaultValue = "5000", description = "Maximum updates per fit. Default ${DEFAULT-VALUE}.")
-    int steps;
+    @Option(names = "--steps", description = "Maximum updates per fit. Default: " + FitSpec.MAX_STEPS + ".")
+    int steps = FitSpec.MAX_STEPS;
 
-    @Option(names = "--success-acc", defaultValue = "0.99", description = "Accuracy that counts as reconstructed. Default ${DEFAULT-VALUE}.")
-    double successAcc;
+    @Option(names = "--success-acc", description = "Accuracy that counts as reconstructed. Default: " + CapacitySweep.SUCCESS_ACCURACY + ".")
+    double successAcc = CapacitySweep.SUCCESS_ACCURACY;
 
-    @Option(names = "--stop-after-fails", defaultValue = "1",
-            description = "Stop a text after this many lengths in a row without success (0: never). Default ${DEFAULT-VALUE}.")
-    int stopAfterFails;
+    @Option(names = "--stop-after-fails",
+            description = "Stop a text after this many lengths in a row without success (0: never). Default: " + CapacitySweep.STOP_AFTER_FAILS + ".")
+    int stopAfterFails = CapacitySweep.STOP_AFTER_FAILS;
 
     @Option(names = "--out", defaultValue = "sweep", description = "Output prefix. Default ${DEFAULT-VALUE}.")
     Path out;
@@ -65,153 +57,66 @@ final class SweepCommand implements Callable<Integer> {
     @Mixin
     JsonOption output;
 
-    record Row(String text, int length, long seed, double accuracy, int correctTokens, double hLm, int steps,
-               boolean reached, long millis, boolean sharedM) {}
-
     @Override
     public Integer call() throws IOException {
-        if (seeds < 1 || lengths.length == 0) {
-            throw new UserError("--seeds must be at least 1 and --lengths non-empty");
-        }
-        List<Path> files;
         if (!Files.isDirectory(texts)) {
             throw new UserError(texts + " is not a folder of .txt files");
         }
+        List<CapacitySweep.Text> content = new ArrayList<>();
         try (Stream<Path> s = Files.list(texts)) {
-            files = s.filter(p -> p.getFileName().toString().endsWith(".txt")).sorted().toList();
+            for (Path f : s.filter(p -> p.getFileName().toString().endsWith(".txt")).sorted().toList()) {
+                content.add(new CapacitySweep.Text(f.getFileName().toString(), TextSource.readFile(f)));
+            }
         }
-        if (files.isEmpty()) {
+        if (content.isEmpty()) {
             throw new UserError(texts + " contains no .txt files");
         }
-        int[] grid = Arrays.stream(lengths).sorted().distinct().toArray();
-        List<Row> rows = new ArrayList<>();
+        CapacitySweep.Plan plan = new CapacitySweep.Plan(content, lengths, seeds,
+                FitSpec.defaults().withMaxSteps(steps).withSharedM(sharedM), successAcc, stopAfterFails);
+        CapacitySweep.Result result;
         try (LoadedModel m = options.load()) {
-            Fitter fitter = new Fitter(m);
-            Map<String, Encoding> enc = new LinkedHashMap<>();
-            for (Path f : files) {
-                enc.put(f.getFileName().toString(), m.tokenizer().encode(TextSource.readFile(f), false));
-            }
-            FitSpec spec = FitSpec.defaults().withMaxSteps(steps).withSharedM(sharedM);
-            if (sharedM) {
-                sweepShared(m, fitter, spec, enc, grid, rows);
-            } else {
-                for (Map.Entry<String, Encoding> t : enc.entrySet()) {
-                    int fails = 0;
-                    for (int len : grid) {
-                        if (len > t.getValue().size() || len > m.config().maxPositions()) {
-                            break;
-                        }
-                        FitTarget target = prefix(m, t.getValue(), len);
-                        double hLm = TextEntropy.hLm(m, target.ids());
-                        FitResult r = fitter.fit(FitRequest.seeds(target, spec, seeds), FitMonitor.none());
-                        boolean any = false;
-                        for (FitResult.Item it : r.items()) {
-                            Row row = row(t.getKey(), len, it, hLm, r, false);
-                            rows.add(row);
-                            any |= row.accuracy() >= successAcc;
-                            progress(row);
-                        }
-                        fails = any ? 0 : fails + 1;
-                        if (stopAfterFails > 0 && fails >= stopAfterFails) {
-                            break;
-                        }
-                    }
-                }
-            }
+            result = new CapacitySweep(m, plan).run(List.of(), item -> item.rows().forEach(SweepCommand::progress),
+                    () -> false);
         }
-        write(rows, grid);
+        write(result);
         return 0;
     }
 
-    private void sweepShared(LoadedModel m, Fitter fitter, FitSpec spec, Map<String, Encoding> enc, int[] grid,
-                             List<Row> rows) {
-        int fails = 0;
-        for (int len : grid) {
-            List<String> names = new ArrayList<>();
-            List<FitTarget> targets = new ArrayList<>();
-            for (Map.Entry<String, Encoding> t : enc.entrySet()) {
-                if (len <= t.getValue().size()) {
-                    names.add(t.getKey());
-                    targets.add(prefix(m, t.getValue(), len));
-                }
-            }
-            if (targets.size() < 1 || len > m.config().maxPositions()) {
-                break;
-            }
-            boolean any = false;
-            for (int s = 0; s < seeds; s++) {
-                FitResult r = fitter.fit(FitRequest.texts(targets, spec.withSeed(s * 1000L)), FitMonitor.none());
-                boolean all = true;
-                for (FitResult.Item it : r.items()) {
-                    Row row = row(names.get(it.index()), len, it, TextEntropy.hLm(m, it.target().ids()), r, true);
-                    rows.add(row);
-                    all &= row.accuracy() >= successAcc;
-                    progress(row);
-                }
-                any |= all;
-            }
-            fails = any ? 0 : fails + 1;
-            if (stopAfterFails > 0 && fails >= stopAfterFails) {
-                break;
-            }
-        }
-    }
-
-    private static FitTarget prefix(LoadedModel m, Encoding e, int len) {
-        long[] ids = Arrays.copyOf(e.ids(), len);
-        return new FitTarget(m.tokenizer().decode(ids, false), ids, Arrays.copyOf(e.pieces(), len),
-                Arrays.copyOf(e.starts(), len), Arrays.copyOf(e.ends(), len));
-    }
-
-    private static Row row(String text, int len, FitResult.Item it, double hLm, FitResult r, boolean shared) {
-        return new Row(text, len, it.seed(), it.accuracy(), it.correctTokens(), hLm,
-                it.reached() ? it.stepsToReach() : r.updates(), it.reached(), r.millis(), shared);
-    }
-
-    private static void progress(Row r) {
+    private static void progress(CapacitySweep.Row r) {
         System.err.printf(Locale.ROOT, "%-24s N=%-4d seed %-5d acc %5.1f%%  %5d steps  %6.1f s%n", r.text(), r.length(),
                 r.seed(), r.accuracy() * 100, r.steps(), r.millis() / 1000.0);
     }
 
-    private void write(List<Row> rows, int[] grid) throws IOException {
+    private void write(CapacitySweep.Result result) throws IOException {
         StringBuilder csv = new StringBuilder("text,length,seed,accuracy,c_tokens,h_lm_nats,steps,reached,millis,shared_m\n");
-        for (Row r : rows) {
-            csv.append(String.format(Locale.ROOT, "%s,%d,%d,%.6f,%d,%.4f,%d,%s,%d,%s%n", csvField(r.text()), r.length(),
-                    r.seed(), r.accuracy(), r.correctTokens(), r.hLm(), r.steps(), r.reached(), r.millis(), r.sharedM()));
-        }
-        Map<String, Integer> capacity = new LinkedHashMap<>();
-        for (Row r : rows) {
-            capacity.putIfAbsent(r.text(), 0);
-            if (r.accuracy() >= successAcc) {
-                capacity.merge(r.text(), r.length(), Math::max);
-            }
+        for (CapacitySweep.Row r : result.rows()) {
+            csv.append(String.format(Locale.ROOT, "%s,%d,%d,%.6f,%d,%.4f,%d,%s,%d,%s%n", OutputFormat.csv(r.text()),
+                    r.length(), r.seed(), r.accuracy(), r.correctTokens(), r.hLm(), r.steps(), r.reached(), r.millis(),
+                    r.sharedM()));
         }
         List<Map<String, Object>> table = new ArrayList<>();
-        for (int len : grid) {
-            List<Row> at = rows.stream().filter(r -> r.length() == len).toList();
-            if (at.isEmpty()) {
-                continue;
-            }
+        for (CapacitySweep.LengthStats l : result.table()) {
             Map<String, Object> t = new LinkedHashMap<>();
-            t.put("length", len);
-            t.put("fits", at.size());
-            t.put("mean_accuracy", at.stream().mapToDouble(Row::accuracy).average().orElse(0));
-            t.put("success_rate", at.stream().filter(r -> r.accuracy() >= successAcc).count() / (double) at.size());
-            t.put("mean_c_tokens", at.stream().mapToInt(Row::correctTokens).average().orElse(0));
-            t.put("mean_h_lm_nats", at.stream().mapToDouble(Row::hLm).average().orElse(0));
-            t.put("mean_steps", at.stream().mapToInt(Row::steps).average().orElse(0));
-            t.put("mean_seconds", at.stream().mapToLong(Row::millis).average().orElse(0) / 1000.0);
+            t.put("length", l.length());
+            t.put("fits", l.fits());
+            t.put("mean_accuracy", l.meanAccuracy());
+            t.put("success_rate", l.successRate());
+            t.put("mean_c_tokens", l.meanCTokens());
+            t.put("mean_h_lm_nats", l.meanHLm());
+            t.put("mean_steps", l.meanSteps());
+            t.put("mean_seconds", l.meanSeconds());
             table.add(t);
         }
+        CapacitySweep.Plan plan = result.plan();
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("model", options.requiredModel().toString());
-        summary.put("lengths", grid);
-        summary.put("seeds", seeds);
-        summary.put("shared_m", sharedM);
-        summary.put("success_accuracy", successAcc);
-        summary.put("capacity", capacity);
+        summary.put("lengths", plan.lengths());
+        summary.put("seeds", plan.seeds());
+        summary.put("shared_m", plan.sharedM());
+        summary.put("success_accuracy", plan.successAccuracy());
+        summary.put("capacity", result.capacity());
         summary.put("table", table);
-        summary.put("rows", rows);
+        summary.put("rows", result.rows());
         Path csvFile = Path.of(out + ".csv");
         Path jsonFile = Path.of(out + ".json");
         if (csvFile.toAbsolutePath().getParent() != null) {
@@ -223,17 +128,13 @@ final class SweepCommand implements Callable<Integer> {
             Json.print(summary);
         } else {
             System.out.println("length  fits  mean acc  success  C_tokens  H_LM (nats)  steps    seconds");
-            for (Map<String, Object> t : table) {
-                System.out.printf(Locale.ROOT, "%6d  %4d  %7.1f%%  %6.0f%%  %8.1f  %11.2f  %7.0f  %7.1f%n", t.get("length"),
-                        t.get("fits"), (double) t.get("mean_accuracy") * 100, (double) t.get("success_rate") * 100,
-                        t.get("mean_c_tokens"), t.get("mean_h_lm_nats"), t.get("mean_steps"), t.get("mean_seconds"));
+            for (CapacitySweep.LengthStats l : result.table()) {
+                System.out.printf(Locale.ROOT, "%6d  %4d  %7.1f%%  %6.0f%%  %8.1f  %11.2f  %7.0f  %7.1f%n", l.length(),
+                        l.fits(), l.meanAccuracy() * 100, l.successRate() * 100, l.meanCTokens(), l.meanHLm(),
+                        l.meanSteps(), l.meanSeconds());
             }
-            System.out.println("capacity (longest prefix reconstructed): " + capacity);
+            System.out.println("capacity (longest prefix reconstructed): " + result.capacity());
             System.out.println("wrote " + csvFile + " and " + jsonFile);
         }
-    }
-
-    private static String csvField(String s) {
-        return s.contains(",") || s.contains("\"") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
     }
 }

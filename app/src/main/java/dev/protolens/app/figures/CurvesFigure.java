@@ -140,6 +140,55 @@ public final class CurvesFigure implements LayeredFigure {
         Plot[] p = plots(g, s, width, height, axes());
         drawLines(g, s, p[0], true);
         drawLines(g, s, p[1], false);
+        drawLegend(g, s, p[0]);
+    }
+
+    /**
+     * Each restart keeps one colour for the whole fit, before and after it ends (the best is drawn thicker, not in
+     * another colour); one line alone takes the accent.
+     */
+    static Color lineColour(int i, int lines, FigureStyle s) {
+        return lines == 1 ? s.accent() : s.seriesColor(i + 1);
+    }
+
+    /** With restarts: "K1 K2 K3 · thick = best" in the loss plot's top right corner, on the background. */
+    private void drawLegend(Graphics2D g, FigureStyle s, Plot p) {
+        if (lines.size() < 2) {
+            return;
+        }
+        g.setFont(s.font(0.85f, java.awt.Font.PLAIN));
+        java.awt.FontMetrics fm = g.getFontMetrics();
+        String tail = "thick = best";
+        double swatch = 14;
+        double w = fm.stringWidth(tail) + 8;
+        for (int i = 0; i < lines.size(); i++) {
+            w += swatch + 3 + fm.stringWidth("K" + (i + 1)) + 8;
+        }
+        Rectangle2D a = p.area();
+        if (w > a.getWidth() - 8) {
+            // a narrow plot: the restarts' keys only; the thick line is still the best
+            w -= fm.stringWidth(tail) + 8;
+            tail = "";
+        }
+        double x = Math.max(a.getX() + 2, a.getMaxX() - w - 4);
+        double y = a.getY() + 4;
+        double h = fm.getHeight() + 4;
+        g.setColor(new Color(s.background().getRed(), s.background().getGreen(), s.background().getBlue(), 220));
+        g.fill(new Rectangle2D.Double(x - 4, y, w + 6, h));
+        double base = y + 2 + fm.getAscent();
+        for (int i = 0; i < lines.size(); i++) {
+            g.setColor(lineColour(i, lines.size(), s));
+            g.setStroke(new BasicStroke(i == best ? 2.4f : 1.4f));
+            double mid = y + h / 2;
+            g.draw(new java.awt.geom.Line2D.Double(x, mid, x + swatch, mid));
+            x += swatch + 3;
+            g.setColor(s.foreground());
+            String k = "K" + (i + 1);
+            g.drawString(k, (float) x, (float) base);
+            x += fm.stringWidth(k) + 8;
+        }
+        g.setColor(s.muted());
+        g.drawString(tail, (float) x, (float) base);
     }
 
     private static void hints(Graphics2D g) {
@@ -156,7 +205,7 @@ public final class CurvesFigure implements LayeredFigure {
                     continue; // thin lines first, the best on top
                 }
                 Line l = lines.get(i);
-                Color c = lines.size() == 1 || bold ? s.accent() : s.seriesColor(i + 1);
+                Color c = lineColour(i, lines.size(), s);
                 g.setColor(bold ? c : new Color(c.getRed(), c.getGreen(), c.getBlue(), 170));
                 g.setStroke(new BasicStroke(bold ? 1.8f : 1f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
                 g.draw(path(l, p, isLoss));

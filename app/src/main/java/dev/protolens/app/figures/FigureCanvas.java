@@ -1,6 +1,7 @@
 package dev.protolens.app.figures;
 
 import dev.protolens.app.ui.Dialogs;
+import dev.protolens.app.ui.SaveDialogs;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -135,25 +136,46 @@ public final class FigureCanvas extends Region {
 
     private void export(FigureExport.Format fmt) {
         Figure f = figure.get();
-        FileChooser c = new FileChooser();
-        c.setTitle("Export " + f.title());
-        c.setInitialFileName(f.title().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-") + "." + fmt.extension());
-        c.getExtensionFilters().add(new FileChooser.ExtensionFilter(fmt.label(), "*." + fmt.extension()));
-        File file = c.showSaveDialog(getScene().getWindow());
+        FileChooser c = SaveDialogs.saveChooser("Export " + f.title(), SaveDialogs.fileName(f.title()) + "."
+                + fmt.extension(), new FileChooser.ExtensionFilter(fmt.label(), "*." + fmt.extension()));
+        Path file = SaveDialogs.chosen(c.showSaveDialog(getScene().getWindow()));
         if (file != null) {
-            exportTo(file.toPath(), fmt);
+            exportTo(file, fmt);
         }
+    }
+
+    /** The export dialog for any format (Ctrl+E): the type chosen in the dialog decides the format. */
+    public void exportDialog() {
+        Figure f = figure.get();
+        FileChooser c = SaveDialogs.saveChooser("Export " + f.title(), SaveDialogs.fileName(f.title()));
+        for (FigureExport.Format fmt : FigureExport.Format.values()) {
+            c.getExtensionFilters().add(new FileChooser.ExtensionFilter(fmt.label(), "*." + fmt.extension()));
+        }
+        Path chosen = SaveDialogs.chosen(c.showSaveDialog(getScene().getWindow()));
+        if (chosen == null) {
+            return;
+        }
+        FigureExport.Format fmt = FigureExport.Format.values()[Math.max(0,
+                c.getExtensionFilters().indexOf(c.getSelectedExtensionFilter()))];
+        Path p = chosen;
+        for (FigureExport.Format known : FigureExport.Format.values()) {
+            if (p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith("." + known.extension())) {
+                fmt = known;
+            }
+        }
+        if (!p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith("." + fmt.extension())) {
+            p = p.resolveSibling(p.getFileName() + "." + fmt.extension());
+        }
+        exportTo(p, fmt);
     }
 
     private void exportCsv() {
         Figure f = figure.get();
-        FileChooser c = new FileChooser();
-        c.setTitle("Export the numbers of " + f.title());
-        c.setInitialFileName(f.title().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-") + ".csv");
-        c.getExtensionFilters().add(new FileChooser.ExtensionFilter("CSV table", "*.csv"));
-        File file = c.showSaveDialog(getScene().getWindow());
+        FileChooser c = SaveDialogs.saveChooser("Export the numbers of " + f.title(),
+                SaveDialogs.fileName(f.title()) + ".csv", new FileChooser.ExtensionFilter("CSV table", "*.csv"));
+        Path file = SaveDialogs.chosen(c.showSaveDialog(getScene().getWindow()));
         if (file != null) {
-            exportCsvTo(file.toPath());
+            exportCsvTo(file);
         }
     }
 
@@ -161,6 +183,7 @@ public final class FigureCanvas extends Region {
     public void exportCsvTo(Path file) {
         try {
             FigureExport.writeCsv(figure.get(), file);
+            SaveDialogs.saved(file);
         } catch (IOException | RuntimeException ex) {
             Dialogs.error(getScene().getWindow(), "Could not export the numbers",
                     "Writing " + file + " failed: " + ex.getMessage());
@@ -171,6 +194,7 @@ public final class FigureCanvas extends Region {
     public void exportTo(Path file, FigureExport.Format fmt) {
         try {
             FigureExport.write(figure.get(), canvas.getWidth(), canvas.getHeight(), fmt, FigureStyle.LIGHT, file);
+            SaveDialogs.saved(file);
         } catch (IOException | RuntimeException ex) {
             Dialogs.error(getScene().getWindow(), "Could not export the figure",
                     "Writing " + file + " failed: " + ex.getMessage());

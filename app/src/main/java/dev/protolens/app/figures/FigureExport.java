@@ -11,9 +11,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Locale;
 import javax.imageio.ImageIO;
-import org.jfree.pdf.PDFDocument;
-import org.jfree.pdf.PDFGraphics2D;
-import org.jfree.pdf.Page;
+import de.rototor.pdfbox.graphics2d.PdfBoxGraphics2D;
+import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.pdmodel.PDPage;
+import org.apache.pdfbox.pdmodel.PDPageContentStream;
+import org.apache.pdfbox.pdmodel.common.PDRectangle;
 import org.jfree.svg.SVGGraphics2D;
 import dev.protolens.engine.store.AtomicFiles;
 
@@ -83,14 +85,29 @@ public final class FigureExport {
         return g.getSVGDocument();
     }
 
+    /** One page the figure's size, its text in DejaVu Sans embedded ({@link PdfFonts}), shapes as vectors. */
     public static byte[] pdf(Figure f, double width, double height, FigureStyle style) {
-        PDFDocument doc = new PDFDocument();
-        doc.setTitle(f.title());
-        doc.setAuthor("ProtoLens");
-        Page page = doc.createPage(new Rectangle2D.Double(0, 0, width, height));
-        PDFGraphics2D g = page.getGraphics2D();
-        f.draw(g, width, height, style);
-        return doc.getPDFBytes();
+        try (PDDocument doc = new PDDocument()) {
+            doc.getDocumentInformation().setTitle(f.title());
+            doc.getDocumentInformation().setAuthor("ProtoLens");
+            PDPage page = new PDPage(new PDRectangle((float) width, (float) height));
+            doc.addPage(page);
+            PdfBoxGraphics2D g = new PdfBoxGraphics2D(doc, (float) width, (float) height);
+            g.setFontTextDrawer(new PdfFonts(doc));
+            try {
+                f.draw(g, width, height, style);
+            } finally {
+                g.dispose();
+            }
+            try (PDPageContentStream content = new PDPageContentStream(doc, page)) {
+                content.drawForm(g.getXFormObject());
+            }
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            doc.save(out);
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Writes the figure's numbers ({@link Figure#csv()}) to {@code file} (atomically). */

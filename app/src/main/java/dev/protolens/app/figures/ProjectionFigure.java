@@ -1,5 +1,7 @@
 package dev.protolens.app.figures;
 
+import dev.protolens.engine.work.LibraryProjection;
+import dev.protolens.engine.work.MapColouring;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -32,51 +34,20 @@ public final class ProjectionFigure implements LayeredFigure {
     /** A run on the map. */
     public record Point(String id, double x, double y) {}
 
-    /**
-     * How markers are coloured: by category ({@code category[i]} indexes {@code categories}) or by a value in
-     * [0, 1] on the colour scale, labelled at both ends.
-     */
-    public record Colouring(String title, int[] category, String[] categories, double[] value, String low,
-                            String high) {
-        public static Colouring categorical(String title, int[] category, String[] names) {
-            return new Colouring(title, category, names, null, null, null);
-        }
-
-        public static Colouring continuous(String title, double[] value, String low, String high) {
-            return new Colouring(title, null, null, value, low, high);
-        }
-
-        public boolean isCategorical() {
-            return category != null;
-        }
-
-        /** The legend's text for point {@code i} (its category, or its value). */
-        String labelOf(int i) {
-            return isCategorical() ? categories[category[i]] : String.format(Locale.ROOT, "%.4f", value[i]);
-        }
-    }
-
-    /**
-     * A path between two runs, sampled at evenly spaced τ and projected like the runs.
-     *
-     * @param straight drawn dashed (the straight line) rather than solid (the learned curve)
-     */
-    public record Trace(String name, double[][] xy, boolean straight) {}
-
     private String title = "Map of solutions";
     private String xLabel = "component 1";
     private String yLabel = "component 2";
     private List<Point> points = List.of();
-    private Colouring colouring = Colouring.categorical("", new int[0], new String[0]);
-    private List<Trace> traces = List.of();
+    private MapColouring colouring = MapColouring.categorical("", new int[0], new String[0]);
+    private List<LibraryProjection.Trace> traces = List.of();
     private int[] selected = new int[0];
     private int hovered = -1;
     private String note = "";
     private Point2D[] drawn = new Point2D[0];
 
     /** New data; the legend, axes and markers follow it. */
-    public void setData(String t, String x, String y, List<Point> p, Colouring c) {
-        if (c.isCategorical() ? c.category().length != p.size() : c.value().length != p.size()) {
+    public void setData(String t, String x, String y, List<Point> p, MapColouring c) {
+        if (c.size() != p.size()) {
             throw new IllegalArgumentException("one colour per point");
         }
         title = t;
@@ -88,14 +59,14 @@ public final class ProjectionFigure implements LayeredFigure {
     }
 
     /** New colours for the same points. */
-    public void setColouring(Colouring c) {
-        if (c.isCategorical() ? c.category().length != points.size() : c.value().length != points.size()) {
+    public void setColouring(MapColouring c) {
+        if (c.size() != points.size()) {
             throw new IllegalArgumentException("one colour per point");
         }
         colouring = c;
     }
 
-    public void setTraces(List<Trace> t) {
+    public void setTraces(List<LibraryProjection.Trace> t) {
         traces = List.copyOf(t);
     }
 
@@ -121,7 +92,7 @@ public final class ProjectionFigure implements LayeredFigure {
         return points;
     }
 
-    public List<Trace> traces() {
+    public List<LibraryProjection.Trace> traces() {
         return traces;
     }
 
@@ -165,7 +136,7 @@ public final class ProjectionFigure implements LayeredFigure {
             b.append("run,").append(FigureExport.csvField(p.id())).append(',').append(num(p.x())).append(',')
                     .append(num(p.y())).append(",,").append(FigureExport.csvField(colouring.labelOf(i))).append('\n');
         }
-        for (Trace t : traces) {
+        for (LibraryProjection.Trace t : traces) {
             int n = t.xy().length;
             for (int k = 0; k < n; k++) {
                 double tau = n == 1 ? 0 : (double) k / (n - 1);
@@ -195,7 +166,7 @@ public final class ProjectionFigure implements LayeredFigure {
             minY = Math.min(minY, p.y());
             maxY = Math.max(maxY, p.y());
         }
-        for (Trace t : traces) {
+        for (LibraryProjection.Trace t : traces) {
             for (double[] q : t.xy()) {
                 minX = Math.min(minX, q[0]);
                 maxX = Math.max(maxX, q[0]);
@@ -246,8 +217,21 @@ public final class ProjectionFigure implements LayeredFigure {
             g.setFont(s.font(0.92f, Font.PLAIN));
             g.setColor(s.muted());
             FontMetrics fm = g.getFontMetrics();
-            // on the title's line (Plot draws it 8 px above the area), right-aligned
-            g.drawString(note, (float) (p.area().getMaxX() - fm.stringWidth(note)), (float) (p.area().getY() - 8));
+            double titleW = g.getFontMetrics(s.font(1.08f, Font.BOLD)).stringWidth(title);
+            if (titleW + 16 + fm.stringWidth(note) <= p.area().getWidth()) {
+                // on the title's line (Plot draws it 8 px above the area), right-aligned
+                g.drawString(note, (float) (p.area().getMaxX() - fm.stringWidth(note)), (float) (p.area().getY() - 8));
+            } else {
+                // a narrow map: never over the title, but inside the frame's top right corner on its own backing
+                double w = fm.stringWidth(note) + 8;
+                double x = p.area().getMaxX() - w - 2;
+                double y = p.area().getY() + 2;
+                g.setColor(new java.awt.Color(s.background().getRed(), s.background().getGreen(),
+                        s.background().getBlue(), 225));
+                g.fill(new Rectangle2D.Double(x, y, w, fm.getHeight() + 2));
+                g.setColor(s.muted());
+                g.drawString(note, (float) (x + 4), (float) (y + 1 + fm.getAscent()));
+            }
         }
         drawLegend(g, s, width - LEGEND_W + 14, p.area().getY(), LEGEND_W - 20);
     }
@@ -256,7 +240,7 @@ public final class ProjectionFigure implements LayeredFigure {
     public void drawForeground(Graphics2D g, double width, double height, FigureStyle s) {
         hints(g);
         Plot p = plot(g, s, width, height, axes());
-        for (Trace t : traces) {
+        for (LibraryProjection.Trace t : traces) {
             drawTrace(g, s, p, t);
         }
         if (drawn.length != points.size()) {
@@ -303,7 +287,7 @@ public final class ProjectionFigure implements LayeredFigure {
         }
     }
 
-    private void drawTrace(Graphics2D g, FigureStyle s, Plot p, Trace t) {
+    private void drawTrace(Graphics2D g, FigureStyle s, Plot p, LibraryProjection.Trace t) {
         if (t.xy().length < 2) {
             return;
         }

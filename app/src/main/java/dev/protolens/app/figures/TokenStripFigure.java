@@ -125,7 +125,7 @@ public final class TokenStripFigure implements LayeredFigure {
         g.setFont(titleFont);
         g.setColor(s.foreground());
         g.drawString(title, 12f, (float) (10 + tm.getAscent()));
-        drawLegend(g, s, 10 + tm.getHeight() + 6);
+        drawLegend(g, s, 10 + tm.getHeight() + 6, width);
     }
 
     /** The caption and the cells: what changes from frame to frame. */
@@ -141,7 +141,8 @@ public final class TokenStripFigure implements LayeredFigure {
         // bold text narrower than it draws it
         g.setFont(s.font());
         g.setColor(s.muted());
-        g.drawString(caption, (float) LEGEND_TEXT_X, (float) (10 + tm.getAscent()));
+        g.drawString(leading(caption, g.getFontMetrics(), width - LEGEND_TEXT_X - 12), (float) LEGEND_TEXT_X,
+                (float) (10 + tm.getAscent()));
 
         double top = 10 + tm.getHeight() + 6 + LEGEND_H;
         double cellH = fm.getHeight() + 9;
@@ -200,15 +201,47 @@ public final class TokenStripFigure implements LayeredFigure {
         layoutFont = font;
     }
 
-    private void drawLegend(Graphics2D g, FigureStyle s, double y) {
+    private void drawLegend(Graphics2D g, FigureStyle s, double y, double width) {
         Heatmaps.scale(g, s, 12, y, LEGEND_W);
         FontMetrics fm = g.getFontMetrics();
         float ty = (float) (y + 11 + fm.getAscent());
+        double room = width - LEGEND_TEXT_X - 12;
+        // a narrow window gets the short wording rather than a line cut at the canvas's edge
         g.setColor(s.foreground());
-        g.drawString("cell colour: probability of the correct token;  underlined: written correctly",
+        g.drawString(longestFitting(fm, room, "cell colour: probability of the correct token;  underlined: written"
+                + " correctly", "colour: P(correct token) · underlined: right", "colour: P(correct)"),
                 (float) LEGEND_TEXT_X, (float) (y + fm.getAscent() - 1));
         g.setColor(s.danger());
-        g.drawString("red text under a cell: the token the model writes there instead", (float) LEGEND_TEXT_X, ty);
+        g.drawString(longestFitting(fm, room, "red text under a cell: the token the model writes there instead",
+                "red: the token written instead", "red: written instead"), (float) LEGEND_TEXT_X, ty);
+    }
+
+    /** The first of the wordings that fits in {@code room} (the last one when none does). */
+    private static String longestFitting(FontMetrics fm, double room, String... wordings) {
+        for (String w : wordings) {
+            if (fm.stringWidth(w) <= room) {
+                return w;
+            }
+        }
+        return wordings[wordings.length - 1];
+    }
+
+    /** The leading " · "-separated parts of {@code caption} that fit in {@code room}: whole parts, no ellipsis. */
+    static String leading(String caption, FontMetrics fm, double room) {
+        if (fm.stringWidth(caption) <= room) {
+            return caption;
+        }
+        String[] parts = caption.split(" · ");
+        StringBuilder b = new StringBuilder();
+        for (String part : parts) {
+            String next = b.isEmpty() ? part : b + " · " + part;
+            if (fm.stringWidth(next) > room) {
+                break;
+            }
+            b.setLength(0);
+            b.append(next);
+        }
+        return b.toString();
     }
 
     private double width(FontMetrics fm, String s) {

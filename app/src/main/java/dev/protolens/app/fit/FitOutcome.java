@@ -9,6 +9,7 @@ import dev.protolens.engine.proto.ProtoTokens;
 import dev.protolens.engine.store.Run;
 import dev.protolens.engine.store.RunRecord;
 import dev.protolens.engine.work.FitJob;
+import dev.protolens.engine.work.OpenedRun;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -45,7 +46,9 @@ public record FitOutcome(FitTarget target, FitSpec spec, List<ProtoTokens> vecto
                 r.items().stream().map(FitResult.Item::history).toList(), job, null);
     }
 
-    static FitOutcome opened(Run run, FitTarget t, FitSpec spec, Decoded d, double hLm, FitHistory history) {
+    static FitOutcome opened(OpenedRun o) {
+        Run run = o.run();
+        FitHistory history = o.history();
         RunRecord r = run.record();
         RunRecord.Metrics mt = r.metrics();
         int updates = mt != null ? mt.updates() : Math.max(0, history.length() - 1);
@@ -53,7 +56,8 @@ public record FitOutcome(FitTarget target, FitSpec spec, List<ProtoTokens> vecto
         String status = r.isCheckpoint() ? "checkpoint (unsaved) at step " + updates : r.status().replace('_', ' ');
         List<String> resumable = run.resumeState() != null && (mt == null || !mt.reached() || r.isCheckpoint())
                 ? List.of(r.id()) : List.of();
-        return new FitOutcome(t, spec, List.of(run.vectors()), List.of(d), List.of(r.settings().seed()), 0, hLm,
+        return new FitOutcome(o.target(), o.spec(), List.of(run.vectors()), List.of(o.decoded()),
+                List.of(r.settings().seed()), 0, o.hLm(),
                 updates, millis, status, null, List.of(r.id()), !r.isCheckpoint(), resumable, List.of(history), null,
                 run);
     }

@@ -1,14 +1,17 @@
 package dev.protolens.app.fit;
 
-import dev.protolens.app.AppSettings;
+import dev.protolens.app.ui.AppSettings;
 import dev.protolens.engine.fit.FitSpec;
+import dev.protolens.engine.fit.FitStart;
 import dev.protolens.engine.fit.Init;
 import dev.protolens.engine.proto.Arrangement;
 import dev.protolens.engine.store.RunRecord;
 import dev.protolens.engine.store.RunRecords;
+import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.IntegerProperty;
 import javafx.beans.property.DoubleProperty;
 import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.SimpleBooleanProperty;
 import javafx.beans.property.SimpleDoubleProperty;
 import javafx.beans.property.SimpleIntegerProperty;
 import javafx.beans.property.SimpleObjectProperty;
@@ -28,6 +31,12 @@ public final class FitSettings {
     private final ObjectProperty<Init> init = new SimpleObjectProperty<>(Init.NORMAL);
     private final ObjectProperty<Arrangement> arrangement = new SimpleObjectProperty<>(Arrangement.E_M);
     private final IntegerProperty restarts = new SimpleIntegerProperty(1);
+    /** The measured "Fast start" (FitStart.FAST) instead of the paper's recipe. */
+    private final BooleanProperty fastStart = new SimpleBooleanProperty(false);
+
+    public BooleanProperty fastStartProperty() {
+        return fastStart;
+    }
 
     public IntegerProperty seedProperty() {
         return seed;
@@ -59,7 +68,8 @@ public final class FitSettings {
 
     public FitSpec spec() {
         return FitSpec.defaults().withSeed(seed.get()).withMaxSteps(maxSteps.get()).withLr(lr.get())
-                .withInit(init.get()).withArrangement(arrangement.get());
+                .withInit(init.get()).withArrangement(arrangement.get())
+                .withStart(fastStart.get() ? FitStart.FAST : FitStart.PAPER);
     }
 
     /** Back to the paper's recipe (seed 0, 5000 steps, lr 0.01, N(0,1) init, [e][m]×(N−1), one restart). */
@@ -75,6 +85,7 @@ public final class FitSettings {
         lr.set(s.lr());
         init.set(s.init());
         arrangement.set(s.arrangement());
+        fastStart.set(!s.start().isPaper());
     }
 
     public void restore(AppSettings.Fit f) {

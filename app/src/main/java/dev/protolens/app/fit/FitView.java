@@ -4,6 +4,7 @@ import dev.protolens.app.figures.CurvesFigure;
 import dev.protolens.app.figures.FigureCanvas;
 import dev.protolens.app.ui.DisplayConverter;
 import dev.protolens.app.ui.FrameLoop;
+import dev.protolens.app.ui.Layout;
 import dev.protolens.app.ui.Workbench;
 import dev.protolens.engine.proto.Arrangement;
 import dev.protolens.engine.fit.TextCheck;
@@ -58,6 +59,7 @@ public final class FitView extends HBox {
     private final FlowPane chips = new FlowPane();
     private final Label tokenCount = new Label();
     private final Label warning = new Label();
+    private final Button firstTokens = new Button();
     private final Label step = new Label("–");
     private final Label rate = new Label("–");
     private final Label elapsed = new Label("–");
@@ -175,6 +177,15 @@ public final class FitView extends HBox {
         text.setPrefRowCount(6);
         text.setPromptText("Paste a text; the model will learn to write it in one forward pass.");
         text.textProperty().bindBidirectional(vm.textProperty());
+        // Tab moves the focus, as everywhere else in the window; a tab pasted into the text stays in it
+        text.addEventFilter(javafx.scene.input.KeyEvent.KEY_PRESSED, e -> {
+            if (e.getCode() == javafx.scene.input.KeyCode.TAB && !e.isControlDown() && !e.isAltDown()
+                    && !e.isMetaDown()) {
+                text.requestFocusTraversal(e.isShiftDown() ? javafx.scene.TraversalDirection.PREVIOUS
+                        : javafx.scene.TraversalDirection.NEXT);
+                e.consume();
+            }
+        });
 
         chips.getStyleClass().add("chips");
         chips.setId("token-chips");
@@ -186,8 +197,18 @@ public final class FitView extends HBox {
         tokenCount.setId("token-count");
         tokenCount.getStyleClass().add("subheading");
         warning.setId("token-warning");
-        warning.setWrapText(true);
+        Layout.wrapping(warning);
         warning.getStyleClass().add("warn-text");
+        // a text longer than the context: one click keeps what fits
+        firstTokens.setId("fit-first-tokens");
+        firstTokens.setVisible(false);
+        firstTokens.managedProperty().bind(firstTokens.visibleProperty());
+        firstTokens.setOnAction(e -> {
+            TextCheck p = vm.previewProperty().get();
+            if (p != null && p.tooLong()) {
+                vm.textProperty().set(p.firstTokens(p.context()));
+            }
+        });
         Label tokensHead = new Label("Tokens");
         tokensHead.getStyleClass().add("muted");
         HBox tokensRow = new HBox(8, tokenCount, tokensHead);
@@ -203,7 +224,12 @@ public final class FitView extends HBox {
         stop.setId("stop-button");
         stop.setTooltip(new Tooltip("Stop after the current step and keep the best vectors so far (Esc)"));
         stop.setOnAction(e -> vm.stop());
-        fit.disableProperty().bind(Bindings.createBooleanBinding(vm::isBusy, vm.phaseProperty()));
+        // a text that cannot be fitted disables Fit; the reason is the red line above it, and the button's tooltip
+        fit.disableProperty().bind(Bindings.createBooleanBinding(() -> vm.isBusy()
+                || (vm.previewProperty().get() != null && !vm.previewProperty().get().fittable()),
+                vm.phaseProperty(), vm.previewProperty()));
+        vm.previewProperty().subscribe(p -> fit.getTooltip().setText(p != null && !p.fittable() ? p.problem()
+                : "Find the two vectors (Ctrl+Enter)"));
         stop.disableProperty().bind(vm.phaseProperty().isNotEqualTo(FitViewModel.Phase.RUNNING));
         fit.setMaxWidth(Double.MAX_VALUE);
         stop.setMaxWidth(Double.MAX_VALUE);
@@ -211,7 +237,7 @@ public final class FitView extends HBox {
         HBox.setHgrow(stop, Priority.ALWAYS);
         HBox actions = new HBox(8, fit, stop);
 
-        VBox box = new VBox(8, head, text, tokensRow, chipScroll, warning, settings(), actions);
+        VBox box = new VBox(8, head, text, tokensRow, chipScroll, warning, firstTokens, settings(), actions);
         VBox.setVgrow(text, Priority.ALWAYS);
         return box;
     }
@@ -278,6 +304,13 @@ public final class FitView extends HBox {
         g.addRow(3, new Label("Init"), init);
         g.addRow(4, new Label("Arrangement"), arr);
         g.addRow(5, new Label("Restarts K"), restarts);
+        CheckBox fast = new CheckBox("Fast start");
+        fast.setId("setting-fast-start");
+        fast.setTooltip(new Tooltip("Not the paper's recipe: e and m start from the library's run of this model whose"
+                + " text is nearest, and the learning rate is 3× the paper's. Measured in the README (Reaching"
+                + " 100 % sooner); the run's record says it used it."));
+        fast.selectedProperty().bindBidirectional(vm.settings().fastStartProperty());
+        g.addRow(6, new Label("Start"), fast);
 
         Label head = new Label("Settings");
         head.getStyleClass().add("subheading");
@@ -304,29 +337,20 @@ public final class FitView extends HBox {
     }
 
     private VBox right() {
-        HBox stats = new HBox(22, stat(step, "step", "fit-step"), stat(accuracy, "tokens right now", "fit-accuracy"),
-                stat(best, "best so far", "fit-best"),
+        // the numbers wrap onto a second line in a narrow window instead of pushing the column wider than the view
+        javafx.scene.layout.FlowPane stats = Layout.row(22, stat(step, "step", "fit-step"),
+                stat(accuracy, "tokens right now", "fit-accuracy"), stat(best, "best so far", "fit-best"),
                 stat(rate, "steps / s", "fit-rate"), stat(elapsed, "elapsed", "fit-elapsed"),
                 stat(eta, "left at most", "fit-eta"));
-        stats.setAlignment(Pos.CENTER_LEFT);
-        Label note = new Label();
-        note.setId("fit-note");
-        note.getStyleClass().add("muted");
-        note.textProperty().bind(vm.noteProperty());
-        note.setMinWidth(0);
-        Region gap = new Region();
-        HBox.setHgrow(gap, Priority.ALWAYS);
-        stats.getChildren().addAll(gap, note);
+        // what just happened ("checkpoint saved …") goes to the status bar's message slot and log, not a label here
+        vm.noteProperty().subscribe(wb.messages()::post);
 
         CheckBox log = new CheckBox("log-scale loss");
         log.setId("log-loss");
         log.selectedProperty().bindBidirectional(vm.logLossProperty());
         Label hint = new Label("Right-click a figure to export it (PNG, SVG, PDF).");
         hint.getStyleClass().add("muted");
-        Region gap2 = new Region();
-        HBox.setHgrow(gap2, Priority.ALWAYS);
-        HBox curveBar = new HBox(10, log, gap2, hint);
-        curveBar.setAlignment(Pos.CENTER_LEFT);
+        javafx.scene.layout.FlowPane curveBar = Layout.row(18, log, hint);
 
         // the strip is as tall as its rows; with a long text the whole column scrolls, the curves keep a minimum
         strip.canvas().minHeightProperty().bind(strip.canvas().prefHeightProperty());
@@ -372,6 +396,7 @@ public final class FitView extends HBox {
         if (p == null) {
             ModelSession s = wb.session();
             tokenCount.setText(s == null ? "–" : "…");
+            firstTokens.setVisible(false);
             warning.setText(s == null ? "Open a model (Ctrl+O) to see the text's tokens." : "");
             return;
         }
@@ -389,6 +414,8 @@ public final class FitView extends HBox {
             chips.getChildren().add(new Label("… " + (p.length() - shown) + " more"));
         }
         warning.setText(p.message() == null ? "" : p.message());
+        firstTokens.setVisible(p.tooLong());
+        firstTokens.setText("Fit the first " + p.context() + " tokens");
         warning.getStyleClass().removeAll("warn-text", "error-text");
         warning.getStyleClass().add(p.fittable() ? "warn-text" : "error-text");
     }

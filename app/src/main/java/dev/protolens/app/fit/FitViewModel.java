@@ -8,8 +8,6 @@ import dev.protolens.app.ui.Tasks;
 import dev.protolens.app.ui.Workbench;
 import dev.protolens.engine.UserError;
 import dev.protolens.engine.decode.Decoded;
-import dev.protolens.engine.decode.OneStepDecoder;
-import dev.protolens.engine.decode.TextEntropy;
 import dev.protolens.engine.fit.FitHistory;
 import dev.protolens.engine.fit.FitSpec;
 import dev.protolens.engine.fit.FitTarget;
@@ -23,15 +21,12 @@ import dev.protolens.engine.store.RunRecord;
 import dev.protolens.engine.store.RunRecords;
 import dev.protolens.engine.work.FitJob;
 import dev.protolens.engine.work.JobProgress;
+import dev.protolens.engine.work.OpenedRun;
 import dev.protolens.engine.work.SeedBatch;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicReference;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
@@ -64,15 +59,10 @@ public final class FitViewModel {
     private final ReadOnlyObjectWrapper<Phase> phase = new ReadOnlyObjectWrapper<>(Phase.IDLE);
     private final ReadOnlyObjectWrapper<FitTarget> target = new ReadOnlyObjectWrapper<>();
     private final ReadOnlyObjectWrapper<FitOutcome> outcome = new ReadOnlyObjectWrapper<>();
-    private final ReadOnlyObjectWrapper<JobProgress> shown = new ReadOnlyObjectWrapper<>();
     private final ReadOnlyStringWrapper note = new ReadOnlyStringWrapper("");
-    private final CurveRecorder curves = new CurveRecorder();
-    private final AtomicReference<Live> pendingLive = new AtomicReference<>();
-    private final AtomicReference<Decoded> alternatives = new AtomicReference<>();
+    private final FitFrames frames = new FitFrames(note::set);
     private final LatestWins<TextCheck> checks;
-    private volatile Runnable wake = () -> { };
     private FitJob running;
-    private RunningTask task;
     private CompletableFuture<Void> settled = CompletableFuture.completedFuture(null);
 
     public FitViewModel(Workbench wb) {
@@ -130,7 +120,7 @@ public final class FitViewModel {
 
     /** The job snapshot the frame shows (header, strip and status bar alike); set once per frame. */
     public ReadOnlyObjectProperty<JobProgress> shownProgressProperty() {
-        return shown.getReadOnlyProperty();
+        return frames.shownProperty();
     }
 
     /** A short line about what just happened ("checkpoint saved", "saved to the library as …"). */
@@ -139,32 +129,21 @@ public final class FitViewModel {
     }
 
     CurveRecorder curves() {
-        return curves;
+        return frames.curves();
     }
 
     /** The latest top-k decode of the shown item, or null. Any thread. */
     public Decoded alternatives() {
-        return alternatives.get();
+        return frames.alternatives();
     }
 
     public void setWake(Runnable r) {
-        wake = r;
+        frames.setWake(r);
     }
 
     /** The newest live state since the last call, or null; the frame loop calls this once per frame. */
     public Live takeLive() {
-        Live l = pendingLive.getAndSet(null);
-        if (l != null && l.progress() != null) {
-            JobProgress p = l.progress();
-            shown.set(p);
-            if (p.note() != null) {
-                note.set(p.note());
-            }
-            if (task != null) {
-                task.update(p.maxSteps() > 0 ? Math.min(1, (double) p.step() / p.maxSteps()) : -1, p.line());
-            }
-        }
-        return l;
+        return frames.take();
     }
 
     private void checkText() {
@@ -229,13 +208,7 @@ public final class FitViewModel {
         int more = settings.maxStepsProperty().get();
         List<FitHistory> before = o.histories();
         try {
-            Map<String, Run> runs = new LinkedHashMap<>();
-            for (String id : o.resumable()) {
-                for (Run r : FitJob.resumable(lib, id, s.model())) {
-                    runs.putIfAbsent(r.id(), r);
-                }
-            }
-            List<Run> stored = new ArrayList<>(runs.values());
+            List<Run> stored = FitJob.resumable(lib, o.resumable(), s.model());
             launch(s, o.target(), stored.size(), l -> FitJob.resume(s, lib, stored, more, FitJob.Options.window(), l),
                     stored.size() == before.size() ? before : null);
         } catch (UserError e) {
@@ -248,80 +221,50 @@ public final class FitViewModel {
     }
 
     private void launch(ModelSession s, FitTarget t, int items, Launch how, List<FitHistory> history) {
-        int n = t.length();
-        curves.reset(items);
-        if (history != null) {
-            curves.replace(history, 0);
-        }
-        target.set(t);
-        alternatives.set(null);
-        outcome.set(null);
-        shown.set(null);
-        note.set("");
-        pendingLive.set(new Live(new float[n], new String[n], new boolean[n], "starting…", null));
-        RunningTask rt = new RunningTask("Fitting " + n + " tokens", this::stop);
+        RunningTask rt = new RunningTask("Fitting " + t.length() + " tokens", this::stop);
         rt.update(0, "starting");
+        target.set(t);
+        outcome.set(null);
+        note.set("");
+        frames.start(t.length(), items, history, rt);
         FitJob job;
         try {
-            job = how.start(p -> live(p, n));
+            job = how.start(frames::live);
         } catch (UserError e) {
+            frames.stopped();
             host.error("Cannot start the fit", e);
             return;
         }
         running = job;
-        task = rt;
         phase.set(Phase.RUNNING);
         wb.beginTask(rt);
-        wake.run();
         settled = Tasks.when(host, job.outcome()).onSuccess(o -> show(FitOutcome.of(job, o))).onError(e -> {
             phase.set(outcome.get() != null ? Phase.FINISHED : Phase.IDLE);
             host.error("The fit failed", e);
         }).andFinally(() -> {
             running = null;
-            task = null;
+            frames.stopped();
             wb.endTask(rt);
             wb.libraryChanged();
         }).start().handle((o, e) -> null);
     }
 
-    /** On the job's progress thread: the curves take every snapshot, the frame only the newest. */
-    private void live(JobProgress p, int n) {
-        if (p.fit() != null) {
-            curves.record(p.fit());
-        }
-        if (p.alternatives() != null) {
-            alternatives.set(p.alternatives());
-        }
-        if (p.item() == null) {
-            return;
-        }
-        String[] written = Arrays.stream(p.written()).map(TokenText::clean).toArray(String[]::new);
-        String caption = String.format(java.util.Locale.ROOT, "step %d · now %d/%d tokens right · loss %.3f",
-                p.step(), p.correctNow(), n, p.loss());
-        pendingLive.set(new Live(p.item().targetProb(), written, p.item().correct(), caption, p));
-        wake.run();
-    }
-
     private void show(FitOutcome o) {
-        curves.replace(o.histories(), o.best());
-        Decoded best = o.bestDecoded();
-        alternatives.set(best);
         target.set(o.target());
         outcome.set(o);
         phase.set(Phase.FINISHED);
         if (o.problem() != null) {
             host.error(o.decoded().getFirst() == null ? "The fit diverged" : "The result was not saved", o.problem());
         }
-        if (best == null) {
+        Decoded best = o.bestDecoded();
+        if (best == null) { // diverged: the curves up to the divergence stay, nothing is decoded
+            frames.curves().replace(o.histories(), o.best());
             phase.set(Phase.IDLE);
             return;
         }
         note.set(o.job() == null ? "opened run " + o.ids().getFirst()
                 : o.saved() ? "saved" : "kept as a checkpoint until saved");
-        String[] written = Arrays.stream(best.pieces()).map(TokenText::clean).toArray(String[]::new);
-        pendingLive.set(new Live(best.targetProb(), written, best.correct(), String.format(java.util.Locale.ROOT,
-                "%s · %d/%d tokens right", o.status(), best.correctCount(), best.length()), shown.get()));
-        wake.run();
+        frames.decoded(o.histories(), o.best(), best, o.status());
     }
 
     /** Stops the running fit before its next step (Esc); its best vectors become the result, resumable. */
@@ -401,34 +344,21 @@ public final class FitViewModel {
             wb.openModel(modelPath).thenRun(() -> host.fx(() -> openRun(run)));
             return;
         }
-        FitSpec spec = RunRecords.spec(r.settings());
-        FitTarget t;
+        CompletableFuture<OpenedRun> opening;
         try {
-            t = FitTarget.of(s.model(), r.text(), spec.arrangement());
-            if (!Arrays.equals(t.ids(), r.tokenIds())) {
-                throw new UserError("Run " + r.id() + " stores other token ids than " + s.model().name()
-                        + "'s tokenizer gives for its text; it cannot be shown with this model.");
-            }
+            opening = OpenedRun.open(s, run);
         } catch (UserError e) {
             host.error("Cannot show the run", e);
             return;
         }
         text.set(r.text());
-        settings.show(spec);
+        settings.show(RunRecords.spec(r.settings()));
         settings.restartsProperty().set(1);
-        FitHistory history = r.history() != null && r.history().loss() != null
-                ? FitHistory.of(new float[][] {r.history().loss()}, new float[][] {r.history().accuracy()})
-                : new FitHistory(1);
-        double storedHLm = r.metrics() != null ? r.metrics().hLm() : Double.NaN;
-        OneStepDecoder decoder = new OneStepDecoder(s.model());
-        Tasks.when(host, s.submit(m -> FitOutcome.opened(run, t, spec,
-                decoder.decode(run.vectors(), t.length(), spec.arrangement(), t.ids(), 5),
-                Double.isFinite(storedHLm) ? storedHLm : TextEntropy.hLm(m, t.ids()), history)))
-                .onSuccess(o -> {
-                    shown.set(null);
-                    show(o);
-                    wb.screenProperty().set(Screen.FIT);
-                }).onErrorShow("Cannot show the run").start();
+        Tasks.when(host, opening).onSuccess(o -> {
+            frames.clear();
+            show(FitOutcome.opened(o));
+            wb.screenProperty().set(Screen.FIT);
+        }).onErrorShow("Cannot show the run").start();
     }
 
     /** The model changed: the shown result belongs to the old one (it is in the library either way). */
@@ -436,9 +366,8 @@ public final class FitViewModel {
         if (!isBusy()) {
             outcome.set(null);
             target.set(null);
-            shown.set(null);
             phase.set(Phase.IDLE);
-            pendingLive.set(null);
+            frames.clear();
         }
         checkText();
     }

@@ -2,12 +2,10 @@ package dev.protolens.app.fit;
 
 import dev.protolens.engine.decode.Decoded;
 import java.util.Locale;
-import javafx.geometry.Pos;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.control.Tooltip;
 import javafx.scene.layout.FlowPane;
-import javafx.scene.layout.HBox;
 import javafx.scene.layout.VBox;
 import javafx.scene.text.Text;
 import javafx.scene.text.TextFlow;
@@ -35,6 +33,7 @@ final class ResultPanel extends VBox {
         decoded.getStyleClass().add("decoded");
         status.setId("result-status");
         status.getStyleClass().add("subheading");
+        dev.protolens.app.ui.Layout.wrapping(status);
         save.setId("save-run");
         save.getStyleClass().add("primary");
         again.setId("fit-again");
@@ -47,8 +46,8 @@ final class ResultPanel extends VBox {
         again.setOnAction(e -> vm.fitAgainWithNewSeed());
         copy.setOnAction(e -> vm.copyVectors());
         resume.setOnAction(e -> vm.resume());
-        HBox buttons = new HBox(8, save, again, copy, resume);
-        buttons.setAlignment(Pos.CENTER_LEFT);
+        // the buttons wrap onto a second line in a narrow window, each one whole
+        javafx.scene.layout.FlowPane buttons = dev.protolens.app.ui.Layout.row(8, save, again, copy, resume);
         Label heading = new Label("One forward pass writes");
         heading.getStyleClass().add("muted");
         getChildren().setAll(empty);

@@ -206,11 +206,10 @@ public final class InsideView extends VBox {
         export.setTooltip(new Tooltip("Write every figure (PNG, SVG, PDF) and every array (CSV, .npy, safetensors) of this"
                 + " run into a folder, as protolens inside does"));
         export.setOnAction(e -> {
-            DirectoryChooser c = new DirectoryChooser();
-            c.setTitle("Export the Inside figures and arrays into…");
-            File dir = c.showDialog(getScene().getWindow());
+            DirectoryChooser c = dev.protolens.app.ui.SaveDialogs.folderChooser("Export the Inside figures and arrays into…");
+            java.nio.file.Path dir = dev.protolens.app.ui.SaveDialogs.chosen(c.showDialog(getScene().getWindow()));
             if (dir != null) {
-                vm.exportAll(dir.toPath());
+                vm.exportAll(dir);
             }
         });
         export.disableProperty().bind(vm.teacherForcedProperty().isNull().or(vm.knockingProperty())
@@ -238,7 +237,7 @@ public final class InsideView extends VBox {
         Label empty = new Label("Choose a run to see how its two vectors make the model write the text: where in the"
                 + " depth the text appears, which heads read e, and which layers need it.");
         empty.getStyleClass().add("muted");
-        empty.setWrapText(true);
+        dev.protolens.app.ui.Layout.wrapping(empty);
         empty.visibleProperty().bind(vm.runProperty().isNull());
         empty.managedProperty().bind(empty.visibleProperty());
         return new VBox(6, row, empty, info, problem, status);

@@ -361,7 +361,10 @@ public final class InsideViewModel {
                 throw new UserError("Could not write into " + dir + ": " + e.getMessage()
                         + ". Choose a folder you can write to.", e);
             }
-        }, wb.io())).onSuccess(files -> status.set("exported " + files.size() + " files to " + dir))
+        }, wb.io())).onSuccess(files -> {
+            status.set("exported " + files.size() + " files to " + dir);
+            dev.protolens.app.ui.SaveDialogs.saved(dir);
+        })
                 .onErrorShow("Export failed").andFinally(() -> wb.endTask(t)).start();
     }
 }

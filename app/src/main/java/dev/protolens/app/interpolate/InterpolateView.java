@@ -36,8 +36,8 @@ import javafx.util.StringConverter;
  * The Interpolation screen: runs A and B, the path and the slider τ, the text written at φ(τ) marked against
  * both ends, learning a Bézier path, and accuracy against τ for both paths with the current τ marked.
  *
- * <p>The written text is repainted as soon as a decode arrives (the newest one; a decode finishing while an
- * earlier one still waits for the FX thread replaces it). Repainting the text's canvas only records drawing
+ * <p>The written text is repainted in the slider's own event, from the grid point nearest τ (the view model never
+ * waits on the model), and again when the exact τ's decode arrives once the thumb rests. Repainting the text's canvas only records drawing
  * commands, replacing the previous ones, so two repaints between pulses cost the renderer one; holding a
  * repaint for the next frame instead added up to a frame of latency whenever a decode finished just after
  * one. The τ marker on the curves moves at the frame rate, as nodes over the chart rather than a repaint.
@@ -99,6 +99,7 @@ public final class InterpolateView extends VBox {
         vm.tauProperty().addListener((o, was, now) -> {
             tauMoved = true;
             loop.wake();
+            paintText(); // the view model has parked the nearest grid point already (it listens first)
         });
         vm.curvesProperty().addListener((o, was, now) -> showCurves(now));
         vm.problemProperty().addListener((o, was, now) -> {
@@ -151,6 +152,7 @@ public final class InterpolateView extends VBox {
             curvesFigure.setTau(vm.tauProperty().get());
             placeMarker();
         }
+        vm.pollCurves();
         PathProgress p = vm.takeLearnProgress();
         // progress parked just before learning ended must not cover the outcome
         if (p != null && vm.learningProperty().get()) {
@@ -184,11 +186,15 @@ public final class InterpolateView extends VBox {
         RunRecord b = vm.bProperty().get().record();
         boolean sameText = vm.ends() != null && vm.ends().sameText();
         String caption;
+        // while the thumb moves, the text is the nearest grid point's, and says so
+        String at = w.shown().exact() ? String.format(Locale.ROOT, "τ = %.3f", pt.tau())
+                : String.format(Locale.ROOT, "τ = %.3f (nearest of %d decoded to %.3f)", pt.tau(), w.shown().decoded(),
+                w.tau());
         if (sameText) {
-            caption = String.format(Locale.ROOT, "τ = %.3f · %s · %d/%d tokens right", w.tau(), w.path().label(),
+            caption = String.format(Locale.ROOT, "%s · %s · %d/%d tokens right", at, w.path().label(),
                     pt.countSameAsA(), pt.decoded().length());
         } else {
-            caption = String.format(Locale.ROOT, "τ = %.3f · %s · %.0f %% of A's tokens, %.0f %% of B's", w.tau(),
+            caption = String.format(Locale.ROOT, "%s · %s · %.0f %% of A's tokens, %.0f %% of B's", at,
                     w.path().label(), 100 * pt.matchA(), 100 * pt.matchB());
         }
         textFigure.setText(shown, pt.sameAsA(), pt.sameAsB(), clean(a.tokenPieces()), clean(b.tokenPieces()), sameText,
@@ -210,7 +216,7 @@ public final class InterpolateView extends VBox {
     }
 
     private VBox head() {
-        Label heading = new Label("Interpolate");
+        Label heading = dev.protolens.app.ui.Layout.whole(new Label("Interpolate"));
         heading.getStyleClass().add("heading");
         ComboBox<RunRecord> a = runChooser("interp-a", vm.choiceAProperty());
         ComboBox<RunRecord> b = runChooser("interp-b", vm.choiceBProperty());
@@ -301,6 +307,7 @@ public final class InterpolateView extends VBox {
         slider.setMinorTickCount(4);
         slider.setBlockIncrement(0.01);
         slider.valueProperty().bindBidirectional(vm.tauProperty());
+        vm.draggingProperty().bind(slider.valueChangingProperty());
         slider.disableProperty().bind(vm.aProperty().isNull());
         HBox.setHgrow(slider, Priority.ALWAYS);
         Label value = new Label();

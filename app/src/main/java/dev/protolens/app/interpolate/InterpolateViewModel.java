@@ -17,15 +17,15 @@ import dev.protolens.engine.session.ModelSession;
 import dev.protolens.engine.store.Run;
 import dev.protolens.engine.store.RunLibrary;
 import dev.protolens.engine.store.RunRecord;
+import dev.protolens.engine.work.PathSlider;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import javafx.application.Platform;
+import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.DoubleProperty;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyBooleanProperty;
@@ -34,6 +34,7 @@ import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.beans.property.SimpleBooleanProperty;
 import javafx.beans.property.SimpleDoubleProperty;
 import javafx.beans.property.SimpleObjectProperty;
 import javafx.collections.FXCollections;
@@ -44,15 +45,12 @@ import javafx.collections.ObservableList;
  * Bézier path between them, the slider's τ, the text written at φ(τ), accuracy along both paths, and learning a
  * path. All model work goes through the open {@link ModelSession}; the FX thread only submits and cancels.
  *
- * <p>Slider decodes are latest-wins: each τ change submits a one-point decode at once, and cancels the previous
- * request if the worker has not started it yet (a started one finishes and is shown, so a fast drag still shows
- * intermediate texts instead of starving). Results are parked in one slot ({@link #takeWritten()}); the view
- * paints the newest at most once per pulse. Nothing here waits on a future.
+ * <p>The slider never waits on the model: a {@link PathSlider} decodes a grid of τ along both paths in the
+ * background (the shown path first), a τ change shows the nearest decoded grid point at once, and the exact τ
+ * once the thumb rests. The accuracy curves are the same grids, drawn as they fill. What to show is parked in one
+ * slot ({@link #takeWritten()}); nothing here waits on a future.
  */
 public final class InterpolateViewModel {
-    /** τ values for the accuracy curves (every 0.025). */
-    static final int CURVE_POINTS = 41;
-
     public enum PathKind {
         STRAIGHT("straight line"), BEZIER("learned Bézier");
 
@@ -67,21 +65,22 @@ public final class InterpolateViewModel {
         }
     }
 
+    /** What the slider shows: a decoded point and on which path (see {@link PathSlider.Shown}). */
+    public record Written(PathKind path, PathSlider.Shown shown) {
+        public double tau() {
+            return shown.tau();
+        }
+
+        public PathPoint point() {
+            return shown.point();
+        }
+    }
+
     /**
-     * One slider position decoded.
-     *
-     * @param seq            the request's number (later requests have larger numbers)
-     * @param requestedNanos when τ changed ({@link System#nanoTime()})
-     * @param startedNanos   when the worker began the decode
-     * @param decodedNanos   when it finished
+     * The accuracy curves of both paths (bezier null until one is learned or loaded), from the slider's grids:
+     * {@code complete} once every grid point of both is decoded.
      */
-    public record Written(long seq, double tau, PathKind path, PathPoint point, long requestedNanos, long startedNanos,
-                          long decodedNanos) {}
-
-    /** The accuracy curves of both paths (bezier null until one is learned or loaded). */
-    public record Curves(PathCurve straight, PathCurve bezier, boolean sameText) {}
-
-    private record Request(long seq, CompletableFuture<Written> future, AtomicBoolean started) {}
+    public record Curves(PathCurve straight, PathCurve bezier, boolean sameText, boolean complete) {}
 
     private final Workbench wb;
     private final ObservableList<RunRecord> candidates = FXCollections.observableArrayList();
@@ -90,6 +89,7 @@ public final class InterpolateViewModel {
     private final ReadOnlyObjectWrapper<Run> a = new ReadOnlyObjectWrapper<>();
     private final ReadOnlyObjectWrapper<Run> b = new ReadOnlyObjectWrapper<>();
     private final DoubleProperty tau = new SimpleDoubleProperty(0);
+    private final BooleanProperty dragging = new SimpleBooleanProperty(false);
     private final ObjectProperty<PathKind> path = new SimpleObjectProperty<>(PathKind.STRAIGHT);
     private final ReadOnlyObjectWrapper<BezierPath> bezier = new ReadOnlyObjectWrapper<>();
     private final ReadOnlyObjectWrapper<Curves> curves = new ReadOnlyObjectWrapper<>();
@@ -100,7 +100,6 @@ public final class InterpolateViewModel {
     private final ReadOnlyStringWrapper info = new ReadOnlyStringWrapper("");
     private final ReadOnlyStringWrapper pathStats = new ReadOnlyStringWrapper("");
 
-    private final AtomicReference<Written> latest = new AtomicReference<>();
     private final AtomicReference<PathProgress> learnProgress = new AtomicReference<>();
     private volatile Runnable onWritten = () -> { };
     private volatile Runnable wake = () -> { };
@@ -108,16 +107,16 @@ public final class InterpolateViewModel {
     private Interpolation ends;
     private PathSpace space;
     private BezierPath straight;
-    private Request pending;
-    private long seq;
-    private long shownSeq = -1;
+    private PathSlider slider;
+    private int curvesDrawn = -1;
     private long pairVersion;
     private ModelSession.PathTask learningTask;
 
     public InterpolateViewModel(Workbench wb) {
         this.wb = wb;
-        tau.addListener((o, was, now) -> request());
-        path.addListener((o, was, now) -> request());
+        tau.addListener((o, was, now) -> move());
+        dragging.addListener((o, was, now) -> move());
+        path.addListener((o, was, now) -> showPath());
         choiceA.addListener((o, was, now) -> choicesChanged());
         choiceB.addListener((o, was, now) -> choicesChanged());
         wb.sessionProperty().addListener((o, was, now) -> {
@@ -151,6 +150,11 @@ public final class InterpolateViewModel {
 
     public DoubleProperty tauProperty() {
         return tau;
+    }
+
+    /** The thumb is being dragged: only grid points are shown until it rests (bind the slider's valueChanging). */
+    public BooleanProperty draggingProperty() {
+        return dragging;
     }
 
     public ObjectProperty<PathKind> pathProperty() {
@@ -198,7 +202,7 @@ public final class InterpolateViewModel {
         return ends;
     }
 
-    /** Called from the worker's completion thread whenever a newer decode is parked. */
+    /** Called from any thread whenever something newer to show is parked, or a grid grew. */
     public void setOnWritten(Runnable r) {
         onWritten = r;
     }
@@ -208,14 +212,19 @@ public final class InterpolateViewModel {
         wake = r;
     }
 
-    /** The newest decode not shown yet, or null. FX thread. */
+    /** The newest point not shown yet, or null. FX thread. */
     public Written takeWritten() {
-        Written w = latest.getAndSet(null);
-        if (w == null || w.seq() <= shownSeq) {
-            return null;
+        PathSlider.Shown s = slider == null ? null : slider.take();
+        return s == null ? null : new Written(s.path() == straight ? PathKind.STRAIGHT : PathKind.BEZIER, s);
+    }
+
+    /** Redraws the curves if a grid grew since the last call (the view calls it once a frame). FX thread. */
+    public void pollCurves() {
+        // only when a batch was decoded: a slider move must not repaint the chart (a third of a core when it did)
+        if (slider != null && slider.batchesDecoded() != curvesDrawn) {
+            curvesDrawn = slider.batchesDecoded();
+            showCurves();
         }
-        shownSeq = w.seq();
-        return w;
     }
 
     /** The newest learning progress since the last call, or null. */
@@ -247,9 +256,15 @@ public final class InterpolateViewModel {
                             next.add(r);
                         }
                     }
+                    RunRecord keepA = choiceA.get();
+                    RunRecord keepB = choiceB.get();
                     settingPair = true;
                     try {
                         candidates.setAll(next);
+                        // a chooser keeps its selected index, not its item, when the list is replaced: without
+                        // this, the menus named other runs than the pair computed (one state, shown and computed)
+                        choiceA.set(keepA);
+                        choiceB.set(keepB);
                     } finally {
                         settingPair = false;
                     }
@@ -305,6 +320,7 @@ public final class InterpolateViewModel {
     /** Shows the path from {@code ra} to {@code rb}; a saved path between them is loaded. */
     public void setPair(Run ra, Run rb) {
         cancelLearning();
+        closeSlider();
         pairVersion++;
         long version = pairVersion;
         a.set(ra);
@@ -328,7 +344,6 @@ public final class InterpolateViewModel {
         curves.set(null);
         pathStats.set("");
         learnStatus.set("");
-        latest.set(null);
         path.set(PathKind.STRAIGHT);
         problem.set("");
         try {
@@ -356,9 +371,7 @@ public final class InterpolateViewModel {
                         bezier.set(p.path());
                         pathStats.set(savedStats(p));
                         path.set(PathKind.BEZIER);
-                        // the straight line alone is already being computed (modelChanged below); with a saved
-                        // path both are needed, and the earlier result is dropped as stale
-                        computeCurves();
+                        showPath(); // the saved path's grid first, the straight line's after it
                     }
                 }));
         modelChanged();
@@ -383,16 +396,28 @@ public final class InterpolateViewModel {
                 + " %.3f × the chord", p.record().id(), 100 * m.minAccuracy(), m.updates(), m.lengthRatio());
     }
 
-    /** The open model changed (or the pair did): re-checks that it decodes these runs, then redraws. */
+    /** The open model changed (or the pair did): re-checks that it decodes these runs, then decodes the grids. */
     private void modelChanged() {
+        closeSlider();
         if (ends == null) {
             return;
         }
         String why = modelProblem();
         problem.set(why == null ? "" : why);
         if (why == null) {
-            computeCurves();
-            request();
+            slider = PathSlider.on(wb.session(), ends, () -> {
+                onWritten.run();
+                wake.run();
+            });
+            slider.setOnError(e -> Platform.runLater(() -> problem.set(Dialogs.describe(e))));
+            showPath();
+        }
+    }
+
+    private void closeSlider() {
+        if (slider != null) {
+            slider.close();
+            slider = null;
         }
     }
 
@@ -416,62 +441,37 @@ public final class InterpolateViewModel {
 
     // ---- the slider ----
 
-    /** Submits a one-point decode at the current τ; the previous request is cancelled if it has not started. */
-    private void request() {
-        ModelSession s = wb.session();
-        if (s == null || ends == null || !problem.get().isEmpty()) {
+    /** The chosen path is shown first and its grid refined first; the other path's grid comes after it. */
+    private void showPath() {
+        if (slider == null) {
             return;
         }
-        long requested = System.nanoTime();
-        long n = ++seq;
-        double t = tau.get();
-        PathKind kind = path.get() == PathKind.BEZIER && bezier.get() != null ? PathKind.BEZIER : PathKind.STRAIGHT;
-        BezierPath p = currentPath();
-        Interpolation e = ends;
-        Request prev = pending;
-        if (prev != null && !prev.started().get()) {
-            prev.future().cancel(false);
-        }
-        AtomicBoolean started = new AtomicBoolean();
-        CompletableFuture<Written> f = s.submit(m -> {
-            started.set(true);
-            long t0 = System.nanoTime();
-            PathPoint pt = e.textAt(m, p, t);
-            return new Written(n, t, kind, pt, requested, t0, System.nanoTime());
-        });
-        pending = new Request(n, f, started);
-        f.whenComplete((w, err) -> {
-            if (w != null) {
-                // newest wins: an older result finishing late never replaces a newer one
-                latest.accumulateAndGet(w, (old, now) -> old == null || now.seq() > old.seq() ? now : old);
-                onWritten.run();
-            } else if (!(err instanceof CancellationException)) {
-                Platform.runLater(() -> problem.set(Dialogs.describe(err)));
-            }
-        });
+        BezierPath shown = currentPath();
+        slider.show(shown, shown == straight ? bezier.get() : straight);
+        curvesDrawn = -1;
+        move();
     }
 
-    /** Decodes both paths at {@value #CURVE_POINTS} τ, each path in one batched pass. */
-    private void computeCurves() {
-        ModelSession s = wb.session();
-        if (s == null || ends == null || modelProblem() != null) {
+    /** The thumb moved (or was let go): the nearest decoded point is parked at once, see {@link PathSlider}. */
+    private void move() {
+        if (slider != null) {
+            slider.moveTo(tau.get(), dragging.get());
+        }
+    }
+
+    /** Milliseconds per grid point in the slider's last batch (NaN before one). */
+    public double millisPerGridPoint() {
+        return slider == null ? Double.NaN : slider.millisPerPoint();
+    }
+
+    private void showCurves() {
+        if (slider == null || slider.decodedCount() == 0) {
             return;
         }
-        Interpolation e = ends;
-        BezierPath line = straight;
-        BezierPath bez = bezier.get();
-        long version = pairVersion;
-        s.submit(m -> new Curves(e.curve(m, line, CURVE_POINTS), bez == null ? null : e.curve(m, bez, CURVE_POINTS),
-                e.sameText())).whenComplete((c, err) -> Platform.runLater(() -> {
-                    if (pairVersion != version || bezier.get() != bez) {
-                        return;
-                    }
-                    if (err != null) {
-                        problem.set(Dialogs.describe(err));
-                    } else {
-                        curves.set(c);
-                    }
-                }));
+        PathCurve line = slider.curve(straight);
+        PathCurve bez = bezier.get() == null ? null : slider.curve(bezier.get());
+        curves.set(new Curves(line, bez == null || bez.points().isEmpty() ? null : bez, ends.sameText(),
+                slider.complete()));
     }
 
     // ---- learning a path ----
@@ -528,8 +528,7 @@ public final class InterpolateViewModel {
                             + " the chord%s", 100 * l.minAccuracy(), BezierSpec.CHECK_POINTS, l.path().lengthRatio(),
                     r.saved() != null ? "; saved as " + r.saved().record().id() : ""));
             path.set(PathKind.BEZIER);
-            computeCurves();
-            request();
+            showPath();
             wb.libraryChanged();
         }));
     }
@@ -540,7 +539,7 @@ public final class InterpolateViewModel {
     private static String statusText(LearnedPath l) {
         return switch (l.status()) {
             case REACHED -> "keeps the text at every check point";
-            case MAX_STEPS -> "best path after all updates";
+            case MAX_STEPS -> "best path found";
             case CANCELLED -> "stopped; best path so far";
             case DIVERGED -> "diverged; best path before that";
         };

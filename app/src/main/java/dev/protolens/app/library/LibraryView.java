@@ -1,6 +1,7 @@
 package dev.protolens.app.library;
 
 import dev.protolens.app.ui.Dialogs;
+import dev.protolens.app.ui.SaveDialogs;
 import dev.protolens.app.ui.Workbench;
 import dev.protolens.engine.store.RunRecord;
 import java.io.File;
@@ -115,23 +116,43 @@ public final class LibraryView extends VBox {
         VBox.setVgrow(table, Priority.ALWAYS);
 
         wb.refreshWhileShown(this, () -> vm.refresh());
-        vm.refresh();
+        vm.refresh().thenRun(() -> Platform.runLater(() -> table.setPlaceholder(new Label("No runs yet. Fit a text"
+                + " and press \"Save to library\"; running fits are kept here as checkpoints."))));
+        table.setContextMenu(contextMenu());
     }
 
     @SuppressWarnings("unchecked")
     private void buildTable() {
         table.setId("library-table");
-        table.setItems(vm.visibleRuns());
+        // a sorted view over the filtered runs: a click on a header sorts (the filtered list alone cannot be sorted)
+        javafx.collections.transformation.SortedList<RunRecord> sorted =
+                new javafx.collections.transformation.SortedList<>(vm.visibleRuns());
+        sorted.comparatorProperty().bind(table.comparatorProperty());
+        table.setItems(sorted);
         table.getSelectionModel().setSelectionMode(SelectionMode.MULTIPLE);
-        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
-        table.setPlaceholder(new Label("No runs yet. Fit a text and press \"Save to library\"; running fits are"
-                + " kept here as checkpoints."));
+        // every column keeps at least what its header and values need (its minimum); the rest is shared out
+        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_ALL_COLUMNS);
+        // until the first listing arrives the table says it is loading, not that the library is empty
+        table.setPlaceholder(new Label("Loading the library…"));
         TableColumn<RunRecord, String> text = column("Text", r -> snippet(r.text()), 360);
         text.setId("col-text");
-        TableColumn<RunRecord, String> model = column("Model", r -> r.model().name(), 150);
-        TableColumn<RunRecord, Integer> n = column("N", r -> r.tokenIds().length, 50);
+        text.setMinWidth(120);
+        // a text is read whole in the row's tooltip; the column shows what fits
+        text.setCellFactory(c -> new TableCell<>() {
+            @Override
+            protected void updateItem(String v, boolean empty) {
+                super.updateItem(v, empty);
+                setText(empty ? null : v);
+            }
+
+            {
+                getStyleClass().add(dev.protolens.app.ui.Layout.ELIDES);
+            }
+        });
+        TableColumn<RunRecord, String> model = column("Model", r -> r.model().name(), 130);
+        TableColumn<RunRecord, Integer> n = column("N", r -> r.tokenIds().length, 44);
         TableColumn<RunRecord, Double> acc = column("Accuracy",
-                r -> r.metrics() == null ? Double.NaN : r.metrics().accuracy(), 80);
+                r -> r.metrics() == null ? Double.NaN : r.metrics().accuracy(), 90);
         acc.setCellFactory(c -> new TableCell<>() {
             @Override
             protected void updateItem(Double v, boolean empty) {
@@ -144,9 +165,10 @@ public final class LibraryView extends VBox {
                 : r.metrics().stepsToReach() >= 0 ? r.metrics().stepsToReach() : r.metrics().updates(), 60);
         TableColumn<RunRecord, Long> seed = column("Seed", r -> r.settings() == null ? 0L : r.settings().seed(), 50);
         TableColumn<RunRecord, String> status = column("Status", r -> r.isCheckpoint() ? "checkpoint (unsaved)"
-                : r.status().replace('_', ' '), 130);
+                : r.status().replace('_', ' '), 150);
         status.setId("col-status");
         TableColumn<RunRecord, String> date = column("Date", r -> date(r.createdAt()), 130);
+        date.setId("col-date");
         table.getColumns().setAll(text, model, n, acc, steps, seed, status, date);
         table.setRowFactory(t -> {
             TableRow<RunRecord> row = new TableRow<>() {
@@ -182,6 +204,7 @@ public final class LibraryView extends VBox {
         TableColumn<RunRecord, T> c = new TableColumn<>(name);
         c.setCellValueFactory(cd -> new ReadOnlyObjectWrapper<>(f.apply(cd.getValue())));
         c.setPrefWidth(width);
+        c.setMinWidth(width);
         return c;
     }
 
@@ -212,6 +235,33 @@ public final class LibraryView extends VBox {
         return bar;
     }
 
+    /** Right-click on runs: the same commands as the buttons above the table. */
+    private javafx.scene.control.ContextMenu contextMenu() {
+        MenuItem open = new MenuItem("Open in Fit view");
+        open.setOnAction(e -> openSelected());
+        javafx.scene.control.Menu export = new javafx.scene.control.Menu("Export");
+        export.getItems().addAll(
+                exportItem("Run records (JSON)…", "json", "runs.json", this::exportJson),
+                exportItem("Loss and accuracy histories (CSV)…", "csv", "histories.csv", this::exportHistory),
+                exportItem("Table of runs (CSV)…", "csv", "runs.csv", this::exportTable),
+                exportItem("Vectors e, m (safetensors)…", "safetensors", "vectors.safetensors", this::exportVectors));
+        export.getItems().forEach(i -> i.setId(i.getId() + "-menu"));
+        MenuItem reveal = new MenuItem("Show in folder");
+        reveal.setOnAction(e -> reveal());
+        MenuItem delete = new MenuItem("Delete");
+        delete.setOnAction(e -> vm.delete(List.copyOf(table.getSelectionModel().getSelectedItems())));
+        javafx.scene.control.ContextMenu menu = new javafx.scene.control.ContextMenu(open, export, reveal,
+                new javafx.scene.control.SeparatorMenuItem(), delete);
+        menu.setId("library-context-menu");
+        menu.setOnShowing(e -> {
+            int n = table.getSelectionModel().getSelectedItems().size();
+            open.setDisable(n != 1);
+            export.setDisable(n == 0);
+            delete.setDisable(n == 0);
+        });
+        return menu;
+    }
+
     private void openSelected() {
         RunRecord r = table.getSelectionModel().getSelectedItem();
         if (r != null) {
@@ -231,17 +281,18 @@ public final class LibraryView extends VBox {
             if (runs.isEmpty()) {
                 return;
             }
-            FileChooser c = new FileChooser();
-            c.setTitle(label.replace("…", ""));
-            c.setInitialFileName(runs.size() == 1 ? runs.getFirst().id() + "-" + defaultName : defaultName);
-            c.getExtensionFilters().add(new FileChooser.ExtensionFilter(ext.toUpperCase(Locale.ROOT), "*." + ext));
-            File f = c.showSaveDialog(getScene().getWindow());
+            String what = defaultName.substring(0, defaultName.lastIndexOf('.'));
+            FileChooser c = SaveDialogs.saveChooser(label.replace("…", ""), (runs.size() == 1
+                    ? SaveDialogs.fileName(what, runs.getFirst().model().name(), runs.getFirst().text())
+                    : SaveDialogs.fileName(what, runs.size() + " runs")) + "." + ext,
+                    new FileChooser.ExtensionFilter(ext.toUpperCase(Locale.ROOT), "*." + ext));
+            Path f = SaveDialogs.chosen(c.showSaveDialog(getScene().getWindow()));
             if (f == null) {
                 return;
             }
             CompletableFuture.runAsync(() -> {
                 try {
-                    exporter.write(runs, f.toPath());
+                    exporter.write(runs, f);
                 } catch (IOException ex) {
                     throw new java.io.UncheckedIOException(ex);
                 }
@@ -249,6 +300,8 @@ public final class LibraryView extends VBox {
                 if (ex != null) {
                     Dialogs.error(wb.window(), "Export failed", "Writing " + f + " failed: "
                             + Dialogs.unwrap(ex).getMessage());
+                } else {
+                    SaveDialogs.saved(f);
                 }
             }));
         });

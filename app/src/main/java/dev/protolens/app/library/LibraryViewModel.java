@@ -1,6 +1,8 @@
 package dev.protolens.app.library;
 
 import dev.protolens.app.ui.Dialogs;
+import dev.protolens.app.ui.LatestWins;
+import dev.protolens.app.ui.Tasks;
 import dev.protolens.app.ui.Workbench;
 import dev.protolens.engine.store.Run;
 import dev.protolens.engine.store.RunLibrary;
@@ -11,7 +13,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
-import javafx.application.Platform;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
@@ -37,12 +38,12 @@ public final class LibraryViewModel {
     private final StringProperty filter = new SimpleStringProperty("");
     private final ReadOnlyStringWrapper problems = new ReadOnlyStringWrapper("");
     private final ReadOnlyObjectWrapper<Deleted> lastDeleted = new ReadOnlyObjectWrapper<>();
-    private boolean loading;
-    private boolean stale;
+    private final LatestWins<RunLibrary.Listing> listings;
 
     public LibraryViewModel(Workbench wb, Consumer<Run> openInFit) {
         this.wb = wb;
         this.openInFit = openInFit;
+        this.listings = new LatestWins<>(wb.host(), 0);
         filter.addListener((o, a, b) -> {
             String f = b == null ? "" : b.trim().toLowerCase(Locale.ROOT);
             visible.setPredicate(r -> f.isEmpty() || r.text().toLowerCase(Locale.ROOT).contains(f)
@@ -72,33 +73,21 @@ public final class LibraryViewModel {
         return wb.library();
     }
 
-    /** Reads the library in the background (run.json files only). */
+    /**
+     * Reads the library in the background (run.json files only). A refresh asked for while one reads supersedes
+     * it; the returned future completes when the newest has landed.
+     */
     public CompletableFuture<Void> refresh() {
-        if (loading) {
-            stale = true;
-            return CompletableFuture.completedFuture(null);
-        }
-        loading = true;
-        stale = false;
-        return CompletableFuture.supplyAsync(() -> wb.library().list(), wb.io()).handle((listing, e) -> {
-            Platform.runLater(() -> {
-                loading = false;
-                if (e != null) {
-                    problems.set(Dialogs.describe(e));
-                } else {
-                    runs.setAll(listing.runs());
-                    List<String> lines = new ArrayList<>();
-                    for (RunLibrary.Problem p : listing.problems()) {
-                        lines.add(p.message());
-                    }
-                    problems.set(String.join("\n", lines));
-                }
-                if (stale) {
-                    refresh();
-                }
-            });
-            return null;
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        listings.request(() -> CompletableFuture.supplyAsync(() -> wb.library().list(), wb.io()), listing -> {
+            runs.setAll(listing.runs());
+            problems.set(String.join("\n", listing.problems().stream().map(RunLibrary.Problem::message).toList()));
+            done.complete(null);
+        }, e -> {
+            problems.set(Dialogs.describe(e));
+            done.complete(null);
         });
+        return done;
     }
 
     /** Moves the runs to the library's trash; {@link #undoDelete()} brings them back. */
@@ -107,20 +96,14 @@ public final class LibraryViewModel {
             return;
         }
         List<String> ids = selected.stream().map(RunRecord::id).toList();
-        CompletableFuture.supplyAsync(() -> {
+        Tasks.when(wb.host(), CompletableFuture.supplyAsync(() -> {
             List<Path> trashed = new ArrayList<>();
             for (String id : ids) {
                 trashed.add(wb.library().delete(id));
             }
             return trashed;
-        }, wb.io()).whenComplete((trashed, e) -> Platform.runLater(() -> {
-            if (e != null) {
-                Dialogs.error(wb.window(), "Could not delete", e);
-            } else {
-                lastDeleted.set(new Deleted(ids, trashed));
-            }
-            refresh();
-        }));
+        }, wb.io())).onSuccess(trashed -> lastDeleted.set(new Deleted(ids, trashed)))
+                .onErrorShow("Could not delete").andFinally(this::changed).start();
     }
 
     public void undoDelete() {
@@ -129,16 +112,11 @@ public final class LibraryViewModel {
             return;
         }
         lastDeleted.set(null);
-        CompletableFuture.runAsync(() -> {
+        Tasks.when(wb.host(), CompletableFuture.runAsync(() -> {
             for (int i = 0; i < d.ids().size(); i++) {
                 wb.library().restore(d.trashed().get(i), d.ids().get(i));
             }
-        }, wb.io()).whenComplete((v, e) -> Platform.runLater(() -> {
-            if (e != null) {
-                Dialogs.error(wb.window(), "Could not restore", e);
-            }
-            refresh();
-        }));
+        }, wb.io())).onErrorShow("Could not restore").andFinally(this::changed).start();
     }
 
     public void forgetUndo() {
@@ -147,14 +125,14 @@ public final class LibraryViewModel {
 
     /** Loads the run (vectors checked against their checksum) and shows it in the Fit view. */
     public void open(RunRecord r) {
-        CompletableFuture.supplyAsync(() -> wb.library().load(r.id()), wb.io())
-                .whenComplete((run, e) -> Platform.runLater(() -> {
-                    if (e != null) {
-                        Dialogs.error(wb.window(), "Cannot open the run", e);
-                    } else {
-                        openInFit.accept(run);
-                    }
-                }));
+        Tasks.when(wb.host(), CompletableFuture.supplyAsync(() -> wb.library().load(r.id()), wb.io()))
+                .onSuccess(openInFit).onErrorShow("Cannot open the run").start();
+    }
+
+    /** After a delete or an undo: this list and every other screen that shows runs read the library again. */
+    private void changed() {
+        refresh();
+        wb.libraryChanged();
     }
 
     public Path folder(RunRecord r) {

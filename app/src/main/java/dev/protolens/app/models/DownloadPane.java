@@ -168,6 +168,29 @@ final class DownloadPane extends VBox {
         }
     }
 
+    /**
+     * Runs {@code action} once, the first time the user turns to this section: a click in it, or the keyboard
+     * focus entering it. The hub's reachability check waits for this, so opening the picker to pick a local
+     * model touches no network (issue 18: it used to connect to huggingface.co on every opening).
+     */
+    void onFirstUse(Runnable action) {
+        boolean[] done = {false};
+        Runnable once = () -> {
+            if (!done[0]) {
+                done[0] = true;
+                action.run();
+            }
+        };
+        javafx.event.EventHandler<javafx.scene.input.MouseEvent> pressed = e -> once.run();
+        addEventFilter(javafx.scene.input.MouseEvent.MOUSE_PRESSED, pressed);
+        detach.add(() -> removeEventFilter(javafx.scene.input.MouseEvent.MOUSE_PRESSED, pressed));
+        listen(focusWithinProperty(), (o, was, now) -> {
+            if (now) {
+                once.run();
+            }
+        });
+    }
+
     /** Says in one sentence that downloads will not work now (the local models above still open). */
     void setOffline(String reason) {
         offline.setText(reason == null ? "" : reason);

@@ -185,11 +185,11 @@ public final class ModelCandidates {
             return out;
         }
         for (Path p : sortedChildren(root)) {
-            if (isGguf(p) || Files.isRegularFile(p.resolve("config.json"))) {
+            if (LocalModel.isGguf(p) || Files.isRegularFile(p.resolve("config.json"))) {
                 out.add(p.toAbsolutePath().normalize());
             } else if (Files.isDirectory(p)) {
                 for (Path q : sortedChildren(p)) {
-                    if (isGguf(q) || Files.isRegularFile(q.resolve("config.json"))) {
+                    if (LocalModel.isGguf(q) || Files.isRegularFile(q.resolve("config.json"))) {
                         out.add(q.toAbsolutePath().normalize());
                     }
                 }
@@ -212,7 +212,7 @@ public final class ModelCandidates {
                 out.add(m.path().toAbsolutePath().normalize());
             }
             for (Path f : sortedChildren(m.path())) {
-                if (isGguf(f)) {
+                if (LocalModel.isGguf(f)) {
                     out.add(f.toAbsolutePath().normalize());
                 }
             }
@@ -229,7 +229,7 @@ public final class ModelCandidates {
         LocalModel m = LocalModel.inspect(p);
         String problem = m.loadable() ? null : "missing " + String.join(", ", m.missing());
         if (m.kind() == LocalModel.Kind.GGUF) {
-            return new Candidate(p, displayName(p), source, "gguf", 0, 0, 0, m.sizeBytes(), problem);
+            return new Candidate(p, LocalModel.displayName(p), source, "gguf", 0, 0, 0, m.sizeBytes(), problem);
         }
         int layers = 0;
         int d = 0;
@@ -246,7 +246,7 @@ public final class ModelCandidates {
                 // LocalModel already reports an unreadable config.json
             }
         }
-        return new Candidate(p, displayName(p), source, m.family(), layers, d, vocab, m.sizeBytes(), problem);
+        return new Candidate(p, LocalModel.displayName(p), source, m.family(), layers, d, vocab, m.sizeBytes(), problem);
     }
 
     /** Puts a model at the top of the recent list. */
@@ -260,23 +260,6 @@ public final class ModelCandidates {
         }
     }
 
-    /** "org/name" for an HF cache snapshot (and "org/name/x.gguf" for a .gguf in one), else the folder or file name. */
-    static String displayName(Path p) {
-        String repo = HfCache.repoIdOf(p);
-        if (repo != null) {
-            return repo;
-        }
-        Path parent = p.getParent();
-        if (isGguf(p) && parent != null && HfCache.repoIdOf(parent) != null) {
-            return HfCache.repoIdOf(parent) + "/" + p.getFileName();
-        }
-        return p.getFileName() == null ? p.toString() : p.getFileName().toString();
-    }
-
-    public static boolean isGguf(Path p) {
-        Path f = p.getFileName();
-        return f != null && f.toString().toLowerCase(Locale.ROOT).endsWith(".gguf") && !Files.isDirectory(p);
-    }
 
     static String size(long bytes) {
         if (bytes < 1024 * 1024) {

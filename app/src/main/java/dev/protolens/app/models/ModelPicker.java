@@ -225,7 +225,15 @@ public final class ModelPicker {
                 download.setUnfinished(found.unfinished());
             }
         }));
-        ModelDownloads.offlineReason().thenAccept(reason -> Platform.runLater(() -> download.setOffline(reason)));
+        // HF_HUB_OFFLINE is said at once (no network involved); the reachability check, a TCP connect to the
+        // endpoint, only when the user turns to the download section
+        Runnable check = () -> ModelDownloads.offlineReason()
+                .thenAccept(reason -> Platform.runLater(() -> download.setOffline(reason)));
+        if (ModelCandidates.hubEnvironment().offline()) {
+            check.run();
+        } else {
+            download.onFirstUse(check);
+        }
         d.show();
         Platform.runLater(path::requestFocus);
     }

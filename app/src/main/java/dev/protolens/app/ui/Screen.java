@@ -6,7 +6,8 @@ public enum Screen {
     LIBRARY("Library", "Every fitted run"),
     ATLAS("Atlas", "The library's vectors, projected"),
     INTERPOLATE("Interpolate", "Walk between two solutions"),
-    INSIDE("Inside", "Look inside a run's one pass: lens, attention, knock-outs");
+    INSIDE("Inside", "Look inside a run's one pass: lens, attention, knock-outs"),
+    EXPERIMENTS("Experiments", "The paper's experiments on the open model: plan, run, table, figures, report");
 
     private final String label;
     private final String hint;

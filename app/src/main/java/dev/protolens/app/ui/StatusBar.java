@@ -12,7 +12,6 @@ import javafx.scene.control.Separator;
 import javafx.scene.control.Tooltip;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
-import javafx.scene.layout.Region;
 
 /**
  * The bottom line of the window: the open model, the device and threads it runs on, the JVM's memory, and
@@ -25,7 +24,9 @@ public final class StatusBar extends HBox {
     private final Label model = new Label("No model");
     private final Label device = new Label();
     private final Label memory = new Label();
-    private final Label taskTitle = new Label();
+    private final Label taskTitle = Layout.slot(new Label());
+    private final Label message = Layout.slot(new Label());
+    private final Button log = new Button("Log");
     private final ProgressBar taskProgress = new ProgressBar();
     private final Button cancel = new Button("Stop");
     private final HBox taskBox;
@@ -42,13 +43,43 @@ public final class StatusBar extends HBox {
         cancel.setTooltip(new Tooltip("Stop the running task (Esc)"));
         memory.getStyleClass().add("muted");
         device.getStyleClass().add("muted");
+        // the task's line and the message share the free width; the Stop button and the numbers are always whole
+        HBox.setHgrow(taskTitle, Priority.ALWAYS);
+        taskProgress.setPrefWidth(100);
+        taskProgress.setMinWidth(60);
+        Layout.whole(cancel);
         taskBox = new HBox(8, taskTitle, taskProgress, cancel);
         taskBox.setAlignment(Pos.CENTER_LEFT);
+        taskBox.setMinWidth(0);
+        HBox.setHgrow(taskBox, Priority.ALWAYS);
         taskBox.setVisible(false);
         taskBox.setManaged(false);
-        Region gap = new Region();
-        HBox.setHgrow(gap, Priority.ALWAYS);
-        getChildren().addAll(model, new Separator(javafx.geometry.Orientation.VERTICAL), device, gap, taskBox,
+        // the latest message in a slot that takes the free width and never more: its length moves nothing
+        message.setId("status-message");
+        HBox.setHgrow(message, Priority.ALWAYS);
+        javafx.scene.control.Hyperlink act = new javafx.scene.control.Hyperlink();
+        act.setId("status-message-action");
+        Layout.whole(act);
+        act.managedProperty().bind(act.visibleProperty());
+        wb.messages().latestProperty().subscribe(m -> {
+            message.setText(m == null ? "" : m.text());
+            act.setVisible(m != null && m.action() != null);
+            act.setText(m == null || m.actionLabel() == null ? "" : m.actionLabel());
+            act.setOnAction(e -> {
+                if (m != null && m.action() != null) {
+                    m.action().run();
+                }
+            });
+        });
+        log.setId("status-log");
+        log.getStyleClass().add("small");
+        log.setTooltip(new Tooltip("The last " + Messages.KEEP + " messages, with their times"));
+        log.setOnAction(e -> showLog(wb.messages()));
+        Layout.whole(log);
+        Layout.whole(memory);
+        Layout.whole(model);
+        Layout.whole(device);
+        getChildren().addAll(model, new Separator(javafx.geometry.Orientation.VERTICAL), device, message, act, log, taskBox,
                 new Separator(javafx.geometry.Orientation.VERTICAL), memory);
 
         wb.sessionProperty().addListener((o, was, now) -> showModel(now));
@@ -97,6 +128,19 @@ public final class StatusBar extends HBox {
         showMemory();
     }
 
+    /** The message log as a popover above the button: newest last, scrolled to it. */
+    private void showLog(Messages messages) {
+        javafx.scene.control.ListView<Messages.Entry> list = new javafx.scene.control.ListView<>(messages.log());
+        list.setId("message-log");
+        list.setPrefSize(560, 260);
+        list.setPlaceholder(new Label("No messages yet."));
+        list.scrollTo(Math.max(0, messages.log().size() - 1));
+        javafx.scene.control.CustomMenuItem item = new javafx.scene.control.CustomMenuItem(list, false);
+        javafx.scene.control.ContextMenu pop = new javafx.scene.control.ContextMenu(item);
+        pop.setId("message-log-popup");
+        pop.show(log, javafx.geometry.Side.TOP, 0, 0);
+    }
+
     private void paintTask() {
         RunningTask t = shown;
         if (t == null) {
@@ -114,8 +158,10 @@ public final class StatusBar extends HBox {
             return;
         }
         LoadedModel m = s.model();
-        model.setText(m.name() + "  ·  " + m.config().modelType() + " · d=" + m.config().hiddenSize() + " · "
-                + m.config().numLayers() + " layers");
+        // the name here, the details in its tooltip: the bar's width goes to the messages and the task
+        model.setText(m.name() + " · " + m.config().modelType());
+        model.setTooltip(new Tooltip(m.name() + " · " + m.config().modelType() + " · d=" + m.config().hiddenSize()
+                + " · " + m.config().numLayers() + " layers"));
         EngineRuntime rt = EngineRuntime.get();
         device.setText(rt.deviceName().toUpperCase(Locale.ROOT) + " · " + rt.threads() + " thread"
                 + (rt.threads() == 1 ? "" : "s") + " · " + m.computeDtype()

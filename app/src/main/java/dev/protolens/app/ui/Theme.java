@@ -53,12 +53,21 @@ public enum Theme {
 
         public Choice(Theme initial) {
             theme.set(initial);
-            ObservableValue<ColorScheme> os = Platform.getPreferences().colorSchemeProperty();
+            ObservableValue<ColorScheme> os = osScheme();
             dark = Bindings.createBooleanBinding(() -> switch (theme.get()) {
                 case DARK -> true;
                 case LIGHT -> false;
                 case SYSTEM -> os.getValue() == ColorScheme.DARK;
             }, theme, os);
+        }
+
+        /** The OS's light or dark preference; light where there is no JavaFX toolkit (headless view-model tests). */
+        private static ObservableValue<ColorScheme> osScheme() {
+            try {
+                return Platform.getPreferences().colorSchemeProperty();
+            } catch (IllegalStateException noToolkit) {
+                return new SimpleObjectProperty<>(ColorScheme.LIGHT);
+            }
         }
 
         public ObjectProperty<Theme> themeProperty() {

@@ -1,6 +1,5 @@
 package dev.protolens.app.ui;
 
-import dev.protolens.app.AppSettings;
 import dev.protolens.app.models.ModelCandidates;
 import dev.protolens.app.models.ModelDownloads;
 import dev.protolens.engine.UserError;
@@ -57,6 +56,7 @@ public final class Workbench {
     private Consumer<String> documentOpener = uri -> { };
 
     private final Host host;
+    private final Messages messages = new Messages();
 
     public Workbench(Host host, AppSettings settings, RunLibrary library, ModelCandidates candidates) {
         this.host = host;
@@ -86,6 +86,11 @@ public final class Workbench {
 
     public ObjectProperty<Screen> screenProperty() {
         return screen;
+    }
+
+    /** Short news for the status bar and its log (FX thread). */
+    public Messages messages() {
+        return messages;
     }
 
     /** The desktop (UI thread, dialogs, clipboard) the view models talk to. */

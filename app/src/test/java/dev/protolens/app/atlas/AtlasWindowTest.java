@@ -5,7 +5,8 @@ import static dev.protolens.app.GuiTesting.onFx;
 import static dev.protolens.app.GuiTesting.waitUntil;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.protolens.app.AppSettings;
+import dev.protolens.app.RealWindow;
+import dev.protolens.app.ui.AppSettings;
 import dev.protolens.app.GuiTesting;
 import dev.protolens.app.figures.ProjectionFigure;
 import dev.protolens.app.interpolate.InterpolateView;
@@ -14,7 +15,7 @@ import java.nio.file.Path;
 import java.util.List;
 import javafx.geometry.Point2D;
 import javafx.scene.control.Label;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
@@ -28,20 +29,18 @@ class AtlasWindowTest {
     @TempDir
     Path home;
 
+    @RegisterExtension
+    final RealWindow window = new RealWindow();
     private ProtoLensApp app;
     private final FxRobot robot = new FxRobot();
 
-    @AfterEach
-    void stop() throws Exception {
-        GuiTesting.stop(app);
-    }
 
-    static ProtoLensApp startWithFixture(Path home) throws Exception {
+    ProtoLensApp startWithFixture(Path home) throws Exception {
         Path model = GuiTesting.sharedModel("stories260k-hf");
         AtlasFixture.copyInto(home);
         System.setProperty("protolens.home", home.toString());
         new AppSettings("light", new AppSettings.Window(0, 0, 1400, 900, false), model.toString(), "", null).save();
-        ProtoLensApp app = GuiTesting.start(home);
+        ProtoLensApp app = window.start(home);
         waitUntil("the model to load", 120, () -> ((Label) find("#status-model")).getText().contains("llama"));
         return app;
     }
@@ -83,7 +82,7 @@ class AtlasWindowTest {
         // t-SNE has no projection for new points, so the path's 21 samples join the map and it runs again
         waitUntil("the path through the t-SNE map", 120, () -> !vm.tsneRunningProperty().get()
                 && map.traces().size() == 1 && map.size() == runs && map.note().contains("iteration 1000 of 1000"));
-        assertThat(onFx(() -> map.traces().getFirst().xy().length)).isEqualTo(AtlasViewModel.PATH_POINTS);
+        assertThat(onFx(() -> map.traces().getFirst().xy().length)).isEqualTo(dev.protolens.engine.work.LibraryProjection.PATH_POINTS);
 
         robot.clickOn("#atlas-pca");
         waitUntil("the path through the PCA map", 30, () -> map.note().startsWith("PCA") && map.traces().size() == 1);

@@ -74,16 +74,18 @@ public final class ExportedFiles {
                 .isGreaterThan((long) img.getWidth() * img.getHeight() / 100);
     }
 
-    private static void tool(String name, String... command) throws Exception {
+    /** What {@code command} (a poppler tool) prints, or the test is skipped when it is not installed. */
+    public static String tool(String name, String... command) throws Exception {
         Process p;
         try {
             p = new ProcessBuilder(List.of(command)).redirectErrorStream(true).start();
         } catch (IOException e) {
             assumeTrue(false, name + " is not installed; .ci/run installs it");
-            return;
+            return "";
         }
         byte[] output = p.getInputStream().readAllBytes();
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).as(name + " finished").isTrue();
         assertThat(p.exitValue()).as(new ArrayList<>(List.of(command)) + ": " + new String(output)).isZero();
+        return new String(output, java.nio.charset.StandardCharsets.UTF_8);
     }
 }

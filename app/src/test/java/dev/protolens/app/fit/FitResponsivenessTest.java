@@ -5,7 +5,7 @@ import static dev.protolens.app.GuiTesting.onFx;
 import static dev.protolens.app.GuiTesting.waitUntil;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.protolens.app.AppSettings;
+import dev.protolens.app.ui.AppSettings;
 import dev.protolens.app.GuiTesting;
 import dev.protolens.app.ProtoLensApp;
 import dev.protolens.engine.fit.FitMonitor;
@@ -28,6 +28,7 @@ import javafx.animation.AnimationTimer;
 import javafx.application.Platform;
 import javafx.scene.control.Label;
 import javafx.scene.control.TextArea;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -43,6 +44,7 @@ import org.junit.jupiter.api.Test;
  * time of each thread and the machine's load: on a shared two-core machine the fit's share of a core, not the
  * window's own work, decides the ratio.
  */
+@Tag("bench") // a measurement: runs with mvn -Pbench verify, not in the unit suite
 class FitResponsivenessTest {
     static final String TEXT = "Lily and Ben went to the park to play with a red ball.";
     static final int STEPS = 400;

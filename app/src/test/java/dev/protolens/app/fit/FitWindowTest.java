@@ -5,6 +5,7 @@ import static dev.protolens.app.GuiTesting.onFx;
 import static dev.protolens.app.GuiTesting.waitUntil;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.protolens.app.RealWindow;
 import dev.protolens.app.GuiTesting;
 import dev.protolens.app.ProtoLensApp;
 import dev.protolens.engine.store.Run;
@@ -19,7 +20,7 @@ import javafx.scene.control.TextArea;
 import javafx.scene.control.TextField;
 import javafx.scene.input.KeyCode;
 import javafx.scene.text.TextFlow;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,18 +37,16 @@ class FitWindowTest {
     @TempDir
     Path home;
 
+    @RegisterExtension
+    final RealWindow window = new RealWindow();
     private ProtoLensApp app;
     private final FxRobot robot = new FxRobot();
 
     @BeforeEach
     void start() throws Exception {
-        app = GuiTesting.start(home);
+        app = window.start(home);
     }
 
-    @AfterEach
-    void stop() throws Exception {
-        GuiTesting.stop(app);
-    }
 
     @Test
     void fitsTheLilyTextSavesItAndReopensItFromTheLibrary() {
@@ -109,7 +108,7 @@ class FitWindowTest {
         });
         robot.clickOn("#library-open");
         waitUntil("the run in the Fit view", 60, () -> find("#fit-view") != null
-                && ((Label) find("#fit-note")).getText().equals("opened run " + saved.id()));
+                && ((Label) find("#status-message")).getText().equals("opened run " + saved.id()));
         assertThat(onFx(() -> (String) ((TextFlow) find("#decoded-text")).getUserData())).isEqualTo(LILY);
         assertThat(onFx(() -> ((Label) find("#result-status")).getText())).startsWith("Complete");
         FitView view = find("#fit-view");

@@ -5,7 +5,8 @@ import static dev.protolens.app.GuiTesting.onFx;
 import static dev.protolens.app.GuiTesting.waitUntil;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.protolens.app.AppSettings;
+import dev.protolens.app.RealWindow;
+import dev.protolens.app.ui.AppSettings;
 import dev.protolens.app.GuiTesting;
 import dev.protolens.app.ProtoLensApp;
 import dev.protolens.engine.store.Run;
@@ -21,7 +22,7 @@ import javafx.scene.control.TextArea;
 import javafx.scene.input.KeyCode;
 import javafx.stage.Stage;
 import javafx.stage.WindowEvent;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
@@ -39,19 +40,17 @@ class StopAndCloseTest {
     @TempDir
     Path home;
 
+    @RegisterExtension
+    final RealWindow window = new RealWindow();
     private ProtoLensApp app;
     private final FxRobot robot = new FxRobot();
 
-    @AfterEach
-    void stop() throws Exception {
-        GuiTesting.stop(app);
-    }
 
     private void startWithModel() throws Exception {
         Path model = GuiTesting.sharedModel("stories260k-hf");
         System.setProperty("protolens.home", home.toString());
         new AppSettings("light", null, model.toString(), LONG, null).save();
-        app = GuiTesting.start(home);
+        app = window.start(home);
         waitUntil("the model to load", 120, () -> ((Label) find("#status-model")).getText().contains("llama"));
         onFx(() -> {
             ((TextArea) find("#fit-text")).setText(LONG);
@@ -125,8 +124,7 @@ class StopAndCloseTest {
         assertThat(stoppedAt).isGreaterThanOrEqualTo(20);
 
         // a new session: the Library shows the checkpoint, it opens, and Resume continues from its step
-        GuiTesting.stop(app);
-        app = GuiTesting.start(home);
+        app = window.start(home);
         waitUntil("the model to load", 120, () -> ((Label) find("#status-model")).getText().contains("llama"));
         robot.clickOn("#nav-library");
         waitUntil("the checkpoint in the table", 30, () -> {

@@ -5,7 +5,8 @@ import static dev.protolens.app.GuiTesting.onFx;
 import static dev.protolens.app.GuiTesting.waitUntil;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.protolens.app.AppSettings;
+import dev.protolens.app.RealWindow;
+import dev.protolens.app.ui.AppSettings;
 import dev.protolens.app.GuiTesting;
 import dev.protolens.app.ProtoLensApp;
 import dev.protolens.engine.gpu.GpuDetection;
@@ -25,6 +26,7 @@ import javafx.scene.Node;
 import javafx.scene.control.Button;
 import javafx.scene.control.DialogPane;
 import javafx.scene.control.Label;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -43,6 +45,8 @@ class GpuWindowTest {
     FakeDjlSite site;
     GpuRuntime runtime;
     GpuSetup setup;
+    @RegisterExtension
+    final RealWindow window = new RealWindow();
     private ProtoLensApp app;
     private final FxRobot robot = new FxRobot();
 
@@ -60,7 +64,6 @@ class GpuWindowTest {
 
     @AfterEach
     void stop() throws Exception {
-        GuiTesting.stop(app);
         GpuViewModel.setupSource = GpuSetup::system;
         site.close();
     }
@@ -79,7 +82,7 @@ class GpuWindowTest {
     @Test
     void theGpuPlaceInstallsWithProgressChecksAndSaysWhyTheCheckFailed() throws Exception {
         site.bytesPerSecond = 2_500_000;
-        app = GuiTesting.start(tmp.resolve("home"));
+        app = window.start(tmp.resolve("home"));
         waitUntil("the model picker", 30, () -> find("#model-picker") != null);
         robot.clickOn(robot.lookup("#model-picker .button").match(n -> ((Button) n).isCancelButton()).queryButton());
         waitUntil("the picker to close", 30, () -> find("#model-picker") == null);
@@ -127,7 +130,7 @@ class GpuWindowTest {
         System.setProperty("protolens.home", tmp.resolve("home").toString());
         new AppSettings("light", null, model.toString(), null, null).save();
         assertThat(setup.shouldOffer()).isTrue();
-        app = GuiTesting.start(tmp.resolve("home"));
+        app = window.start(tmp.resolve("home"));
         waitUntil("the offer", 120, () -> find("#gpu-offer") != null);
         DialogPane offer = find("#gpu-offer");
         String content = onFx(() -> ((javafx.scene.layout.VBox) offer.getContent()).getChildren().stream()

@@ -4,7 +4,7 @@ import static dev.protolens.app.ScreenshotTour.fx;
 import static dev.protolens.app.ScreenshotTour.snapshot;
 import static dev.protolens.app.ScreenshotTour.waitFor;
 
-import dev.protolens.app.AppSettings;
+import dev.protolens.app.ui.AppSettings;
 import dev.protolens.app.ProtoLensApp;
 import dev.protolens.app.ui.Theme;
 import java.nio.file.Files;

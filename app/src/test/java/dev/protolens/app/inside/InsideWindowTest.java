@@ -5,7 +5,8 @@ import static dev.protolens.app.GuiTesting.onFx;
 import static dev.protolens.app.GuiTesting.waitUntil;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.protolens.app.AppSettings;
+import dev.protolens.app.RealWindow;
+import dev.protolens.app.ui.AppSettings;
 import dev.protolens.app.GuiTesting;
 import dev.protolens.app.ProtoLensApp;
 import dev.protolens.app.atlas.AtlasFixture;
@@ -21,7 +22,7 @@ import java.util.List;
 import javafx.geometry.Point2D;
 import javafx.scene.control.ChoiceBox;
 import javafx.scene.control.Label;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
@@ -36,13 +37,11 @@ class InsideWindowTest {
     @TempDir
     Path home;
 
+    @RegisterExtension
+    final RealWindow window = new RealWindow();
     private ProtoLensApp app;
     private final FxRobot robot = new FxRobot();
 
-    @AfterEach
-    void stop() throws Exception {
-        GuiTesting.stop(app);
-    }
 
     @Test
     void aRunSeenFromInside() throws Exception {
@@ -50,7 +49,7 @@ class InsideWindowTest {
         AtlasFixture.copyInto(home);
         System.setProperty("protolens.home", home.toString());
         new AppSettings("light", new AppSettings.Window(0, 0, 1400, 900, false), model.toString(), "", null).save();
-        app = GuiTesting.start(home);
+        app = window.start(home);
         waitUntil("the model to load", 120, () -> ((Label) find("#status-model")).getText().contains("llama"));
         String runId = AtlasFixture.catIds().get(1);
 

@@ -5,7 +5,8 @@ import static dev.protolens.app.GuiTesting.onFx;
 import static dev.protolens.app.GuiTesting.waitUntil;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.protolens.app.AppSettings;
+import dev.protolens.app.RealWindow;
+import dev.protolens.app.ui.AppSettings;
 import dev.protolens.app.GuiTesting;
 import dev.protolens.app.atlas.AtlasFixture;
 import dev.protolens.app.figures.TauCurvesFigure;
@@ -19,7 +20,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import javafx.scene.control.Label;
 import javafx.scene.control.Slider;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
@@ -34,13 +35,11 @@ class InterpolationWindowTest {
     @TempDir
     Path home;
 
+    @RegisterExtension
+    final RealWindow window = new RealWindow();
     private ProtoLensApp app;
     private final FxRobot robot = new FxRobot();
 
-    @AfterEach
-    void stop() throws Exception {
-        GuiTesting.stop(app);
-    }
 
     @Test
     void theSliderChangesTheTextAndALearnedBezierPathAppearsAndIsKept() throws Exception {
@@ -48,7 +47,7 @@ class InterpolationWindowTest {
         AtlasFixture.copyInto(home);
         System.setProperty("protolens.home", home.toString());
         new AppSettings("light", new AppSettings.Window(0, 0, 1400, 900, false), model.toString(), "", null).save();
-        app = GuiTesting.start(home);
+        app = window.start(home);
         waitUntil("the model to load", 120, () -> ((Label) find("#status-model")).getText().contains("llama"));
         RunLibrary lib = new RunLibrary(home.resolve("library"));
         Run a = lib.load(AtlasFixture.catIds().get(0));
@@ -65,7 +64,7 @@ class InterpolationWindowTest {
             vm.choiceBProperty().set(vm.candidates().stream().filter(r -> r.id().equals(b.id())).findFirst().orElseThrow());
             return null;
         });
-        waitUntil("the straight line's curve", 60, () -> vm.curvesProperty().get() != null);
+        waitUntil("the straight line's curve", 60, () -> vm.curvesProperty().get() != null && vm.curvesProperty().get().complete());
         assertThat(onFx(() -> vm.bProperty().get().id())).isEqualTo(b.id());
         waitUntil("the text at τ = 0", 30, () -> AtlasFixture.CAT.equals(view.textCanvas().getUserData()));
         PathCurve straight = onFx(() -> vm.curvesProperty().get().straight());
@@ -126,7 +125,7 @@ class InterpolationWindowTest {
             return null;
         });
         waitUntil("the saved path to load", 30, () -> vm.bezierProperty().get() != null
-                && vm.curvesProperty().get() != null && vm.curvesProperty().get().bezier() != null);
+                && vm.curvesProperty().get() != null && vm.curvesProperty().get().bezier() != null && vm.curvesProperty().get().complete());
         assertThat(onFx(() -> vm.aProperty().get().id())).isEqualTo(b.id());
         assertThat(onFx(() -> vm.pathStatsProperty().get())).startsWith("Saved path");
     }

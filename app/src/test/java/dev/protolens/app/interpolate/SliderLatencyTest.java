@@ -5,7 +5,7 @@ import static dev.protolens.app.GuiTesting.onFx;
 import static dev.protolens.app.GuiTesting.waitUntil;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.protolens.app.AppSettings;
+import dev.protolens.app.ui.AppSettings;
 import dev.protolens.app.GuiTesting;
 import dev.protolens.app.atlas.AtlasFixture;
 import dev.protolens.app.ProtoLensApp;
@@ -14,19 +14,17 @@ import dev.protolens.engine.fit.FitRequest;
 import dev.protolens.engine.fit.FitSpec;
 import dev.protolens.engine.fit.FitTarget;
 import dev.protolens.engine.model.ModelLoader;
+import dev.protolens.engine.model.RandomCheckpoint;
 import dev.protolens.engine.session.ModelSession;
 import dev.protolens.engine.store.RunLibrary;
 import dev.protolens.engine.tokenizer.Encoding;
-import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadInfo;
-import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -41,24 +39,29 @@ import javafx.application.Platform;
 import javafx.scene.control.Label;
 import javafx.scene.control.Slider;
 import javafx.scene.control.ToggleButton;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * A measurement, printed, with loose assertions: the latency from a slider change to the repainted text in the
- * Interpolation view of the real window, on a path between two runs of an N = 32 token text. Slider events
- * arrive every 16 ms (a drag at 60 Hz) as the slider's value, set on the FX thread; each event's latency is the
- * time until the text decoded at that τ or a later one is repainted (a superseded event is served by the newer
- * paint, which is what a person sees). Also printed: the same to the end of the next pulse (on screen), the
- * decode alone, and how long the FX thread was ever busy or unavailable.
+ * A benchmark, printed as one JSON line per model, with loose assertions: the latency from a slider change to
+ * the repainted text in the Interpolation view of the real window, on a path between two runs of an N = 32 token
+ * text, once the slider's grid is decoded; and how long the grid takes. Slider events arrive every 16 ms as a
+ * drag (the slider's valueChanging is set, as a mouse drag sets it), on the FX thread; each event's latency is
+ * the time until the text shown for that τ is repainted. With the grid decoded the text is the nearest grid
+ * point's and is repainted in the event itself; also printed: the same to the end of the next pulse (when it
+ * reaches the screen), and the time from letting go of the thumb to the exact τ's text.
  *
  * <p>The second part checks that the FX thread never waits on the model: while the model's worker is held busy
- * for {@value #BUSY_MS} ms, slider events keep being handled in well under a frame, the FX thread keeps
- * answering, and when the worker is free only the newest τ is decoded (the stale requests were cancelled).
+ * for {@value #BUSY_MS} ms, dragging keeps showing grid points in well under a frame, and letting go decodes
+ * the one last τ.
  *
- * <p>The issue's target is p95 ≤ 16 ms to the repainted text. The test asserts {@value #P95_LIMIT_MS} ms only:
- * this machine's two cores are shared with other jobs. {@link #main} runs the same on a real display.
+ * <p>Models: TinyLLama-v0 from ../shared and a random checkpoint of SmolLM2-135M's shape (576 wide, 30 layers,
+ * a 49,152-token vocabulary; TinyLLama's tokenizer). The issue's goal is p95 ≤ 16 ms to the repainted text; the
+ * test asserts {@value #P95_LIMIT_MS} ms only. {@link #main} runs the same on a real display (under Xvfb).
  */
+@Tag("bench") // a measurement: runs with mvn -Pbench verify, not in the unit suite
 class SliderLatencyTest {
     static final String STORY = "Lily and Ben went to the park to play with a big red ball. They ran and laughed in"
             + " the warm sun all day long. Then it started to rain, so they went home and had hot soup with mom.";
@@ -68,59 +71,75 @@ class SliderLatencyTest {
     static final long EVERY_MS = 16;
     static final long BUSY_MS = 400;
     static final double P95_LIMIT_MS = 100;
+    /** A model name that means: write a random checkpoint of SmolLM2-135M's shape first. */
+    static final String RANDOM_135M = "random-smollm2-135m";
 
-    record Result(String model, int tokens, int events, int paints, double p50, double p95, double max,
-                  double screenP50, double screenP95, double decodeP50, double decodeP95, double maxHandlerMs,
-                  double maxRunLaterMs, double maxFrameGapMs, double busyMaxHandlerMs, double busyMaxRunLaterMs,
-                  int decodesAfterBusy) {}
+    record Result(String model, int tokens, int gridPoints, double firstTextMs, double firstCurveMs,
+                  double gridReadyMs, double msPerPoint, int events, double p50, double p95, double max,
+                  double screenP50, double screenP95, double releaseToExactMs, double maxRunLaterMs,
+                  double maxFrameGapMs, double busyP95, int exactAfterBusy) {}
 
     @ParameterizedTest
-    @ValueSource(strings = {"stories260k-hf", "tinyllama-v0"})
-    void sliderToRepaintedText(String name) throws Exception {
-        Path model = GuiTesting.sharedModel(name);
-        Result r = measure(model, Files.createTempDirectory("protolens-slider"));
+    @ValueSource(strings = {"tinyllama-v0", RANDOM_135M})
+    void sliderToRepaintedText(String name, @TempDir Path tmp) throws Exception {
+        Result r = measure(model(name, tmp), tmp.resolve("home"), name.equals(RANDOM_135M) ? 5 : 150);
         assertThat(r.tokens()).isBetween(N - 2, N);
         assertThat(r.events()).isEqualTo(EVENTS);
         assertThat(r.p95()).as("p95 from slider change to repainted text, ms").isLessThan(P95_LIMIT_MS);
-        // the FX thread never waits on the model: with the worker held busy, a slider event still takes far
-        // less than the worker's hold, and the FX thread keeps answering
-        assertThat(r.busyMaxHandlerMs()).isLessThan(BUSY_MS / 8.0);
-        assertThat(r.busyMaxRunLaterMs()).isLessThan(BUSY_MS / 4.0);
-        assertThat(r.decodesAfterBusy()).as("stale slider requests are cancelled, the newest is decoded")
-                .isBetween(1, 2);
+        // the FX thread never waits on the model: with the worker held busy, dragging still shows grid points
+        assertThat(r.busyP95()).isLessThan(BUSY_MS / 8.0);
+        assertThat(r.exactAfterBusy()).as("letting go decodes the last τ only").isEqualTo(1);
     }
 
+    /** The model folder: one of ../shared/models, or a random SmolLM2-135M-shaped checkpoint written into tmp. */
+    static Path model(String name, Path tmp) throws Exception {
+        if (!name.equals(RANDOM_135M)) {
+            return name.contains("/") ? Path.of(name).toAbsolutePath().normalize() : GuiTesting.sharedModel(name);
+        }
+        Path dir = tmp.resolve(RANDOM_135M);
+        RandomCheckpoint.write(dir, RandomCheckpoint.shape("smollm2-135m"), 0, GuiTesting.sharedModel("tinyllama-v0"));
+        return dir;
+    }
+
+    /** Runs on a real display: {@code xvfb-run -a java ... SliderLatencyTest [MODEL ...]} (see the README). */
     public static void main(String[] args) throws Exception {
-        List<String> models = args.length > 0 ? List.of(args)
-                : List.of("../../shared/models/stories260k-hf", "../../shared/models/tinyllama-v0");
+        List<String> models = args.length > 0 ? List.of(args) : List.of("tinyllama-v0", RANDOM_135M);
         for (String m : models) {
-            measure(Path.of(m).toAbsolutePath().normalize(), Files.createTempDirectory("protolens-slider"));
+            Path tmp = Files.createTempDirectory("protolens-slider");
+            try {
+                measure(model(m, tmp), tmp.resolve("home"), m.equals(RANDOM_135M) ? 5 : 150);
+            } finally {
+                try (var files = Files.walk(tmp)) {
+                    files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+                }
+            }
         }
         Platform.exit();
         System.exit(0);
     }
 
     /** Two runs of the first {@value #N} tokens of the story, 2 seeds sharing m; accuracy does not matter here. */
-    static int fitPair(Path model, RunLibrary lib) throws Exception {
+    static int fitPair(Path model, RunLibrary lib, int steps) throws Exception {
         try (ModelSession s = ModelSession.of(ModelLoader.load(model))) {
             Encoding enc = s.model().tokenizer().encode(STORY, false);
             assertThat(enc.size()).isGreaterThanOrEqualTo(N);
             String prefix = s.model().tokenizer().decode(Arrays.copyOf(enc.ids(), N), false);
             FitTarget t = FitTarget.of(s.model(), prefix, Arrangement.E_M);
-            FitSpec spec = FitSpec.defaults().withMaxSteps(150).withSharedM(true);
+            FitSpec spec = FitSpec.defaults().withMaxSteps(steps).withSharedM(true);
             AtlasFixture.fitAndSave(s, lib, FitRequest.seeds(t, spec, 2), spec);
             return t.length();
         }
     }
 
-    static Result measure(Path model, Path home) throws Exception {
+    static Result measure(Path model, Path home, int fitSteps) throws Exception {
+        Files.createDirectories(home);
         RunLibrary lib = new RunLibrary(home.resolve("library"));
-        int tokens = fitPair(model, lib);
+        int tokens = fitPair(model, lib, fitSteps);
         System.setProperty("protolens.home", home.toString());
         new AppSettings("light", new AppSettings.Window(0, 0, 1400, 900, false), model.toString(), "", null).save();
         ProtoLensApp app = GuiTesting.start(home);
         try {
-            waitUntil("the model to load", 120, () -> app.workbench().session() != null
+            waitUntil("the model to load", 300, () -> app.workbench().session() != null
                     && !((Label) find("#status-model")).getText().isEmpty());
             onFx(() -> {
                 ((ToggleButton) find("#nav-interpolate")).fire();
@@ -130,23 +149,34 @@ class SliderLatencyTest {
             InterpolateView view = find("#interpolate-view");
             InterpolateViewModel vm = view.model();
             waitUntil("the choosers to list the runs", 30, () -> vm.candidates().size() == 2);
+            Slider slider = find("#interp-tau");
+
+            // probes, all recorded on the FX thread: requested, painted (ns), exact (1/0), τ
+            List<double[]> paints = new ArrayList<>();
+            List<Long> pulseEnds = new ArrayList<>();
+            view.setPaintListener((w, t) -> paints.add(new double[] {w.shown().requestedNanos(), t,
+                    w.shown().exact() ? 1 : 0, w.tau()}));
+            long chosen = System.nanoTime();
             onFx(() -> {
                 vm.choiceAProperty().set(vm.candidates().get(0));
                 vm.choiceBProperty().set(vm.candidates().get(1));
                 return null;
             });
-            waitUntil("the curves", 120, () -> vm.curvesProperty().get() != null);
-            waitUntil("the text at τ = 0", 60, () -> view.textCanvas().getUserData() != null);
-            Slider slider = find("#interp-tau");
-
-            // probes, all recorded on the FX thread
-            List<long[]> paints = new ArrayList<>(); // requested, painted, started, decoded (ns)
-            List<Long> pulseEnds = new ArrayList<>();
-            List<Double> paintTaus = new ArrayList<>();
-            view.setPaintListener((w, t) -> {
-                paints.add(new long[] {w.requestedNanos(), t, w.startedNanos(), w.decodedNanos()});
-                paintTaus.add(w.tau());
+            long[] firstText = {0};
+            long[] firstCurve = {0};
+            waitUntil("the grid", 900, () -> {
+                long now = System.nanoTime();
+                if (firstText[0] == 0 && view.textCanvas().getUserData() != null) {
+                    firstText[0] = now;
+                }
+                if (firstCurve[0] == 0 && vm.curvesProperty().get() != null) {
+                    firstCurve[0] = now;
+                }
+                return vm.curvesProperty().get() != null && vm.curvesProperty().get().complete();
             });
+            long ready = System.nanoTime();
+            int gridPoints = onFx(() -> vm.curvesProperty().get().straight().points().size());
+
             Runnable pulse = () -> pulseEnds.add(System.nanoTime());
             long[] frameGap = {0, 0};
             AnimationTimer frames = new AnimationTimer() {
@@ -170,56 +200,36 @@ class SliderLatencyTest {
                 Platform.runLater(() -> maxLater.accumulateAndGet(System.nanoTime() - posted, Math::max));
             }, 0, 5, TimeUnit.MILLISECONDS);
 
+            setDragging(slider, true);
             List<long[]> warm = drag(timer, slider, WARMUP, 0);
             waitCovered(paints, warm);
             onFx(() -> {
                 paints.clear();
-                paintTaus.clear();
                 pulseEnds.clear();
                 frameGap[0] = 0;
                 frameGap[1] = 0;
                 return null;
             });
             maxLater.set(0);
-            CpuShares cpu = CpuShares.start();
             List<long[]> events = drag(timer, slider, EVENTS, WARMUP);
-            String shares = cpu.report();
             waitCovered(paints, events);
             double maxRunLater = maxLater.get() / 1e6;
-
-            List<long[]> ps = onFx(() -> List.copyOf(paints));
+            List<double[]> ps = onFx(() -> List.copyOf(paints));
             List<Long> pe = onFx(() -> List.copyOf(pulseEnds));
             double[] latency = new double[events.size()];
             double[] screen = new double[events.size()];
             for (int i = 0; i < events.size(); i++) {
                 long t0 = events.get(i)[0];
-                long[] p = ps.stream().filter(x -> x[0] >= t0).findFirst().orElseThrow();
+                double[] p = ps.stream().filter(x -> x[0] >= t0).findFirst().orElseThrow();
                 latency[i] = (p[1] - t0) / 1e6;
-                long shown = pe.stream().filter(x -> x >= p[1]).findFirst().orElse(p[1]);
+                long shown = pe.stream().filter(x -> x >= p[1]).findFirst().orElse((long) p[1]);
                 screen[i] = (shown - t0) / 1e6;
             }
-            double[] decode = ps.stream().mapToDouble(p -> (p[3] - p[2]) / 1e6).toArray();
-            double[] queue = ps.stream().mapToDouble(p -> (p[2] - p[0]) / 1e6).toArray();
-            double[] delivery = ps.stream().mapToDouble(p -> (p[1] - p[3]) / 1e6).toArray();
-            double[] repaint = onFx(() -> {
-                double[] r = new double[50];
-                for (int i = 0; i < r.length; i++) {
-                    long t0 = System.nanoTime();
-                    view.textCanvas().repaint();
-                    r[i] = (System.nanoTime() - t0) / 1e6;
-                }
-                return r;
-            });
-            System.out.printf(Locale.ROOT, "breakdown: waiting for the worker p50 %.1f / p95 %.1f ms, decode p50 %.1f /"
-                            + " p95 %.1f ms, decoded → repainted p50 %.1f / p95 %.1f ms, the text's repaint alone p50 %.2f"
-                            + " / p95 %.2f ms%n", pct(queue, 50), pct(queue, 95), pct(decode, 50), pct(decode, 95),
-                    pct(delivery, 50), pct(delivery, 95), pct(repaint, 50), pct(repaint, 95));
-            System.out.println("during the drag: " + shares);
-            double maxHandler = events.stream().mapToDouble(e -> e[1] / 1e6).max().orElse(0);
+            // letting go: the exact τ replaces the grid point
+            double releaseToExact = release(slider, paints);
 
-            // the worker held busy: slider events must not wait for it, and stale ones are dropped
-            int before = onFx(paints::size);
-            maxLater.set(0);
+            // the worker held busy: dragging still shows grid points at once; letting go decodes the last τ only
+            setDragging(slider, true);
             CountDownLatch holding = new CountDownLatch(1);
             app.workbench().session().submit(m -> {
                 holding.countDown();
@@ -231,12 +241,22 @@ class SliderLatencyTest {
                 return null;
             });
             assertThat(holding.await(10, TimeUnit.SECONDS)).isTrue();
+            onFx(() -> {
+                paints.clear();
+                return null;
+            });
             List<long[]> busy = drag(timer, slider, (int) (BUSY_MS / EVERY_MS / 2), WARMUP + EVENTS);
-            double busyMaxRunLater = maxLater.get() / 1e6;
             waitCovered(paints, busy);
-            double busyMaxHandler = busy.stream().mapToDouble(e -> e[1] / 1e6).max().orElse(0);
-            int decodesAfterBusy = onFx(paints::size) - before;
-            double lastTau = onFx(() -> paintTaus.getLast());
+            List<double[]> bp = onFx(() -> List.copyOf(paints));
+            double[] busyLatency = busy.stream().mapToDouble(e -> bp.stream().filter(x -> x[0] >= e[0]).findFirst()
+                    .map(x -> (x[1] - e[0]) / 1e6).orElse(Double.NaN)).toArray();
+            long letGo = System.nanoTime();
+            release(slider, paints);
+            Thread.sleep(300); // any further exact decode would arrive meanwhile
+            List<double[]> after = onFx(() -> List.copyOf(paints));
+            // (a drag can pass over a grid point's τ exactly, τ = 1 here: that one is exact without a decode)
+            int exactAfterBusy = (int) after.stream().filter(x -> x[1] >= letGo && x[2] == 1).count();
+            double lastTau = after.getLast()[3];
             assertThat(lastTau).isEqualTo(tauAt(WARMUP + EVENTS + busy.size() - 1));
 
             heartbeat.cancel(false);
@@ -246,26 +266,53 @@ class SliderLatencyTest {
                 view.getScene().removePostLayoutPulseListener(pulse);
                 return null;
             });
-            Result r = new Result(model.getFileName().toString(), tokens, events.size(), ps.size(), pct(latency, 50),
-                    pct(latency, 95), pct(latency, 100), pct(screen, 50), pct(screen, 95), pct(decode, 50),
-                    pct(decode, 95), maxHandler, maxRunLater, frameGap[1] / 1e6, busyMaxHandler, busyMaxRunLater,
-                    decodesAfterBusy);
-            System.out.printf(Locale.ROOT, "slider latency, %s, N = %d: %d slider events every %d ms, %d repaints;"
-                            + " slider change → repainted text p50 %.1f ms, p95 %.1f ms, max %.1f ms; → end of the next"
-                            + " pulse p50 %.1f ms, p95 %.1f ms; decode alone p50 %.1f ms, p95 %.1f ms%n", r.model(),
-                    r.tokens(), r.events(), EVERY_MS, r.paints(), r.p50(), r.p95(), r.max(), r.screenP50(),
-                    r.screenP95(), r.decodeP50(), r.decodeP95());
-            System.out.printf(Locale.ROOT, "FX thread, %s: longest slider event %.2f ms, max runLater delay %.1f ms, max"
-                            + " frame gap %.1f ms; worker held %d ms: longest slider event %.2f ms, max runLater delay"
-                            + " %.1f ms, %d of %d requests decoded afterwards; load average %.2f on %d cores%n",
-                    r.model(), r.maxHandlerMs(), r.maxRunLaterMs(), r.maxFrameGapMs(), BUSY_MS, r.busyMaxHandlerMs(),
-                    r.busyMaxRunLaterMs(), r.decodesAfterBusy(), busy.size(),
-                    java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
+            double msPerPoint = onFx(() -> vm.millisPerGridPoint());
+            Result r = new Result(model.getFileName().toString(), tokens, gridPoints, (firstText[0] - chosen) / 1e6,
+                    (firstCurve[0] - chosen) / 1e6, (ready - chosen) / 1e6, msPerPoint, events.size(),
+                    pct(latency, 50), pct(latency, 95), pct(latency, 100), pct(screen, 50), pct(screen, 95),
+                    releaseToExact, maxRunLater, frameGap[1] / 1e6, pct(busyLatency, 95), exactAfterBusy);
+            System.out.printf(Locale.ROOT, "slider latency, %s, N = %d: grid of %d points ready %.1f s after the pair"
+                            + " was chosen (first text %.0f ms, first curve %.0f ms, %.1f ms per point); %d slider"
+                            + " events every %d ms: slider change → repainted text p50 %.2f ms, p95 %.2f ms, max %.2f"
+                            + " ms; → end of the next pulse p50 %.1f ms, p95 %.1f ms; let go → exact τ's text %.0f ms;"
+                            + " worker held %d ms: p95 %.2f ms, %d exact decode after letting go; max runLater delay"
+                            + " %.1f ms, max frame gap %.1f ms; load average %.2f on %d cores%n", r.model(), r.tokens(),
+                    r.gridPoints(), r.gridReadyMs() / 1000, r.firstTextMs(), r.firstCurveMs(), r.msPerPoint(),
+                    r.events(), EVERY_MS, r.p50(), r.p95(), r.max(), r.screenP50(), r.screenP95(),
+                    r.releaseToExactMs(), BUSY_MS, r.busyP95(), r.exactAfterBusy(), r.maxRunLaterMs(),
+                    r.maxFrameGapMs(), ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
                     Runtime.getRuntime().availableProcessors());
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("bench", "slider");
+            for (var c : Result.class.getRecordComponents()) {
+                json.put(c.getName(), c.getAccessor().invoke(r));
+            }
+            json.put("load_average", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+            json.put("cores", Runtime.getRuntime().availableProcessors());
+            System.out.println(new tools.jackson.databind.ObjectMapper().writeValueAsString(json));
             return r;
         } finally {
             GuiTesting.stop(app);
         }
+    }
+
+    static void setDragging(Slider slider, boolean on) {
+        onFx(() -> {
+            slider.setValueChanging(on);
+            return null;
+        });
+    }
+
+    /**
+     * Lets go of the thumb (at a τ off the grid, as a drag leaves it) and waits for the exact τ's text: the ms
+     * from letting go to its repaint.
+     */
+    static double release(Slider slider, List<double[]> paints) {
+        long t0 = System.nanoTime();
+        setDragging(slider, false);
+        waitUntil("the exact τ's text", 60, () -> paints.stream().anyMatch(p -> p[1] >= t0 && p[2] == 1));
+        double[] p = onFx(() -> paints.stream().filter(x -> x[1] >= t0 && x[2] == 1).findFirst().orElseThrow());
+        return (p[1] - t0) / 1e6;
     }
 
     /** A triangle wave over [0, 1], 120 events per sweep, so consecutive values always differ. */
@@ -300,48 +347,9 @@ class SliderLatencyTest {
     }
 
     /** Waits until the last event's τ (or a later one) has been painted. */
-    static void waitCovered(List<long[]> paints, List<long[]> events) {
+    static void waitCovered(List<double[]> paints, List<long[]> events) {
         long last = events.getLast()[0];
         waitUntil("the last slider event to be painted", 30, () -> paints.stream().anyMatch(p -> p[0] >= last));
-    }
-
-    /**
-     * Which threads used the CPU between {@link #start()} and {@link #report()}, as a share of the wall time
-     * (a share of one core), and the garbage collector's pauses: on two cores the decode slows down whenever
-     * the FX thread and the renderer are busy, so their share is part of the latency's story.
-     */
-    record CpuShares(Map<Long, Long> cpu, long wall, long gcCount, long gcMillis) {
-        static CpuShares start() {
-            ThreadMXBean t = ManagementFactory.getThreadMXBean();
-            Map<Long, Long> cpu = new HashMap<>();
-            for (long id : t.getAllThreadIds()) {
-                cpu.put(id, t.getThreadCpuTime(id));
-            }
-            return new CpuShares(cpu, System.nanoTime(), gc(GarbageCollectorMXBean::getCollectionCount),
-                    gc(GarbageCollectorMXBean::getCollectionTime));
-        }
-
-        String report() {
-            long w = System.nanoTime() - wall;
-            ThreadMXBean t = ManagementFactory.getThreadMXBean();
-            List<String> rows = new ArrayList<>();
-            for (ThreadInfo ti : t.getThreadInfo(t.getAllThreadIds())) {
-                if (ti != null) {
-                    long c = t.getThreadCpuTime(ti.getThreadId()) - cpu.getOrDefault(ti.getThreadId(), 0L);
-                    if (c > w / 50) {
-                        rows.add(String.format(Locale.ROOT, "%4.1f %% %s", 100.0 * c / w, ti.getThreadName()));
-                    }
-                }
-            }
-            rows.sort(Comparator.reverseOrder());
-            return "CPU " + String.join(", ", rows) + String.format(Locale.ROOT, "; %d GC pauses, %d ms",
-                    gc(GarbageCollectorMXBean::getCollectionCount) - gcCount,
-                    gc(GarbageCollectorMXBean::getCollectionTime) - gcMillis);
-        }
-
-        private static long gc(java.util.function.ToLongFunction<GarbageCollectorMXBean> f) {
-            return ManagementFactory.getGarbageCollectorMXBeans().stream().mapToLong(f).sum();
-        }
     }
 
     static double pct(double[] v, double p) {

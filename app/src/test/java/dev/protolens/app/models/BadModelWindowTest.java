@@ -5,6 +5,7 @@ import static dev.protolens.app.GuiTesting.onFx;
 import static dev.protolens.app.GuiTesting.waitUntil;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.protolens.app.RealWindow;
 import dev.protolens.app.GuiTesting;
 import dev.protolens.app.MainWindow;
 import dev.protolens.app.ProtoLensApp;
@@ -14,7 +15,7 @@ import javafx.scene.control.DialogPane;
 import javafx.scene.control.Label;
 import javafx.scene.control.TextField;
 import javafx.scene.input.KeyCode;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
@@ -27,13 +28,11 @@ class BadModelWindowTest {
     @TempDir
     Path tmp;
 
+    @RegisterExtension
+    final RealWindow window = new RealWindow();
     private ProtoLensApp app;
     private final FxRobot robot = new FxRobot();
 
-    @AfterEach
-    void stop() throws Exception {
-        GuiTesting.stop(app);
-    }
 
     @Test
     void aBrokenModelFolderShowsAnErrorDialogAndTheAppStaysUsable() throws Exception {
@@ -41,7 +40,7 @@ class BadModelWindowTest {
         Path bad = Files.createDirectories(tmp.resolve("broken-model"));
         Files.writeString(bad.resolve("config.json"), "{ \"model_type\": \"llama\", \"hidden_size\": ");
         Files.writeString(bad.resolve("tokenizer.json"), "{}");
-        app = GuiTesting.start(tmp.resolve("home"));
+        app = window.start(tmp.resolve("home"));
 
         waitUntil("the model picker", 30, () -> find("#model-picker") != null);
         openThroughPicker(bad);
@@ -73,7 +72,7 @@ class BadModelWindowTest {
         Path good = GuiTesting.sharedModel("stories260k-hf");
         Path text = tmp.resolve("story.txt");
         Files.writeString(text, "The cat sat on the mat.\n");
-        app = GuiTesting.start(tmp.resolve("home"));
+        app = window.start(tmp.resolve("home"));
         waitUntil("the model picker", 30, () -> find("#model-picker") != null);
         robot.clickOn(robot.lookup("#model-picker .button").match(n -> ((javafx.scene.control.Button) n).isCancelButton())
                 .queryButton());

@@ -5,6 +5,7 @@ import static dev.protolens.app.GuiTesting.onFx;
 import static dev.protolens.app.GuiTesting.waitUntil;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.protolens.app.RealWindow;
 import dev.protolens.app.GuiTesting;
 import dev.protolens.app.ProtoLensApp;
 import dev.protolens.engine.hub.HubToken;
@@ -26,6 +27,7 @@ import javafx.scene.control.ProgressBar;
 import javafx.scene.control.TextField;
 import javafx.scene.input.KeyCode;
 import javafx.stage.Window;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,6 +48,8 @@ class DownloadWindowTest {
 
     private FakeHub hub;
     private Path tiny;
+    @RegisterExtension
+    final RealWindow window = new RealWindow();
     private ProtoLensApp app;
     private final Map<String, String> env = new HashMap<>();
     private final FxRobot robot = new FxRobot();
@@ -62,7 +66,6 @@ class DownloadWindowTest {
 
     @AfterEach
     void stop() throws Exception {
-        GuiTesting.stop(app);
         ModelCandidates.environment = System::getenv;
         ModelCandidates.searchRoots = () -> List.of(Path.of("").toAbsolutePath());
         hub.close();
@@ -213,18 +216,57 @@ class DownloadWindowTest {
         assertThat(offline).startsWith("HF_HUB_OFFLINE is set").endsWith(".");
         assertThat(offline.split("\\. ")).hasSize(1);
         assertThat(onFx(() -> find("#browse").isVisible() && find("#model-path").isVisible())).isTrue();
-        GuiTesting.stop(app);
+        window.close();
 
         // no network: the endpoint refuses connections
         env.remove("HF_HUB_OFFLINE");
         env.put("HF_ENDPOINT", "http://127.0.0.1:9");
         app = start();
+        robot.clickOn("#download-repo"); // the check waits for the user to turn to the download section
         waitUntil("the no-network sentence", 15, () -> find("#download-offline").isVisible());
         System.out.println("no network: " + text("#download-offline"));
         assertThat(text("#download-offline")).startsWith("127.0.0.1 cannot be reached");
         downloadById(REPO);
         waitUntil("the error", 60, () -> find("#download-error").isVisible());
         assertThat(text("#download-error")).contains("Cannot reach http://127.0.0.1:9", "open a local model folder");
+    }
+
+    /**
+     * Issue 18: the picker connected to the hub whenever it opened. Now nothing connects until the user turns
+     * to the download section, and with HF_HUB_OFFLINE not even then.
+     */
+    @Test
+    void thePickerConnectsToTheHubOnlyWhenTheDownloadSectionIsUsed() throws Exception {
+        try (java.net.ServerSocket listener = new java.net.ServerSocket(0, 50,
+                java.net.InetAddress.getLoopbackAddress())) {
+            java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
+            Thread.ofVirtual().start(() -> {
+                while (!listener.isClosed()) {
+                    try (java.net.Socket s = listener.accept()) {
+                        connections.incrementAndGet();
+                    } catch (java.io.IOException e) {
+                        return;
+                    }
+                }
+            });
+            env.put("HF_ENDPOINT", "http://127.0.0.1:" + listener.getLocalPort());
+            env.put("HF_HUB_OFFLINE", "1");
+            app = start();
+            waitUntil("the offline sentence", 10, () -> find("#download-offline").isVisible());
+            robot.clickOn("#download-repo");
+            robot.sleep(1500);
+            assertThat(connections.get()).as("HF_HUB_OFFLINE: no connection, even when used").isZero();
+            GuiTesting.stop(app);
+
+            env.remove("HF_HUB_OFFLINE");
+            app = start();
+            waitUntil("the search to finish", 30, () -> find("#no-models-found") != null);
+            robot.sleep(1500);
+            assertThat(connections.get()).as("picker open, download section untouched").isZero();
+            robot.clickOn("#download-repo");
+            waitUntil("the reachability check", 10, () -> connections.get() > 0);
+            assertThat(onFx(() -> find("#download-offline").isVisible())).as("the endpoint answered").isFalse();
+        }
     }
 
     @Test
@@ -246,7 +288,7 @@ class DownloadWindowTest {
 
     private ProtoLensApp start() {
         try {
-            ProtoLensApp a = GuiTesting.start(tmp.resolve("home"));
+            ProtoLensApp a = window.start(tmp.resolve("home"));
             waitUntil("the model picker", 30, () -> find("#model-picker") != null);
             return a;
         } catch (java.util.concurrent.TimeoutException e) {

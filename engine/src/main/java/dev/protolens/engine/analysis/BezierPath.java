@@ -77,9 +77,19 @@ public record BezierPath(ProtoTokens a, ProtoTokens b, float[] control, PathSpac
     }
 
     /** {@code points} evenly spaced τ from 0 to 1 inclusive. */
+    /**
+     * Points decoded along one path. Each point is a forward pass kept with its probabilities, so 100 000 points
+     * grew past 5 GB; 1001 spaces τ by 0.001, finer than any curve in the paper needs.
+     */
+    public static final int MAX_POINTS = 1001;
+
     public static double[] taus(int points) {
         if (points < 2) {
             throw new UserError("A path needs at least 2 points (τ = 0 and τ = 1); got " + points + ".");
+        }
+        if (points > MAX_POINTS) {
+            throw new UserError("A path is decoded at most at " + MAX_POINTS + " points (τ every 0.001); got "
+                    + points + "; choose " + MAX_POINTS + " or fewer.");
         }
         double[] t = new double[points];
         for (int i = 0; i < points; i++) {

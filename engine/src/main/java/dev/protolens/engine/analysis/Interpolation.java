@@ -69,9 +69,22 @@ public record Interpolation(ProtoTokens a, ProtoTokens b, long[] idsA, long[] id
         return Math.max(idsA.length, idsB.length);
     }
 
-    /** The path's points at {@code points} evenly spaced τ, decoded in one batched forward pass. */
+    /** Points decoded in one batched pass: the default 21 and the window's 41 go in one or two. */
+    static final int POINTS_PER_PASS = 32;
+
+    /**
+     * Points decoded together in one pass by {@link #curve(LoadedModel, BezierPath, int)}: enough to keep the
+     * batch efficient, few enough that the logits of a large vocabulary stay small (16 × 33 × 49,152 floats for
+     * SmolLM2 at N = 32: 104 MB).
+     */
+    public static final int CURVE_BATCH = 16;
+
+    /**
+     * The path's points at {@code points} evenly spaced τ, with accuracy and loss, decoded {@value #CURVE_BATCH}
+     * at a time through a {@link PathGrid} (the window's slider decodes its grid the same way, texts only).
+     */
     public PathCurve curve(LoadedModel model, BezierPath path, int points) {
-        return curve(model, path, BezierPath.taus(points), 0);
+        return new PathGrid(path, points).decodeAll(CURVE_BATCH, t -> curve(model, path, t, 0).points());
     }
 
     /** The given τ values, decoded in one batched forward pass (with top-k alternatives per position). */
@@ -80,7 +93,14 @@ public record Interpolation(ProtoTokens a, ProtoTokens b, long[] idsA, long[] id
         for (double t : taus) {
             at.add(path.at(t));
         }
-        List<Decoded> out = new OneStepDecoder(model).decodeAll(at, length(), arrangement, target(), topK);
+        // a batch of points at a time: one pass over all of them holds (points, N, vocab) logits at once, 4 GB for
+        // TinyLlama at 1001 points of 32 tokens
+        OneStepDecoder decoder = new OneStepDecoder(model);
+        List<Decoded> out = new ArrayList<>(taus.length);
+        for (int from = 0; from < at.size(); from += POINTS_PER_PASS) {
+            out.addAll(decoder.decodeAll(at.subList(from, Math.min(at.size(), from + POINTS_PER_PASS)), length(),
+                    arrangement, target(), topK));
+        }
         List<PathPoint> pts = new ArrayList<>(taus.length);
         for (int i = 0; i < taus.length; i++) {
             pts.add(point(taus[i], out.get(i)));
@@ -94,12 +114,41 @@ public record Interpolation(ProtoTokens a, ProtoTokens b, long[] idsA, long[] id
     }
 
     /**
-     * One point's text only, for a slider: the tokens and which of them match each end, without accuracy and
-     * loss (NaN). That skips the log-softmax over every position's vocabulary, a sixth of a TinyLLama decode.
+     * One point's text only, for a slider: the tokens and which of them match each end, without the loss (NaN).
+     * That skips the log-softmax over every position's vocabulary, a sixth of a TinyLLama decode.
      */
     public PathPoint textAt(LoadedModel model, BezierPath path, double tau) {
-        Decoded d = new OneStepDecoder(model).decode(path.at(tau), length(), arrangement, null, 0);
-        return point(tau, d);
+        return textsAt(model, path, new double[] {tau}).getFirst();
+    }
+
+    /**
+     * Many points' texts in one batched pass, as {@link #textAt}. Between solutions of one text the accuracy is
+     * counted from the tokens (it needs no probabilities), so a {@link PathGrid} of these also draws the
+     * accuracy-against-τ curves.
+     */
+    public List<PathPoint> textsAt(LoadedModel model, BezierPath path, double[] taus) {
+        List<ProtoTokens> at = new ArrayList<>(taus.length);
+        for (double t : taus) {
+            at.add(path.at(t));
+        }
+        List<Decoded> out = new OneStepDecoder(model).decodeAll(at, length(), arrangement, null, 0);
+        long[] target = target();
+        List<PathPoint> pts = new ArrayList<>(taus.length);
+        for (int i = 0; i < taus.length; i++) {
+            Decoded d = out.get(i);
+            if (target != null) {
+                boolean[] ok = new boolean[d.length()];
+                int c = 0;
+                for (int j = 0; j < ok.length; j++) {
+                    ok[j] = d.ids()[j] == target[j];
+                    c += ok[j] ? 1 : 0;
+                }
+                d = new Decoded(d.ids(), d.pieces(), d.text(), null, ok, d.alternatives(), Double.NaN,
+                        (double) c / ok.length);
+            }
+            pts.add(point(taus[i], d));
+        }
+        return pts;
     }
 
     private PathPoint point(double tau, Decoded d) {

@@ -29,7 +29,9 @@ public record RunSpace(String modelIdentity, String modelName, List<Run> runs) {
     public static RunSpace of(List<Run> runs, String model) {
         Map<String, List<Run>> byIdentity = new LinkedHashMap<>();
         for (Run r : runs) {
-            if (!r.record().isCheckpoint()) {
+            // a run whose vectors hold NaN (an edited file; a checksum proves only that it is what was saved)
+            // has no place on a map, and one such point makes the PCA's eigensolver fail for all the others
+            if (!r.record().isCheckpoint() && r.vectors().nonFiniteCount() == 0) {
                 byIdentity.computeIfAbsent(r.record().model().identity(), k -> new ArrayList<>()).add(r);
             }
         }
@@ -50,20 +52,49 @@ public record RunSpace(String modelIdentity, String modelName, List<Run> runs) {
                     + " different models do not share a space."
                     : matches.isEmpty() ? "No run was fitted with a model matching '" + model + "'."
                     : "'" + model + "' matches " + matches.size() + " models.";
-            throw new UserError(why + " Pick one by its identity: " + describe(byIdentity) + ".");
+            throw new UserError(why + " Pick one by its identity: " + describe(runs) + ".");
         }
         List<Run> chosen = byIdentity.get(matches.getFirst());
         return new RunSpace(matches.getFirst(), chosen.getFirst().record().model().name(), chosen);
     }
 
-    private static String describe(Map<String, List<Run>> byIdentity) {
-        List<String> parts = new ArrayList<>();
-        for (Map.Entry<String, List<Run>> m : byIdentity.entrySet()) {
-            RunRecord.ModelInfo info = m.getValue().getFirst().record().model();
-            parts.add(m.getKey() + " (" + info.name() + ", d=" + info.hiddenSize() + ", " + m.getValue().size()
-                    + (m.getValue().size() == 1 ? " run)" : " runs)"));
+    private static String describe(List<Run> runs) {
+        return String.join("; ", models(runs).stream().map(m -> m.identity() + " (" + m.name() + ", d="
+                + m.hiddenSize() + ", " + m.runs() + (m.runs() == 1 ? " run)" : " runs)")).toList());
+    }
+
+    /** A model that fitted some of the runs, as a chooser lists it; equal by identity, whatever its run count. */
+    public record Model(String identity, String name, int hiddenSize, int runs) {
+        @Override
+        public String toString() {
+            return name + " (d=" + hiddenSize + ", " + runs + (runs == 1 ? " run)" : " runs)");
         }
-        return String.join("; ", parts);
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Model c && c.identity.equals(identity);
+        }
+
+        @Override
+        public int hashCode() {
+            return identity.hashCode();
+        }
+    }
+
+    /** The models of these runs (checkpoints left out), in the order their first run comes. */
+    public static List<Model> models(List<Run> runs) {
+        Map<String, List<Run>> byIdentity = new LinkedHashMap<>();
+        for (Run r : runs) {
+            if (!r.record().isCheckpoint()) {
+                byIdentity.computeIfAbsent(r.record().model().identity(), k -> new ArrayList<>()).add(r);
+            }
+        }
+        List<Model> out = new ArrayList<>();
+        byIdentity.forEach((id, rs) -> {
+            RunRecord.ModelInfo info = rs.getFirst().record().model();
+            out.add(new Model(id, info.name(), info.hiddenSize(), rs.size()));
+        });
+        return out;
     }
 
     public int size() {

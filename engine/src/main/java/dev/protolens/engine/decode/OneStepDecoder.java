@@ -40,6 +40,10 @@ public final class OneStepDecoder {
         if (n < 1) {
             throw new UserError("The length to decode must be at least 1 token.");
         }
+        if (topK < 0) {
+            throw new UserError("The number of alternatives per position (top-k) must be 0 (none) or more; got "
+                    + topK + ".");
+        }
         if (target != null && target.length != n) {
             throw new IllegalArgumentException("target has " + target.length + " tokens, not " + n);
         }

@@ -99,9 +99,11 @@ public record Plan(String format, String experiment, String model, Settings sett
      * @param seed        the first seed; the batch uses seed … seed+seeds-1
      * @param seeds       K seeds fitted in one batch
      * @param sharedM     the K seeds share one m (the paper's setting for paths between solutions)
+     * @param requires    the id of an item that must have reached the success accuracy first (the shorter prefix
+     *                    of a length grid), else this one is recorded as skipped without fitting; null: none
      */
     public record Item(String id, String group, String textName, String text, int length, String method,
-                       String arrangement, long seed, int seeds, boolean sharedM) {
+                       String arrangement, long seed, int seeds, boolean sharedM, String requires) {
         public Item {
             method = method == null ? PROTO : method;
             arrangement = arrangement == null ? Arrangement.E_M.cliName() : arrangement;
@@ -111,12 +113,19 @@ public record Plan(String format, String experiment, String model, Settings sett
         /** An item whose id is made from its content and the plan's settings. */
         public static Item of(String group, String textName, String text, int length, String method,
                               Arrangement arrangement, long seed, int seeds, boolean sharedM, Settings settings) {
-            Item draft = new Item("", group, textName, text, length, method, arrangement.cliName(), seed, seeds, sharedM);
+            Item draft = new Item("", group, textName, text, length, method, arrangement.cliName(), seed, seeds, sharedM,
+                    null);
             return draft.withId(draft.readableId() + "-" + draft.hash(settings));
         }
 
         public Item withId(String newId) {
-            return new Item(newId, group, textName, text, length, method, arrangement, seed, seeds, sharedM);
+            return new Item(newId, group, textName, text, length, method, arrangement, seed, seeds, sharedM, requires);
+        }
+
+        /** This item runs only if {@code shorter} reached the success accuracy (a length grid's early stop). */
+        public Item after(Item shorter) {
+            return new Item(id, group, textName, text, length, method, arrangement, seed, seeds, sharedM,
+                    shorter == null ? null : shorter.id());
         }
 
         public Arrangement arrangementValue() {

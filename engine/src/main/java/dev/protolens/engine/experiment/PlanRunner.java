@@ -1,6 +1,9 @@
 package dev.protolens.engine.experiment;
 
 import dev.protolens.engine.UserError;
+import dev.protolens.engine.decode.TextEntropy;
+import dev.protolens.engine.mem.MemFitter;
+import dev.protolens.engine.weights.SafetensorsWriter;
 import dev.protolens.engine.fit.FitRequest;
 import dev.protolens.engine.fit.FitResult;
 import dev.protolens.engine.fit.FitTarget;
@@ -42,16 +45,23 @@ public final class PlanRunner {
         default void progress(Plan.Item item, JobProgress p) {}
 
         default void itemFinished(Plan.Item item, ItemResult result) {}
+
+        /** A step of a [mem] item (proto items report through {@link #progress}). */
+        default void memStep(MemStep step) {}
     }
 
     /** @param finished items fitted now; skipped: already done before; stopped: true when cancelled midway */
     public record Summary(int finished, int skipped, int failed, boolean stopped, long elapsedMillis) {}
+
+    /** The problem of an item skipped because the shorter prefix it requires failed. */
+    public static final String SKIPPED = "skipped (the shorter prefix ";
 
     private final ModelSession session;
     private final RunLibrary library;
     private final PlanResults results;
     private final AtomicBoolean cancelled = new AtomicBoolean();
     private final AtomicReference<FitJob> current = new AtomicReference<>();
+    private volatile java.util.function.Consumer<MemStep> memSteps = x -> { };
 
     /**
      * @param library where each fit's runs go (null: into the results folder's own {@code library/})
@@ -78,9 +88,12 @@ public final class PlanRunner {
     public Summary run(Plan plan, Shard shard, Listener listener) throws IOException {
         plan.validate();
         Listener l = listener != null ? listener : new Listener() {};
+        memSteps = l::memStep;
         results.dir().toFile().mkdirs();
-        if (!java.nio.file.Files.exists(results.dir().resolve(PlanResults.PLAN))) {
-            plan.write(results.dir().resolve(PlanResults.PLAN));
+        // the folder's plan is the one last run there (shards of one plan write the same bytes)
+        java.nio.file.Path planFile = results.dir().resolve(PlanResults.PLAN);
+        if (!java.nio.file.Files.exists(planFile) || !plan.equals(results.plan())) {
+            plan.write(planFile);
         }
         List<Plan.Item> mine = shard.of(plan);
         List<Plan.Item> todo = mine.stream().filter(it -> !results.isDone(it.id())).toList();
@@ -103,7 +116,7 @@ public final class PlanRunner {
             }
             results.write(r);
             finished++;
-            if (r.problem() != null) {
+            if (r.problem() != null && !r.problem().startsWith(SKIPPED)) {
                 failed++;
             }
             l.itemFinished(it, r);
@@ -121,8 +134,15 @@ public final class PlanRunner {
         } catch (UserError e) {
             return new ItemResult(it.id(), it, m.identity(), List.of(), 0, Instant.now().toString(), host(), e.getMessage());
         }
+        if (it.requires() != null) {
+            ItemResult before = results.read(it.requires());
+            if (before != null && !before.anyAtLeast(plan.settings().successAccuracy())) {
+                return new ItemResult(it.id(), it, m.identity(), List.of(), 0, Instant.now().toString(), host(),
+                        SKIPPED + it.requires() + " did not reach " + plan.settings().successAccuracy() + ")");
+            }
+        }
         if (it.usesMem()) {
-            return runMem(plan, it, target, t0);
+            return runMem(plan, it, target, t0, progress);
         }
         FitRequest request = SeedBatch.request(target, plan.settings().spec(it), it.seeds());
         FitJob job = FitJob.start(session, library, request, FitJob.Options.cli(), progress);
@@ -164,9 +184,67 @@ public final class PlanRunner {
                 host(), o.problem());
     }
 
-    private ItemResult runMem(Plan plan, Plan.Item it, FitTarget target, long t0) {
-        throw new UserError("Item " + it.id() + " uses the [mem] method, which this version cannot run yet.");
+    /**
+     * A [mem] item on the session's worker: K seeds fitted in one batch, each decoded greedily (timed), the
+     * vectors written beside the result ({@code results/<id>.mem.safetensors}, one tensor per seed).
+     */
+    private ItemResult runMem(Plan plan, Plan.Item it, FitTarget target, long t0,
+                              java.util.function.Consumer<JobProgress> unused) {
+        var spec = plan.settings().spec(it);
+        var future = session.submit(m -> {
+            MemFitter f = new MemFitter(m);
+            double scale = spec.init() == dev.protolens.engine.fit.Init.EMB_STD ? session.fitter().embeddingStd() : 1.0;
+            MemFitter.Result r = f.fit(target.ids(), spec, it.seeds(), scale, cancelled::get,
+                    (step, acc, loss) -> memSteps.accept(new MemStep(it, step, spec.maxSteps(), acc, loss)));
+            double hLm = TextEntropy.hLm(m, target.ids());
+            List<ItemResult.Fit> fits = new ArrayList<>();
+            SafetensorsWriter vectors = new SafetensorsWriter().metadata("format", "protolens-mem/1")
+                    .metadata("bos_after_mem", Boolean.toString(f.usesBos()));
+            for (MemFitter.Item x : r.items()) {
+                f.greedy(x.mem(), Math.min(2, target.length())); // warm-up, so the timing is of the decode alone
+                long d0 = System.nanoTime();
+                long[] out = f.greedy(x.mem(), target.length());
+                double decodeMillis = (System.nanoTime() - d0) / 1e6;
+                double acc = MemFitter.accuracy(out, target.ids());
+                int correct = (int) Math.round(acc * target.length());
+                String status = r.cancelled() ? "cancelled" : x.reached() ? "complete" : "max_steps";
+                fits.add(new ItemResult.Fit(x.seed(), null, acc, correct, target.length(), x.reached(),
+                        x.reached() ? x.stepsToReach() : r.updates(), r.millis(), hLm,
+                        m.tokenizer().decode(out, false), status, decodeMillis));
+                vectors.f32("mem_s" + x.seed(), x.mem(), x.mem().length);
+            }
+            return new MemOutcome(r, fits, vectors);
+        });
+        try {
+            MemOutcome o = future.get();
+            if (o.result().cancelled()) {
+                return null;
+            }
+            java.nio.file.Files.createDirectories(results.dir().resolve(PlanResults.RESULTS));
+            dev.protolens.engine.store.AtomicFiles.write(results.dir().resolve(PlanResults.RESULTS)
+                    .resolve(it.id() + ".mem.safetensors"), o.vectors().toBytes());
+            return new ItemResult(it.id(), it, session.model().identity(), o.fits(), System.currentTimeMillis() - t0,
+                    Instant.now().toString(), host(), null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            cancel();
+            return null;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("the [mem] vectors of " + it.id() + " cannot be written", e);
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause() != null ? e.getCause() : e;
+            if (c instanceof UserError u) {
+                return new ItemResult(it.id(), it, session.model().identity(), List.of(),
+                        System.currentTimeMillis() - t0, Instant.now().toString(), host(), u.getMessage());
+            }
+            throw new IllegalStateException("item " + it.id() + " failed: " + c, c);
+        }
     }
+
+    private record MemOutcome(MemFitter.Result result, List<ItemResult.Fit> fits, SafetensorsWriter vectors) {}
+
+    /** One step of a [mem] fit, for displays (a [mem] fit has no {@link JobProgress}). */
+    public record MemStep(Plan.Item item, int step, int maxSteps, double bestAccuracy, double meanLoss) {}
 
     /** The item's text as the model's tokens, cut to its length (refused when the text is shorter). */
     public static FitTarget target(LoadedModel m, Plan.Item it) {

@@ -41,6 +41,11 @@ public final class AdamW {
      * Call outside the gradient collector; the temporaries go to the step manager {@code sm}.
      */
     public void update(NDManager sm, NDArray p, int k) {
+        update(sm, p, k, lr);
+    }
+
+    /** As {@link #update(NDManager, NDArray, int)} with this update's learning rate (a schedule's). */
+    public void update(NDManager sm, NDArray p, int k, double lr) {
         m1.tempAttach(sm);
         m2.tempAttach(sm);
         NDArray g = p.getGradient();

@@ -9,9 +9,11 @@ import dev.protolens.engine.proto.Arrangement;
  * @param seed          seed of item 0; item i of a batch of seeds uses {@code seed + i}
  * @param targetAccuracy stop as soon as every item reaches this token accuracy
  * @param sharedM       one m for all texts of a batch (each text its own e)
+ * @param start         schedule, focus, init scale and warm start beyond the paper ({@link FitStart#PAPER}: none)
  */
 public record FitSpec(Arrangement arrangement, Init init, long seed, double lr, double beta1, double beta2,
-                      double eps, double weightDecay, int maxSteps, double targetAccuracy, boolean sharedM) {
+                      double eps, double weightDecay, int maxSteps, double targetAccuracy, boolean sharedM,
+                      FitStart start) {
 
     public static final double LR = 0.01;
     public static final double BETA1 = 0.9;
@@ -23,6 +25,9 @@ public record FitSpec(Arrangement arrangement, Init init, long seed, double lr, 
     public static final double NEVER_STOP = Double.POSITIVE_INFINITY;
 
     public FitSpec {
+        if (start == null) {
+            start = FitStart.PAPER;
+        }
         if (!(lr > 0) || Double.isInfinite(lr)) {
             throw new IllegalArgumentException("learning rate must be a positive number, got " + lr);
         }
@@ -40,43 +45,54 @@ public record FitSpec(Arrangement arrangement, Init init, long seed, double lr, 
         }
     }
 
+    /** The paper's start: constant lr, plain mean loss, seeded random vectors. */
+    public FitSpec(Arrangement arrangement, Init init, long seed, double lr, double beta1, double beta2, double eps,
+                   double weightDecay, int maxSteps, double targetAccuracy, boolean sharedM) {
+        this(arrangement, init, seed, lr, beta1, beta2, eps, weightDecay, maxSteps, targetAccuracy, sharedM,
+                FitStart.PAPER);
+    }
+
+    public FitSpec withStart(FitStart v) {
+        return new FitSpec(arrangement, init, seed, lr, beta1, beta2, eps, weightDecay, maxSteps, targetAccuracy, sharedM, v);
+    }
+
     public static FitSpec defaults() {
         return new FitSpec(Arrangement.E_M, Init.NORMAL, 0, LR, BETA1, BETA2, EPS, WEIGHT_DECAY, MAX_STEPS, 1.0, false);
     }
 
     public FitSpec withSeed(long s) {
-        return new FitSpec(arrangement, init, s, lr, beta1, beta2, eps, weightDecay, maxSteps, targetAccuracy, sharedM);
+        return new FitSpec(arrangement, init, s, lr, beta1, beta2, eps, weightDecay, maxSteps, targetAccuracy, sharedM, start);
     }
 
     public FitSpec withLr(double v) {
-        return new FitSpec(arrangement, init, seed, v, beta1, beta2, eps, weightDecay, maxSteps, targetAccuracy, sharedM);
+        return new FitSpec(arrangement, init, seed, v, beta1, beta2, eps, weightDecay, maxSteps, targetAccuracy, sharedM, start);
     }
 
     public FitSpec withMaxSteps(int v) {
-        return new FitSpec(arrangement, init, seed, lr, beta1, beta2, eps, weightDecay, v, targetAccuracy, sharedM);
+        return new FitSpec(arrangement, init, seed, lr, beta1, beta2, eps, weightDecay, v, targetAccuracy, sharedM, start);
     }
 
     public FitSpec withArrangement(Arrangement v) {
-        return new FitSpec(v, init, seed, lr, beta1, beta2, eps, weightDecay, maxSteps, targetAccuracy, sharedM);
+        return new FitSpec(v, init, seed, lr, beta1, beta2, eps, weightDecay, maxSteps, targetAccuracy, sharedM, start);
     }
 
     public FitSpec withInit(Init v) {
-        return new FitSpec(arrangement, v, seed, lr, beta1, beta2, eps, weightDecay, maxSteps, targetAccuracy, sharedM);
+        return new FitSpec(arrangement, v, seed, lr, beta1, beta2, eps, weightDecay, maxSteps, targetAccuracy, sharedM, start);
     }
 
     public FitSpec withTargetAccuracy(double v) {
-        return new FitSpec(arrangement, init, seed, lr, beta1, beta2, eps, weightDecay, maxSteps, v, sharedM);
+        return new FitSpec(arrangement, init, seed, lr, beta1, beta2, eps, weightDecay, maxSteps, v, sharedM, start);
     }
 
     public FitSpec withSharedM(boolean v) {
-        return new FitSpec(arrangement, init, seed, lr, beta1, beta2, eps, weightDecay, maxSteps, targetAccuracy, v);
+        return new FitSpec(arrangement, init, seed, lr, beta1, beta2, eps, weightDecay, maxSteps, targetAccuracy, v, start);
     }
 
     public FitSpec withWeightDecay(double v) {
-        return new FitSpec(arrangement, init, seed, lr, beta1, beta2, eps, v, maxSteps, targetAccuracy, sharedM);
+        return new FitSpec(arrangement, init, seed, lr, beta1, beta2, eps, v, maxSteps, targetAccuracy, sharedM, start);
     }
 
     public FitSpec withBetas(double b1, double b2) {
-        return new FitSpec(arrangement, init, seed, lr, b1, b2, eps, weightDecay, maxSteps, targetAccuracy, sharedM);
+        return new FitSpec(arrangement, init, seed, lr, b1, b2, eps, weightDecay, maxSteps, targetAccuracy, sharedM, start);
     }
 }

@@ -50,7 +50,10 @@ public final class Fitter {
         int mRows = shared ? 1 : items;
         boolean trainM = arr != Arrangement.E_ONLY;
 
-        FitState start = req.start() != null ? req.start() : initialState(req, d, mRows);
+        if (!model.manager().getDevice().isGpu()) {
+            FitMemory.check(loaded.config(), items, inputLen, FitMemory.availableBytes());
+        }
+        FitState start = req.start() != null ? req.start() : initialState(req, null);
         checkStart(start, items, mRows, d);
 
         try (NDManager params = model.manager().newSubManager()) {
@@ -79,7 +82,7 @@ public final class Fitter {
                 try (NDManager sm = params.newSubManager()) {
                     e.tempAttach(sm);
                     m.tempAttach(sm);
-                    stats = forwardBackward(sm, e, m, batch, items, shared, trainM);
+                    stats = forwardBackward(sm, e, m, batch, items, shared, spec.start().focus());
                     boolean finite = stats.allFinite();
                     if (finite) {
                         tracker.observe(step, stats, e, m);
@@ -94,9 +97,10 @@ public final class Fitter {
                         status = FitResult.Status.MAX_STEPS;
                     }
                     if (status == null) {
-                        adamE.update(sm, e, step + 1);
+                        double lr = spec.start().lr(spec.lr(), step + 1, spec.maxSteps());
+                        adamE.update(sm, e, step + 1, lr);
                         if (trainM) {
-                            adamM.update(sm, m, step + 1);
+                            adamM.update(sm, m, step + 1, lr);
                         }
                     }
                     if (monitor.wantsProgress(step) && status == null) {
@@ -125,7 +129,7 @@ public final class Fitter {
 
     /** One forward pass at the current e, m and (unless diverged) the gradients in e's and m's .grad. */
     private StepStats forwardBackward(NDManager sm, NDArray e, NDArray m, Batch batch, int items, boolean shared,
-                                      boolean trainM) {
+                                      double focus) {
         NDArray perItem;
         NDArray targetLogp;
         NDArray argmax;
@@ -136,8 +140,17 @@ public final class Fitter {
             NDArray logp = sup.logSoftmax(-1);
             targetLogp = logp.gather(batch.targets, 2).squeeze(2);
             perItem = targetLogp.mul(batch.weights).sum(new int[] {1}).neg();
-            NDArray total = perItem.sum();
             argmax = sup.argMax(2);
+            NDArray total;
+            if (focus > 0) {
+                // positions not yet right weigh (1 + focus)/N: the argmax carries no gradient, so the weights are
+                // constants of this step; the reported loss stays the paper's mean cross-entropy
+                NDArray wrong = argmax.neq(batch.targets.squeeze(2)).toType(DataType.FLOAT32, false);
+                NDArray w = batch.weights.add(wrong.mul(batch.weights).muli(focus));
+                total = targetLogp.mul(w).sum().neg();
+            } else {
+                total = perItem.sum();
+            }
             gc.backward(total);
         }
         EngineRuntime.setGradMode(false);
@@ -166,12 +179,22 @@ public final class Fitter {
                 am.firstMoment(), am.secondMoment(), history.copy());
     }
 
-    private FitState initialState(FitRequest req, int d, int mRows) {
+    /**
+     * The vectors a fit of {@code req} starts from: item i's seeded random e and m (the init's scale times the
+     * start's init scale), with the warm vectors in their place where {@code warm} gives them. Pass the result to
+     * {@link FitRequest#startingFrom} to fit from warm vectors.
+     */
+    public FitState initialState(FitRequest req, WarmVectors warm) {
         int items = req.size();
-        double scale = switch (req.spec().init()) {
+        int d = loaded.config().hiddenSize();
+        int mRows = req.spec().sharedM() && items > 1 ? 1 : items;
+        double scale = req.spec().start().initScale() * switch (req.spec().init()) {
             case NORMAL -> 1.0;
             case EMB_STD -> embeddingStd();
         };
+        if (warm != null) {
+            warm.check(d);
+        }
         float[] e = new float[items * d];
         float[] m = new float[mRows * d];
         for (int i = 0; i < items; i++) {
@@ -185,7 +208,10 @@ public final class Fitter {
                 mi[j] = (float) (r.nextGaussian() * scale);
             }
             if (i < mRows) {
-                System.arraycopy(mi, 0, m, i * d, d);
+                System.arraycopy(warm != null && warm.m() != null ? warm.m() : mi, 0, m, i * d, d);
+            }
+            if (warm != null && warm.e() != null) {
+                System.arraycopy(warm.e(), 0, e, i * d, d);
             }
         }
         return FitState.initial(e, m);

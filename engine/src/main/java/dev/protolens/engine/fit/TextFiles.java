@@ -30,6 +30,11 @@ public final class TextFiles {
             if (Files.isDirectory(f)) {
                 throw new UserError(f + " is a folder, not a text file.");
             }
+            if (Files.exists(f) && !Files.isRegularFile(f)) {
+                // /dev/zero reports size 0 and never ends; a FIFO blocks until someone writes
+                throw new UserError(f + " is not a regular file (a device, a pipe or a socket); save the text to a"
+                        + " file and give that.");
+            }
             long size = Files.size(f);
             if (size > MAX_BYTES) {
                 throw new UserError(f.getFileName() + " is " + size / 1024 + " KB; a text to fit may be at most "
@@ -47,19 +52,31 @@ public final class TextFiles {
 
     /** UTF-8 bytes as the text to fit (see the class comment); {@code what} names the source in errors. */
     public static String decode(byte[] b, String what) {
+        String s = strict(b, what + " is not UTF-8 text; save it as UTF-8 and try again.");
+        if (s.endsWith("\r\n")) {
+            return s.substring(0, s.length() - 2);
+        }
+        return s.endsWith("\n") ? s.substring(0, s.length() - 1) : s;
+    }
+
+    /**
+     * A text given on the command line, as the bytes the shell passed: the same strict UTF-8 as a file (the JVM's
+     * own decoding of arguments follows the locale, so under LANG=C "😀" arrived as "????" and invalid bytes as
+     * U+FFFD, both fitted silently), a byte-order mark dropped; no newline is dropped, the user typed it.
+     */
+    public static String decodeArgument(byte[] b, String option) {
+        return strict(b, option + " is not UTF-8 text: it holds bytes that are not UTF-8 (a terminal in another"
+                + " encoding?). Set a UTF-8 locale (e.g. LANG=C.UTF-8) or save the text as UTF-8 and use --text-file.");
+    }
+
+    private static String strict(byte[] b, String refusal) {
         String s;
         try {
             s = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(b)).toString();
         } catch (CharacterCodingException e) {
-            throw new UserError(what + " is not UTF-8 text; save it as UTF-8 and try again.");
+            throw new UserError(refusal);
         }
-        if (s.startsWith("\uFEFF")) {
-            s = s.substring(1);
-        }
-        if (s.endsWith("\r\n")) {
-            return s.substring(0, s.length() - 2);
-        }
-        return s.endsWith("\n") ? s.substring(0, s.length() - 1) : s;
+        return s.startsWith("\uFEFF") ? s.substring(1) : s;
     }
 }

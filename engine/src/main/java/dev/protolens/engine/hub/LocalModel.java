@@ -28,13 +28,35 @@ public record LocalModel(Path path, Kind kind, boolean loadable, String family, 
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    public static boolean isGgufName(Path p) {
+    /** The one test for a GGUF model file, everywhere: its name ends in .gguf (any case) and it is no folder. */
+    public static boolean isGguf(Path p) {
         Path f = p.getFileName();
-        return f != null && f.toString().toLowerCase(Locale.ROOT).endsWith(".gguf");
+        return f != null && isGgufName(f.toString()) && !Files.isDirectory(p);
+    }
+
+    /** The same test on a file name alone (a file listed by the hub, not yet on disk). */
+    public static boolean isGgufName(String fileName) {
+        return fileName.toLowerCase(Locale.ROOT).endsWith(".gguf");
+    }
+
+    /**
+     * The one name a model is shown and recorded by: "org/name" for a snapshot in the Hugging Face cache (whose
+     * folder name is a commit hash), "org/name/x.gguf" for a .gguf in one, else the folder or file name.
+     */
+    public static String displayName(Path p) {
+        String repo = HfCache.repoIdOf(p);
+        if (repo != null) {
+            return repo;
+        }
+        Path parent = p.getParent();
+        if (isGguf(p) && parent != null && HfCache.repoIdOf(parent) != null) {
+            return HfCache.repoIdOf(parent) + "/" + p.getFileName();
+        }
+        return p.getFileName() == null ? p.toString() : p.getFileName().toString();
     }
 
     public static LocalModel inspect(Path path) {
-        if (isGgufName(path)) {
+        if (isGguf(path)) {
             return gguf(path);
         }
         List<String> missing = new ArrayList<>();

@@ -11,7 +11,6 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -203,7 +202,7 @@ final class Pull {
         boolean weights = names.stream().anyMatch(n -> n.endsWith(".safetensors"));
         if (!weights) {
             boolean bin = top.keySet().stream().anyMatch(n -> n.endsWith(".bin"));
-            boolean gguf = info.files().stream().anyMatch(f -> f.name().toLowerCase(Locale.ROOT).endsWith(".gguf"));
+            boolean gguf = info.files().stream().anyMatch(f -> LocalModel.isGgufName(f.name()));
             throw new HubError(HubError.Kind.UNSUPPORTED, repoId + " has no safetensors weights" + (gguf
                     ? ". It holds GGUF files: download one .gguf from " + page + " and open it in ProtoLens."
                     : bin ? ", only PyTorch .bin files, which ProtoLens does not read. Look for a safetensors copy of"

@@ -79,18 +79,9 @@ public final class RecentModels {
     private static RecentModel describe(Path path, Instant when) {
         boolean exists = Files.exists(path);
         LocalModel m = exists ? LocalModel.inspect(path) : null;
-        LocalModel.Kind kind = LocalModel.isGgufName(path) ? LocalModel.Kind.GGUF : LocalModel.Kind.FOLDER;
-        return new RecentModel(path, kind, displayName(path), HfCache.repoIdOf(path), when, exists,
+        LocalModel.Kind kind = LocalModel.isGguf(path) ? LocalModel.Kind.GGUF : LocalModel.Kind.FOLDER;
+        return new RecentModel(path, kind, LocalModel.displayName(path), HfCache.repoIdOf(path), when, exists,
                 m != null && m.loadable(), m == null ? null : m.family());
-    }
-
-    private static String displayName(Path path) {
-        String repo = HfCache.repoIdOf(path);
-        if (repo != null) {
-            return repo;
-        }
-        Path f = path.getFileName();
-        return f == null ? path.toString() : f.toString();
     }
 
     private Map<Path, Instant> read() {

@@ -138,6 +138,12 @@ public final class GgufModelReader {
             throw new WeightsFormatException(f.path(), p + "block_count = " + layers + " but the file holds tensors"
                     + " for " + blocks + " blocks");
         }
+        // checked first, so that a mistyped width is named as such and not as a consequence (partial RoPE)
+        TensorInfo embed = f.info("token_embd.weight");
+        if (embed.rank() != 2 || embed.dim(1) != d || embed.dim(0) > Integer.MAX_VALUE) {
+            throw new WeightsFormatException(f.path(), "tensor 'token_embd.weight' has shape " + embed.shapeString()
+                    + " but " + p + "embedding_length is " + d);
+        }
         int ffn = positive(f, p + "feed_forward_length");
         int context = positive(f, p + "context_length");
         double eps = f.number(p + "attention.layer_norm_rms_epsilon");
@@ -168,11 +174,6 @@ public final class GgufModelReader {
         if (heads % kvHeads != 0) {
             throw new WeightsFormatException(f.path(), p + "attention.head_count " + heads + " is not a multiple of "
                     + p + "attention.head_count_kv " + kvHeads);
-        }
-        TensorInfo embed = f.info("token_embd.weight");
-        if (embed.rank() != 2 || embed.dim(1) != d || embed.dim(0) > Integer.MAX_VALUE) {
-            throw new WeightsFormatException(f.path(), "tensor 'token_embd.weight' has shape " + embed.shapeString()
-                    + " but " + p + "embedding_length is " + d);
         }
         int vocab = (int) embed.dim(0);
         if (f.has(p + "vocab_size") && f.integer(p + "vocab_size") != vocab) {

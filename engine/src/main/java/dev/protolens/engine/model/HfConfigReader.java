@@ -27,13 +27,38 @@ public final class HfConfigReader {
         JsonNode c;
         try {
             c = new ObjectMapper().readTree(Files.readString(configJson));
-        } catch (IOException | JacksonException e) {
-            throw new UserError(configJson + " is not valid JSON: " + e.getMessage());
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new UserError(configJson + " is not UTF-8 text, so it is not a config.json (the file is damaged"
+                    + " or something else was saved under that name).");
+        } catch (JacksonException e) {
+            throw new UserError(configJson + " is not valid JSON: " + jsonProblem(e));
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new UserError("Cannot read " + configJson + ": permission denied.");
+        } catch (IOException e) {
+            throw new UserError(configJson + " cannot be read: " + e.getMessage());
         }
         if (c == null || !c.isObject()) {
             throw new UserError(configJson + " is not a JSON object");
         }
         return parse(c, configJson.toString());
+    }
+
+    /**
+     * Jackson's own words without its internals: the first line of the original message (no "[Source:
+     * REDACTED …]" part) and the line and column where the text stops being JSON.
+     */
+    public static String jsonProblem(JacksonException e) {
+        String m = e.getOriginalMessage();
+        if (m == null) {
+            m = "unreadable";
+        }
+        int cut = m.indexOf(" (start marker at");
+        m = (cut > 0 ? m.substring(0, cut) : m).lines().findFirst().orElse(m).strip();
+        var at = e.getLocation();
+        if (at != null && at.getLineNr() > 0) {
+            m += " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
+        }
+        return m;
     }
 
     public static ModelConfig parse(JsonNode c, String where) {
@@ -45,14 +70,53 @@ public final class HfConfigReader {
         type = type.toLowerCase(Locale.ROOT);
         String dtype = f.str("torch_dtype", f.str("dtype", "float32"));
         if (LLAMA_TYPES.contains(type)) {
-            return llama(f, type, dtype);
+            return plausible(llama(f, type, dtype), where, "rms_norm_eps", "rope_theta", "num_hidden_layers");
         }
         return switch (type) {
-            case "gpt_neox" -> neox(f, dtype);
-            case "gpt2" -> gpt2(f, dtype);
+            case "gpt_neox" -> plausible(neox(f, dtype), where, "layer_norm_eps", "rotary_emb_base",
+                    "num_hidden_layers");
+            case "gpt2" -> plausible(gpt2(f, dtype), where, "layer_norm_epsilon", null, "n_layer");
             default -> throw new UserError(where + ": model_type '" + type + "' is not supported. ProtoLens runs "
                     + "llama, mistral, qwen2, qwen3, gpt_neox (Pythia) and gpt2 checkpoints.");
         };
+    }
+
+    /**
+     * More layers than any published model has by far (the largest have under 200): a typo such as 1e9 is
+     * refused here, before a list of a billion layers is built or a missing tensor is looked for.
+     */
+    public static final int MAX_LAYERS = 1000;
+
+    /** Widths far beyond published models (hidden sizes reach 25 600): refused before anything is allocated. */
+    public static final int MAX_WIDTH = 1 << 20;
+
+    /**
+     * Values that make every forward pass non-finite or that no real checkpoint has, refused when the config is
+     * read rather than discovered as a NaN loss at step 0: a norm epsilon that is not a small positive number
+     * (a negative one turns the RMS into the root of a negative number), a RoPE base that is not above 1 (0
+     * gives infinite angles), and layer counts or widths far beyond any published model.
+     */
+    static ModelConfig plausible(ModelConfig c, String where, String epsField, String thetaField,
+                                 String layersField) {
+        if (!(c.normEps() > 0 && c.normEps() < 1)) {
+            throw new UserError(where + ": " + epsField + " = " + c.normEps() + " is not a small positive number"
+                    + " (models use values such as 1e-5 or 1e-6); with it the model produces non-finite values."
+                    + " Fix the value in config.json.");
+        }
+        if (thetaField != null && (!(c.ropeTheta() > 1) || Double.isInfinite(c.ropeTheta()))) {
+            throw new UserError(where + ": " + thetaField + " = " + c.ropeTheta() + " must be a number above 1"
+                    + " (models use 10000 or more); with it the rotary positions are not finite. Fix the value in"
+                    + " config.json.");
+        }
+        if (c.numLayers() > MAX_LAYERS) {
+            throw new UserError(where + ": " + layersField + " = " + c.numLayers() + " is more than " + MAX_LAYERS
+                    + ", far beyond any published model; the config is damaged or mistyped.");
+        }
+        if (c.hiddenSize() > MAX_WIDTH || c.intermediateSize() > 4 * MAX_WIDTH || c.numHeads() > c.hiddenSize()) {
+            throw new UserError(where + ": the widths (" + c.summary() + ", intermediate " + c.intermediateSize()
+                    + ") are beyond any published model; the config is damaged or mistyped.");
+        }
+        return c;
     }
 
     private static ModelConfig llama(Fields f, String type, String dtype) {

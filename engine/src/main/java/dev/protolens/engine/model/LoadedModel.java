@@ -1,6 +1,6 @@
 package dev.protolens.engine.model;
 
-import dev.protolens.engine.hub.HfCache;
+import dev.protolens.engine.hub.LocalModel;
 import dev.protolens.engine.tokenizer.TextTokenizer;
 import java.nio.file.Path;
 
@@ -21,12 +21,7 @@ public record LoadedModel(Path path, String format, ModelConfig config, Language
      * Face cache (whose folder name is a commit hash).
      */
     public String name() {
-        String repo = HfCache.repoIdOf(path);
-        if (repo != null) {
-            return repo;
-        }
-        Path f = path.getFileName();
-        return f == null ? path.toString() : f.toString();
+        return LocalModel.displayName(path);
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.protolens.engine.model;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import dev.protolens.engine.UserError;
+import dev.protolens.engine.hub.LocalModel;
 import dev.protolens.engine.runtime.EngineRuntime;
 import dev.protolens.engine.tokenizer.HfTokenizer;
 import dev.protolens.engine.tokenizer.TextTokenizer;
@@ -38,11 +39,23 @@ public final class ModelLoader {
      */
     public static LoadedModel load(Path path, EngineRuntime runtime, String dtype, Consumer<String> progress) {
         long t0 = System.nanoTime();
+        if (path.toString().isBlank()) {
+            // Path.of("") is the working directory: an empty --model must not quietly mean "here"
+            throw new UserError("The model path is empty: give a Hugging Face model folder or a .gguf file.");
+        }
         Path p = path.toAbsolutePath().normalize();
         if (!Files.exists(p)) {
             throw new UserError(p + " does not exist");
         }
-        if (Files.isRegularFile(p) && p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".gguf")) {
+        if (!Files.isRegularFile(p) && !Files.isDirectory(p)) {
+            // a device (/dev/zero), a FIFO or a socket: reading it would block or never end
+            throw new UserError(p + " is not a regular file (a device, a pipe or a socket): pick a Hugging Face"
+                    + " model folder or a .gguf file.");
+        }
+        if (!Files.isReadable(p)) {
+            throw new UserError("Cannot read " + p + ": permission denied.");
+        }
+        if (LocalModel.isGguf(p)) {
             return loadGguf(p, runtime, dtype, progress, t0);
         }
         if (Files.isRegularFile(p)) {
@@ -109,6 +122,7 @@ public final class ModelLoader {
         try {
             LanguageModel model = create(config, source, manager, compute);
             String identity = ModelIdentity.of(config, source);
+            runtime.threadsForModel(model.parameterCount());
             return new LoadedModel(path, format, config, model, tokenizer, identity, runtime.deviceName(),
                     compute.toString().toLowerCase(Locale.ROOT), (System.nanoTime() - t0) / 1_000_000);
         } catch (RuntimeException | OutOfMemoryError e) {

@@ -83,6 +83,7 @@ public final class WeightLoader {
             throw new WeightsFormatException(source.path(), "tensor '" + name + "' has shape " + t.shapeString()
                     + " but this model's config needs " + Arrays.toString(expected));
         }
+        requireFloatingPoint(t);
         float[] v = source.floats(name);
         checkFinite(name, v);
         return v;
@@ -107,6 +108,7 @@ public final class WeightLoader {
     }
 
     private NDArray load(TensorInfo t, long[] shape) {
+        requireFloatingPoint(t);
         long elements = t.elementCount();
         parameters += elements;
         MemorySegment bytes = source.bytes(t.name());
@@ -149,22 +151,43 @@ public final class WeightLoader {
         return target == DataType.FLOAT32 ? a : convert(a);
     }
 
+    /**
+     * Integer tensors widened to floats would load "successfully" and give a garbage model (an I32 weight file is
+     * quantisation codes or the wrong file, never weights ProtoLens can use as they are).
+     */
+    private void requireFloatingPoint(TensorInfo t) {
+        if (!t.type().isFloatingPoint()) {
+            throw new WeightsFormatException(source.path(), "tensor '" + t.name() + "' is stored as " + t.type()
+                    + " integers; model weights must be floating point (F32, F16, BF16, F64, Q8_0 or Q4_0)");
+        }
+    }
+
+    /**
+     * Larger than any trained weight by orders of magnitude (they stay within a few hundred); such a value is
+     * finite but overflows to infinity in the first matrix product, so it is refused as damage at load rather
+     * than met as a NaN loss before the first update. The scan is the one the finiteness check already makes.
+     */
+    static final float MAX_ABS_WEIGHT = 1e8f;
+
     private void checkFinite(String name, float[] v) {
         for (float x : v) {
-            if (!Float.isFinite(x)) {
-                throw new WeightsFormatException(source.path(), "tensor '" + name
-                        + "' contains NaN or infinite values; the file is damaged");
-            }
+            check(name, x);
         }
     }
 
     private void checkFinite(String name, ByteBuffer b) {
         var fb = b.asFloatBuffer();
         for (int i = 0, n = fb.limit(); i < n; i++) {
-            if (!Float.isFinite(fb.get(i))) {
-                throw new WeightsFormatException(source.path(), "tensor '" + name
-                        + "' contains NaN or infinite values; the file is damaged");
-            }
+            check(name, fb.get(i));
+        }
+    }
+
+    private void check(String name, float x) {
+        if (!(Math.abs(x) <= MAX_ABS_WEIGHT)) {
+            throw new WeightsFormatException(source.path(), "tensor '" + name + "' contains "
+                    + (Float.isFinite(x) ? "the value " + x + ", far beyond any trained weight (at most "
+                    + MAX_ABS_WEIGHT + " is accepted), so the model would produce non-finite values"
+                    : "NaN or infinite values") + "; the file is damaged");
         }
     }
 }

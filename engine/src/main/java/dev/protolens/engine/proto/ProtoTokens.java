@@ -15,6 +15,18 @@ public record ProtoTokens(float[] e, float[] m) {
     }
 
     /** {@code (1-t)·a + t·b}, coordinate-wise. */
+    /** How many of the 2d values are NaN or infinite (a diverged fit's vectors, or an edited file). */
+    public int nonFiniteCount() {
+        int n = 0;
+        for (float x : e) {
+            n += Float.isFinite(x) ? 0 : 1;
+        }
+        for (float x : m) {
+            n += Float.isFinite(x) ? 0 : 1;
+        }
+        return n;
+    }
+
     public static ProtoTokens lerp(ProtoTokens a, ProtoTokens b, double t) {
         float[] e = new float[a.dim()];
         float[] m = new float[a.dim()];

@@ -62,6 +62,9 @@ public final class EngineRuntime {
      * change, the device cannot).
      */
     public static synchronized EngineRuntime start(RuntimeOptions options) {
+        if (options.threads() > 0) {
+            chosenThreads = true;
+        }
         if (instance != null) {
             int t = options.threads() > 0 ? options.threads() : instance.threads;
             if (t != instance.threads || !options.dtype().equals(instance.dtype)) {
@@ -315,6 +318,24 @@ public final class EngineRuntime {
             set[0] = want;
         }
     }
+
+    /**
+     * Once a model is loaded: when nobody chose the thread count (no --threads, no PROTOLENS_THREADS), the default
+     * for this model's size ({@link RuntimeOptions#defaultThreads(int, long)}); a chosen count stays.
+     */
+    public void threadsForModel(long parameters) {
+        if (RuntimeOptions.fromEnvironment().threads() > 0 || chosenThreads) {
+            return;
+        }
+        int t = RuntimeOptions.defaultThreads(Runtime.getRuntime().availableProcessors(), parameters);
+        if (t != threads) {
+            start(RuntimeOptions.fromEnvironment().withThreads(t).withDtype(dtype));
+            chosenThreads = false;
+        }
+    }
+
+    /** Whether the thread count was given by whoever started the engine (then model size does not change it). */
+    private static volatile boolean chosenThreads;
 
     /** The one line shown in the status bar and by {@code inspect}: device, threads, dtype, and any GPU fallback. */
     public String describe() {

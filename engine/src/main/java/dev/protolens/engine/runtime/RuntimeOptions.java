@@ -25,7 +25,17 @@ public record RuntimeOptions(int threads, String device, String dtype) {
                 orDefault(setting("protolens.dtype", "PROTOLENS_DTYPE"), "auto"));
     }
 
+    /**
+     * Threads the user asked for, bounded by the machine: more compute threads than cores only wait for one
+     * another (1000 on a 2-core machine ran 15× slower), so such a count is refused with the bound named.
+     */
     public RuntimeOptions withThreads(int t) {
+        int cores = Runtime.getRuntime().availableProcessors();
+        if (t < 0 || t > cores) {
+            throw new dev.protolens.engine.UserError("The number of compute threads must be between 1 and the "
+                    + cores + " cores of this machine (0 or none: the default, " + defaultThreads() + "); got " + t
+                    + ". More threads than cores only wait for one another.");
+        }
         return new RuntimeOptions(t, device, dtype);
     }
 
@@ -59,6 +69,20 @@ public record RuntimeOptions(int threads, String device, String dtype) {
     public static int defaultThreads() {
         int cores = Runtime.getRuntime().availableProcessors();
         return cores <= 2 ? 1 : cores - 1;
+    }
+
+    /**
+     * The default for a model of this many parameters on this many cores. Two cores or fewer: 1 (measured above).
+     * Otherwise all cores but one (the window's), bounded: at most 4 for models under 50M parameters, whose
+     * d ≤ 512 matrix products are too small to split further, and at most 16 for any model, because a fit's
+     * products have only N (tens to hundreds of) rows and a machine with more cores is usually shared. Only the
+     * 2-core rows are measured (README, "Big models use the whole machine"); the bounds are not yet.
+     */
+    public static int defaultThreads(int cores, long parameters) {
+        if (cores <= 2) {
+            return 1;
+        }
+        return Math.max(1, Math.min(cores - 1, parameters < 50_000_000L ? 4 : 16));
     }
 
     private static String setting(String property, String env) {

@@ -106,8 +106,14 @@ public final class ModelSession implements AutoCloseable {
     }
 
     private void drain() {
-        Runnable r;
-        while ((r = pending.poll()) != null) {
+        // only what was queued when the drain began: work that queues its own next piece (the slider's grid, one
+        // batch after another) gets one turn between two fit steps instead of holding the fit until it is done;
+        // each submit also queues a drain of its own, so nothing is left behind when no fit runs
+        for (int n = pending.size(); n > 0; n--) {
+            Runnable r = pending.poll();
+            if (r == null) {
+                return;
+            }
             r.run();
         }
     }

@@ -76,6 +76,33 @@ public final class RunLibrary {
         return new RunLibrary(AppDirs.library());
     }
 
+    /**
+     * Refuses, before any work, a library that cannot hold runs: a path that is a file or a device, or a folder
+     * that cannot be made or written. Otherwise a fit ran to its end and only then failed to save.
+     */
+    public RunLibrary requireUsable() {
+        try {
+            if (Files.exists(root) && !Files.isDirectory(root)) {
+                throw new RunStoreException("Cannot use " + root + " as the run library: it is a file, not a folder."
+                        + " Give a folder with --library (it is made if missing).");
+            }
+            Files.createDirectories(root);
+            if (!Files.isWritable(root)) {
+                throw new RunStoreException("Cannot write to the run library " + root + ": permission denied. Check"
+                        + " the folder's owner and permissions, or give another with --library.");
+            }
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            throw new RunStoreException("Cannot use " + root + " as the run library: " + e.getFile()
+                    + " is a file, not a folder.");
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new RunStoreException("Cannot make the run library " + root + ": permission denied at "
+                    + e.getFile() + ".");
+        } catch (IOException e) {
+            throw new RunStoreException("Cannot make the run library " + root + ": " + e.getMessage());
+        }
+        return this;
+    }
+
     public Path root() {
         return root;
     }
@@ -267,7 +294,10 @@ public final class RunLibrary {
     }
 
     private static String firstLine(Exception e) {
-        String m = e instanceof JacksonException je ? je.getOriginalMessage() : e.getMessage();
+        if (e instanceof JacksonException je) {
+            return dev.protolens.engine.model.HfConfigReader.jsonProblem(je);
+        }
+        String m = e.getMessage();
         if (m == null) {
             return e.getClass().getSimpleName();
         }

@@ -23,8 +23,22 @@ public record RunRecord(int schemaVersion, String id, String createdAt, String a
     public record ModelInfo(String name, String path, String format, String family, int hiddenSize, int layers,
                             int vocabSize, long parameters, String identity) {}
 
+    /** @param start how the fit started beyond the paper's recipe; absent (null) in older records: the paper's */
     public record Settings(String arrangement, String init, long seed, double lr, double beta1, double beta2,
-                           double eps, double weightDecay, int maxSteps, double targetAccuracy, boolean sharedM) {}
+                           double eps, double weightDecay, int maxSteps, double targetAccuracy, boolean sharedM,
+                           Start start) {
+        public Settings(String arrangement, String init, long seed, double lr, double beta1, double beta2, double eps,
+                        double weightDecay, int maxSteps, double targetAccuracy, boolean sharedM) {
+            this(arrangement, init, seed, lr, beta1, beta2, eps, weightDecay, maxSteps, targetAccuracy, sharedM, null);
+        }
+    }
+
+    /**
+     * {@link dev.protolens.engine.fit.FitStart} on disk. {@code summary} is "paper" for the paper's exact recipe, so
+     * a paper-exact run is recognisable at a glance (and by a script).
+     */
+    public record Start(String summary, String schedule, double peak, int warmupSteps, double focus, double initScale,
+                        String warm, String warmSource) {}
 
     /**
      * @param accuracy     token accuracy of the stored vectors (one forward pass)

@@ -5,6 +5,7 @@ import dev.protolens.engine.decode.Decoded;
 import dev.protolens.engine.fit.FitHistory;
 import dev.protolens.engine.fit.FitResult;
 import dev.protolens.engine.fit.FitSpec;
+import dev.protolens.engine.fit.FitStart;
 import dev.protolens.engine.fit.FitTarget;
 import dev.protolens.engine.fit.Init;
 import dev.protolens.engine.proto.Arrangement;
@@ -56,7 +57,26 @@ public final class RunRecords {
 
     public static RunRecord.Settings settings(FitSpec s) {
         return new RunRecord.Settings(s.arrangement().cliName(), s.init().cliName(), s.seed(), s.lr(), s.beta1(),
-                s.beta2(), s.eps(), s.weightDecay(), s.maxSteps(), s.targetAccuracy(), s.sharedM());
+                s.beta2(), s.eps(), s.weightDecay(), s.maxSteps(), s.targetAccuracy(), s.sharedM(), start(s.start()));
+    }
+
+    static RunRecord.Start start(FitStart f) {
+        return new RunRecord.Start(f.describe(), f.schedule().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
+                f.peak(), f.warmupSteps(), f.focus(), f.initScale(),
+                f.warm().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'), f.warmSource());
+    }
+
+    /** The start a record names, or the paper's when it names none or one this version cannot read. */
+    static FitStart start(RunRecord.Start st) {
+        if (st == null) {
+            return FitStart.PAPER;
+        }
+        try {
+            return new FitStart(FitStart.parseSchedule(st.schedule()), st.peak(), st.warmupSteps(), st.focus(),
+                    st.initScale(), FitStart.parseWarm(st.warm()), st.warmSource());
+        } catch (RuntimeException e) {
+            return FitStart.PAPER;
+        }
     }
 
     /**
@@ -82,7 +102,7 @@ public final class RunRecords {
         }
         return new FitSpec(arr, init, st.seed(), st.lr() > 0 ? st.lr() : d.lr(), st.beta1(), st.beta2(),
                 st.eps() > 0 ? st.eps() : d.eps(), st.weightDecay(), st.maxSteps() > 0 ? st.maxSteps() : d.maxSteps(),
-                st.targetAccuracy() > 0 ? st.targetAccuracy() : d.targetAccuracy(), st.sharedM());
+                st.targetAccuracy() > 0 ? st.targetAccuracy() : d.targetAccuracy(), st.sharedM(), start(st.start()));
     }
 
     public static String status(FitResult.Status s, boolean reached) {

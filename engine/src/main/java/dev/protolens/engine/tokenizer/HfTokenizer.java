@@ -44,6 +44,12 @@ public final class HfTokenizer implements TextTokenizer {
         }
         try {
             return fromJson(Files.readString(tokenizerJson), bosId, eosId, "tokenizer.json");
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new UserError(tokenizerJson + " is not UTF-8 text, so it is not a tokenizer.json (the file is"
+                    + " damaged or something else was saved under that name); download the model's tokenizer.json"
+                    + " again.");
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new UserError("Cannot read " + tokenizerJson + ": permission denied.");
         } catch (IOException e) {
             throw new UserError(tokenizerJson + " cannot be read: " + e.getMessage());
         }
@@ -74,7 +80,8 @@ public final class HfTokenizer implements TextTokenizer {
         try {
             root = new ObjectMapper().readTree(json);
         } catch (JacksonException e) {
-            throw new UserError(description + " is not valid JSON: " + e.getOriginalMessage());
+            throw new UserError(description + " is not valid JSON: "
+                    + dev.protolens.engine.model.HfConfigReader.jsonProblem(e));
         }
         Map<Integer, String> byId = new HashMap<>();
         JsonNode vocab = root.path("model").path("vocab");

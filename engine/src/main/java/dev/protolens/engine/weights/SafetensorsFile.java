@@ -184,7 +184,12 @@ public final class SafetensorsFile extends MappedTensorFile {
         try {
             expected = type.byteLength(elements);
         } catch (ArithmeticException ex) {
-            expected = -1;
+            throw new WeightsFormatException(path, where + ": shape " + shapeNode + " of " + type + " is too large"
+                    + " (more bytes than a file can hold); the header is damaged");
+        }
+        if (expected < 0) {
+            throw new WeightsFormatException(path, where + ": shape " + shapeNode + " is not a whole number of "
+                    + type + " blocks");
         }
         if (expected != end - begin) {
             throw new WeightsFormatException(path, where + ": shape " + shapeNode + " of " + type + " needs "

@@ -8,6 +8,7 @@ import dev.protolens.engine.fit.FitProgress;
 import dev.protolens.engine.fit.FitRequest;
 import dev.protolens.engine.fit.FitResult;
 import dev.protolens.engine.fit.FitState;
+import dev.protolens.engine.fit.Fitter;
 import dev.protolens.engine.model.LoadedModel;
 import dev.protolens.engine.proto.ProtoTokens;
 import dev.protolens.engine.session.ModelSession;
@@ -18,6 +19,7 @@ import dev.protolens.engine.store.RunLibrary;
 import dev.protolens.engine.store.RunRecord;
 import dev.protolens.engine.store.RunRecords;
 import dev.protolens.engine.store.RunStoreException;
+import dev.protolens.engine.store.WarmStarts;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -158,6 +160,8 @@ public final class FitJob {
      */
     public static FitJob start(ModelSession session, RunLibrary library, FitRequest request, Options options,
                                Consumer<JobProgress> listener) {
+        // a warm start reads the library first, so the records name the vectors the fit starts from
+        request = WarmStarts.apply(request, library, session.model(), new Fitter(session.model()));
         FitRuns runs = FitRuns.start(session.model(), request);
         RunLease lease = null;
         String unleased = null;
@@ -204,6 +208,17 @@ public final class FitJob {
      */
     public static List<Run> resumable(RunLibrary library, String id, LoadedModel model) {
         return Resumption.runs(library, id, model);
+    }
+
+    /** The stored runs that resuming any of {@code ids} continues, each once, in order. */
+    public static List<Run> resumable(RunLibrary library, List<String> ids, LoadedModel model) {
+        Map<String, Run> runs = new java.util.LinkedHashMap<>();
+        for (String id : ids) {
+            for (Run r : Resumption.runs(library, id, model)) {
+                runs.putIfAbsent(r.id(), r);
+            }
+        }
+        return new ArrayList<>(runs.values());
     }
 
     private void launch(FitRequest request) {

@@ -46,6 +46,11 @@ public record JobProgress(Stage stage, FitProgress fit, int shown, String[] writ
         return fit == null ? List.of() : fit.items();
     }
 
+    /** Items that have reached the target so far. */
+    public int reached() {
+        return (int) items().stream().filter(FitProgress.Item::reached).count();
+    }
+
     /** The shown item now, or null before the first step. */
     public FitProgress.Item item() {
         return fit == null ? null : fit.items().get(shown);

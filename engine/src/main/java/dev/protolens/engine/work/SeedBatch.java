@@ -4,10 +4,14 @@ import dev.protolens.engine.UserError;
 import dev.protolens.engine.fit.FitRequest;
 import dev.protolens.engine.fit.FitSpec;
 import dev.protolens.engine.fit.FitTarget;
+import dev.protolens.engine.model.LoadedModel;
 import dev.protolens.engine.store.RunRecord;
+import dev.protolens.engine.store.RunRecords;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -67,5 +71,35 @@ public final class SeedBatch {
                 return s;
             }
         }
+    }
+
+    /**
+     * "Fit more seeds" of stored runs: K new seeds of each of their texts in one batch, with the first run's
+     * settings, seeds after every seed already used for these texts among {@code library}, and one m for all
+     * items when {@code sharedM} (the paper's setting for paths).
+     */
+    public static FitRequest moreSeeds(LoadedModel model, List<RunRecord> selected, Collection<RunRecord> library,
+                                       int k, boolean sharedM, int maxSteps) {
+        List<String> texts = selected.stream().map(RunRecord::text).distinct().toList();
+        if (texts.isEmpty()) {
+            throw new UserError("Pick at least one run whose text gets more seeds.");
+        }
+        checkSize(texts.size() * k, false);
+        long next = 0;
+        for (RunRecord r : library) {
+            if (texts.contains(r.text()) && r.settings() != null) {
+                next = Math.max(next, r.settings().seed() + 1);
+            }
+        }
+        FitSpec spec = RunRecords.spec(selected.getFirst().settings()).withMaxSteps(maxSteps)
+                .withSharedM(sharedM && texts.size() * k > 1).withSeed(next);
+        List<FitTarget> targets = new ArrayList<>();
+        for (String t : texts) {
+            FitTarget target = FitTarget.of(model, t, spec.arrangement());
+            for (int i = 0; i < k; i++) {
+                targets.add(target);
+            }
+        }
+        return FitRequest.texts(targets, spec);
     }
 }

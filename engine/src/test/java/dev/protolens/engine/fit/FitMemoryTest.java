@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.Test;
  * touched or given back (it swung from 239 to 291 MB between collections here), which would hide a
  * native leak or fake one. With the heap pinned, what changes is native memory: libtorch's tensors.
  */
+@Tag("bench") // a measurement: runs with mvn -Pbench verify, not in the unit suite
 class FitMemoryTest {
 
     @Test

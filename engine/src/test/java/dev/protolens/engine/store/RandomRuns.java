@@ -125,7 +125,9 @@ final class RandomRuns {
         RunRecord.ModelInfo model = new RunRecord.ModelInfo(text(r, 20), text(r, 60), orNull(r, "safetensors"),
                 "llama", d, anInt(r), anInt(r), r.nextLong(), Long.toHexString(r.nextLong()));
         RunRecord.Settings settings = new RunRecord.Settings(text(r, 8), text(r, 8), r.nextLong(), dbl(r), dbl(r),
-                dbl(r), dbl(r), dbl(r), anInt(r), dbl(r), r.nextBoolean());
+                dbl(r), dbl(r), dbl(r), anInt(r), dbl(r), r.nextBoolean(), r.nextInt(3) == 0 ? null
+                : new RunRecord.Start(text(r, 40), text(r, 8), dbl(r), anInt(r), dbl(r), dbl(r), text(r, 8),
+                        orNull(r, text(r, 30))));
         RunRecord.Metrics metrics = r.nextInt(8) == 0 ? null : new RunRecord.Metrics(dbl(r), dbl(r), anInt(r),
                 anInt(r), r.nextBoolean(), anInt(r), anInt(r), anInt(r), dbl(r), orNull(r, text(r, 300)));
         RunRecord.History history = r.nextInt(8) == 0 ? null

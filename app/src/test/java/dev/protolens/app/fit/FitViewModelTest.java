@@ -1,0 +1,137 @@
+package dev.protolens.app.fit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.protolens.app.ui.HeadlessBench;
+import dev.protolens.app.ui.RunningTask;
+import dev.protolens.engine.fit.FitSpec;
+import dev.protolens.engine.fit.Init;
+import dev.protolens.engine.fit.TextCheck;
+import dev.protolens.engine.proto.Arrangement;
+import dev.protolens.engine.session.ModelSession;
+import dev.protolens.engine.store.RunRecord;
+import dev.protolens.engine.work.JobProgress;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The Fit screen's view model without a window or ../shared: a headless host, a tiny random model generated here,
+ * a library in a temporary folder.
+ */
+class FitViewModelTest {
+    /** About 20 tokens: a random two-layer model does not write them all within a few steps. */
+    static final String TEXT = "the cat sat on the mat and the dog ran in the park with a red ball";
+
+    @TempDir
+    Path tmp;
+    HeadlessBench bench;
+
+    @BeforeEach
+    void open() {
+        bench = new HeadlessBench(tmp);
+    }
+
+    @AfterEach
+    void close() {
+        bench.close();
+    }
+
+    @Test
+    void settingsMakeTheSpecAndSurviveTheSettingsFile() {
+        FitSettings s = new FitSettings();
+        FitSpec spec = FitSpec.defaults().withSeed(7).withMaxSteps(40).withLr(0.02).withInit(Init.EMB_STD)
+                .withArrangement(Arrangement.ALTERNATING);
+        s.show(spec);
+        s.restartsProperty().set(3);
+        assertThat(s.spec()).isEqualTo(spec);
+        FitSettings again = new FitSettings();
+        again.restore(s.remembered());
+        assertThat(again.spec()).isEqualTo(spec);
+        assertThat(again.restarts()).isEqualTo(3);
+        again.reset();
+        assertThat(again.spec()).isEqualTo(FitSpec.defaults());
+        assertThat(again.restarts()).isEqualTo(1);
+    }
+
+    @Test
+    void aTextThatCannotBeFittedSaysWhyAndDoesNotStart() {
+        ModelSession s = bench.openTinyModel(1);
+        FitViewModel vm = bench.onUi(() -> new FitViewModel(bench.wb));
+        bench.onUi(() -> vm.textProperty().set(""));
+        bench.waitFor("the preview of the empty text", () -> vm.previewProperty().get() != null
+                && vm.previewProperty().get().text().isEmpty());
+        String expected = TextCheck.of(s.model(), "", Arrangement.E_M).message();
+        assertThat(bench.onUi(() -> vm.previewProperty().get().message())).isEqualTo(expected).contains("empty");
+        bench.onUi(vm::fit);
+        // the start checks the same way and shows the same words
+        assertThat(bench.onUi(() -> vm.previewProperty().get().message())).isEqualTo(expected);
+        assertThat(bench.onUi(vm::phase)).isEqualTo(FitViewModel.Phase.IDLE);
+        assertThat(bench.wb.isFitting()).isFalse();
+        assertThat(bench.errors).isEmpty();
+    }
+
+    /** What one frame showed: the strip's state, the header's snapshot and the status bar's line. */
+    record Frame(FitViewModel.Live live, JobProgress header, String statusBar) {}
+
+    @Test
+    void everyFrameShowsOneSnapshotAndAStoppedFitResumesSavesAndCopies() {
+        bench.openTinyModel(2);
+        FitViewModel vm = bench.onUi(() -> new FitViewModel(bench.wb));
+        List<Frame> frames = new CopyOnWriteArrayList<>();
+        vm.setWake(() -> bench.fx(() -> {
+            FitViewModel.Live l = vm.takeLive();
+            RunningTask t = bench.wb.taskProperty().get();
+            if (l != null && l.progress() != null && t != null) {
+                frames.add(new Frame(l, vm.shownProgressProperty().get(), t.message()));
+            }
+        }));
+        bench.onUi(() -> {
+            vm.textProperty().set(TEXT);
+            vm.settings().maxStepsProperty().set(100_000);
+            vm.fit();
+        });
+        assertThat(bench.onUi(vm::phase)).isEqualTo(FitViewModel.Phase.RUNNING);
+        assertThat(bench.wb.isFitting()).isTrue();
+        bench.waitFor("a few steps", () -> frames.size() >= 3 && frames.getLast().live().progress().step() >= 3);
+        bench.onUi(vm::stop);
+        bench.waitFor("the stopped fit's result", () -> vm.phase() == FitViewModel.Phase.FINISHED);
+        assertThat(frames).allSatisfy(f -> {
+            JobProgress p = f.live().progress();
+            assertThat(f.header()).isSameAs(p);
+            assertThat(f.statusBar()).isEqualTo(p.line());
+            assertThat(f.live().caption()).contains("now " + p.correctNow() + "/" + p.length());
+        });
+
+        FitOutcome stopped = bench.onUi(() -> vm.outcomeProperty().get());
+        assertThat(stopped.saved()).isFalse();
+        assertThat(stopped.resumable()).hasSize(1);
+        int stepsBefore = stopped.updates();
+        assertThat(stepsBefore).isGreaterThanOrEqualTo(3);
+
+        bench.onUi(vm::save);
+        bench.waitFor("the saved run", () -> vm.outcomeProperty().get().saved());
+        String id = stopped.ids().getFirst();
+        RunRecord saved = bench.library.list().runs().stream().filter(r -> r.id().equals(id)).findFirst().orElseThrow();
+        assertThat(saved.isCheckpoint()).isFalse();
+
+        bench.onUi(vm::copyVectors);
+        assertThat(bench.clipboard).startsWith("{\"text\": \"" + TEXT + "\", \"e\": [").contains("\"m\": [");
+
+        frames.clear();
+        bench.onUi(vm::resume);
+        bench.waitFor("the resumed fit's steps", () -> !frames.isEmpty()
+                && frames.getLast().live().progress().step() >= stepsBefore + 3);
+        bench.onUi(vm::stop);
+        bench.waitFor("the resumed fit's result", () -> vm.phase() == FitViewModel.Phase.FINISHED);
+        FitOutcome resumed = bench.onUi(() -> vm.outcomeProperty().get());
+        assertThat(resumed.ids()).containsExactly(id);
+        assertThat(resumed.updates()).isGreaterThan(stepsBefore);
+        assertThat(bench.errors).isEmpty();
+        assertThat(bench.wb.isFitting()).isFalse();
+    }
+}
