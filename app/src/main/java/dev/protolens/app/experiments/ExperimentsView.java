@@ -77,8 +77,20 @@ public final class ExperimentsView extends VBox {
         run.disableProperty().bind(vm.stateProperty().isEqualTo(ExperimentsViewModel.State.RUNNING)
                 .or(vm.stateProperty().isEqualTo(ExperimentsViewModel.State.STOPPING)));
         stop.disableProperty().bind(vm.stateProperty().isNotEqualTo(ExperimentsViewModel.State.RUNNING));
+        Button slurm = new Button("Submit to Slurm…");
+        slurm.setId("experiments-slurm");
+        slurm.setOnAction(e -> {
+            // the shards write into this experiment's folder, so this screen's table and report read their results;
+            // a plan already submitted is followed, never rewritten under its running shards
+            java.nio.file.Path file = vm.folder().resolve("slurm-plan.json");
+            boolean submitted = java.nio.file.Files.isRegularFile(dev.protolens.engine.cluster.SlurmRuns
+                    .defaultRunDir(file).resolve(dev.protolens.engine.cluster.ClusterRun.RECORD));
+            if (submitted || vm.writePlan(file)) {
+                dev.protolens.app.cluster.SlurmDialog.open(getScene().getWindow(), wb.host(), file, vm.folder());
+            }
+        });
         HBox controls = new HBox(8, pick, quick, new Label("seeds"), seeds, new Label("steps"), steps, run, stop,
-                writePlan);
+                writePlan, slurm);
         controls.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
 
         Label claim = new Label();
