@@ -11,9 +11,9 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
-        if (args.length > 0 && args[0].equals(dev.protolens.engine.gpu.ProbeMain.LAUNCHER_ARG)) {
+        if (args.length > 0 && args[0].equals(dev.protolens.engine.gpu.probe.ProbeMain.LAUNCHER_ARG)) {
             // the GPU runtime's check, started through this launcher where the runtime has no java command
-            dev.protolens.engine.gpu.ProbeMain.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+            dev.protolens.engine.gpu.probe.ProbeMain.main(java.util.Arrays.copyOfRange(args, 1, args.length));
             return;
         }
         if (args.length == 0) {

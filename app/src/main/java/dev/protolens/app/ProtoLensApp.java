@@ -7,6 +7,7 @@ import dev.protolens.app.ui.FxHost;
 import dev.protolens.app.ui.AppIcon;
 import dev.protolens.app.ui.AppSettings;
 import dev.protolens.app.models.ModelCandidates;
+import dev.protolens.app.models.ModelDownloads;
 import dev.protolens.app.models.ModelPicker;
 import dev.protolens.app.atlas.AtlasView;
 import dev.protolens.app.atlas.AtlasViewModel;
@@ -50,6 +51,7 @@ public final class ProtoLensApp extends Application {
     private AtlasViewModel atlas;
     private GpuViewModel gpu;
     private Stage stage;
+    private ModelDownloads downloads;
     private boolean closing;
 
     /** The window's shared state (open model, library); for tests and benchmarks that drive the real window. */
@@ -70,11 +72,21 @@ public final class ProtoLensApp extends Application {
         Application.launch(ProtoLensApp.class, args);
     }
 
+    /** Downloads from the Hugging Face hub: made on first use, one for the window (one download at a time). */
+    private ModelDownloads downloads() {
+        if (downloads == null) {
+            downloads = new ModelDownloads(wb);
+        }
+        return downloads;
+    }
+
     @Override
     public void start(Stage stage) {
         this.stage = stage;
         // built here, not in init(): the OS colour scheme can only be read on the FX thread
-        wb = new Workbench(new FxHost(() -> stage), AppSettings.load(), RunLibrary.openDefault(), ModelCandidates.standard());
+        wb = new Workbench(new FxHost(() -> stage), AppSettings.load(), RunLibrary.openDefault());
+        ModelCandidates candidates = ModelCandidates.standard();
+        wb.onModelOpened(candidates::remember);
         Map<Screen, Supplier<Node>> screens = new EnumMap<>(Screen.class);
         fit = new FitViewModel(wb);
         screens.put(Screen.FIT, () -> new FitView(wb, fit));
@@ -97,7 +109,7 @@ public final class ProtoLensApp extends Application {
         screens.put(Screen.INSIDE, () -> new InsideView(wb, inside));
         ExperimentsViewModel experiments = new ExperimentsViewModel(wb);
         screens.put(Screen.EXPERIMENTS, () -> new ExperimentsView(wb, experiments));
-        wb.setModelPicker(() -> new ModelPicker(wb).show());
+        wb.setModelPicker(() -> new ModelPicker(wb, candidates, this::downloads).show());
         MainWindow root = new MainWindow(wb, screens);
         root.setTop(AppMenu.build(stage, wb, fit, library, root));
         gpu = new GpuViewModel(wb);
@@ -251,6 +263,9 @@ public final class ProtoLensApp extends Application {
         }
         if (gpu != null) {
             gpu.shutdown();
+        }
+        if (downloads != null) {
+            downloads.shutdown();
         }
         if (wb != null) {
             wb.shutdown();

@@ -4,7 +4,7 @@ import dev.protolens.app.figures.Figure;
 import dev.protolens.app.figures.FigureExport;
 import dev.protolens.app.figures.FigureStyle;
 import dev.protolens.engine.UserError;
-import dev.protolens.engine.store.AtomicFiles;
+import dev.protolens.engine.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

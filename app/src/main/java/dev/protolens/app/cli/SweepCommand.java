@@ -1,7 +1,7 @@
 package dev.protolens.app.cli;
 
 import dev.protolens.engine.UserError;
-import dev.protolens.engine.store.AtomicFiles;
+import dev.protolens.engine.AtomicFiles;
 import dev.protolens.engine.fit.FitSpec;
 import dev.protolens.engine.model.LoadedModel;
 import dev.protolens.engine.work.CapacitySweep;

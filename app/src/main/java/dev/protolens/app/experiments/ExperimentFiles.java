@@ -8,7 +8,7 @@ import dev.protolens.app.fit.SampleTexts;
 import dev.protolens.engine.experiment.Chart;
 import dev.protolens.engine.experiment.ExperimentReport;
 import dev.protolens.engine.experiment.NamedText;
-import dev.protolens.engine.store.AtomicFiles;
+import dev.protolens.engine.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

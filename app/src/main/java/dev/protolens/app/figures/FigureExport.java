@@ -17,7 +17,7 @@ import org.apache.pdfbox.pdmodel.PDPage;
 import org.apache.pdfbox.pdmodel.PDPageContentStream;
 import org.apache.pdfbox.pdmodel.common.PDRectangle;
 import org.jfree.svg.SVGGraphics2D;
-import dev.protolens.engine.store.AtomicFiles;
+import dev.protolens.engine.AtomicFiles;
 
 /** Writes a figure as PNG (at a scale, 2× for sharp slides), SVG or PDF, through the figure's one routine. */
 public final class FigureExport {

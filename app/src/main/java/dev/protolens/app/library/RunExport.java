@@ -1,6 +1,6 @@
 package dev.protolens.app.library;
 
-import dev.protolens.engine.store.AtomicFiles;
+import dev.protolens.engine.AtomicFiles;
 import dev.protolens.engine.store.RunLibrary;
 import dev.protolens.engine.store.RunRecord;
 import java.io.IOException;

@@ -46,9 +46,17 @@ public final class ModelPicker {
             + " GPT-NeoX or GPT-2 family) or a Llama .gguf file.";
 
     private final Workbench wb;
+    private final ModelCandidates candidates;
+    private final java.util.function.Supplier<ModelDownloads> downloads;
 
-    public ModelPicker(Workbench wb) {
+    /**
+     * @param candidates the models found on this computer and the recent ones
+     * @param downloads  the one download manager of the window (one download at a time; the status bar shows it)
+     */
+    public ModelPicker(Workbench wb, ModelCandidates candidates, java.util.function.Supplier<ModelDownloads> downloads) {
         this.wb = wb;
+        this.candidates = candidates;
+        this.downloads = downloads;
     }
 
     /** No model open and none remembered: the first start (or settings that were reset). */
@@ -169,7 +177,7 @@ public final class ModelPicker {
         VBox.setVgrow(list, Priority.ALWAYS);
         HBox.setHgrow(left, Priority.ALWAYS);
         HBox body = new HBox(14, left, detailsScroll);
-        ModelDownloads downloads = wb.downloads();
+        ModelDownloads downloads = this.downloads.get();
         DownloadPane download = new DownloadPane(downloads);
         downloads.setShownInline(true);
         VBox content = new VBox(10, heading, intro, body, new Separator(), download);
@@ -203,8 +211,8 @@ public final class ModelPicker {
 
         record Found(List<ModelCandidates.Candidate> models, List<CachedModel> unfinished) {}
         CompletableFuture.supplyAsync(() -> {
-            List<ModelCandidates.Candidate> all = new ArrayList<>(wb.candidates().recent());
-            all.addAll(wb.candidates().found());
+            List<ModelCandidates.Candidate> all = new ArrayList<>(candidates.recent());
+            all.addAll(candidates.found());
             return new Found(all, ModelDownloads.unfinished());
         }, wb.io()).whenComplete((found, err) -> Platform.runLater(() -> {
             if (err != null || found.models().isEmpty()) {

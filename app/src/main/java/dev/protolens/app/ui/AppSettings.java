@@ -1,7 +1,7 @@
 package dev.protolens.app.ui;
 
 import dev.protolens.engine.AppDirs;
-import dev.protolens.engine.store.AtomicFiles;
+import dev.protolens.engine.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package dev.protolens.app.ui;
 
+import dev.protolens.engine.AtomicFiles;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,7 +1,5 @@
 package dev.protolens.app.ui;
 
-import dev.protolens.app.models.ModelCandidates;
-import dev.protolens.app.models.ModelDownloads;
 import dev.protolens.engine.UserError;
 import dev.protolens.engine.session.ModelSession;
 import dev.protolens.engine.store.RunLibrary;
@@ -45,24 +43,22 @@ public final class Workbench {
                 return t;
             });
     private final RunLibrary library;
-    private final ModelCandidates candidates;
     private final Theme.Choice theme;
     private AppSettings settings;
     private Window window;
-    private ModelDownloads downloads;
     private Consumer<Path> textFileHandler = p -> { };
     private Runnable modelPicker = () -> { };
+    private Consumer<Path> modelOpened = p -> { };
     private final java.util.List<Runnable> libraryListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private Consumer<String> documentOpener = uri -> { };
 
     private final Host host;
     private final Messages messages = new Messages();
 
-    public Workbench(Host host, AppSettings settings, RunLibrary library, ModelCandidates candidates) {
+    public Workbench(Host host, AppSettings settings, RunLibrary library) {
         this.host = host;
         this.settings = settings;
         this.library = library;
-        this.candidates = candidates;
         this.theme = new Theme.Choice(Theme.parse(settings.theme()));
         theme.themeProperty().addListener((o, was, now) -> updateSettings(s -> s.withTheme(now.settingsName())));
     }
@@ -106,18 +102,6 @@ public final class Workbench {
 
     public RunLibrary library() {
         return library;
-    }
-
-    public ModelCandidates candidates() {
-        return candidates;
-    }
-
-    /** Downloads from the Hugging Face hub (one at a time; the picker and the status bar show it). */
-    public ModelDownloads downloads() {
-        if (downloads == null) {
-            downloads = new ModelDownloads(this);
-        }
-        return downloads;
     }
 
     public Theme.Choice theme() {
@@ -193,7 +177,7 @@ public final class Workbench {
             return f;
         }
         Path p = path.toAbsolutePath().normalize();
-        RunningTask t = new RunningTask("Loading " + ModelCandidates.inspect(p, ModelCandidates.Source.LOCAL).name(),
+        RunningTask t = new RunningTask("Loading " + dev.protolens.engine.hub.LocalModel.displayName(p),
                 null);
         t.update(-1, "starting the compute engine (the first start unpacks PyTorch, about 10 s)");
         loading.set(p);
@@ -219,11 +203,16 @@ public final class Workbench {
             if (old != null) {
                 io.execute(old::close);
             }
-            io.execute(() -> candidates.remember(p));
+            io.execute(() -> modelOpened.accept(p));
             updateSettings(x -> x.withLastModel(p.toString()));
             done.complete(s);
         }));
         return done;
+    }
+
+    /** What else happens when a model has opened, on the I/O thread (the app puts it on the recent list). */
+    public void onModelOpened(Consumer<Path> c) {
+        modelOpened = c;
     }
 
     /** Where a dropped or opened text file goes (the Fit view sets this). */
@@ -283,9 +272,6 @@ public final class Workbench {
     /** Closes the model and waits for pending writes (window closing). */
     public void shutdown() {
         ModelSession s = session.get();
-        if (downloads != null) {
-            downloads.shutdown();
-        }
         clock.shutdownNow();
         io.shutdown();
         try {

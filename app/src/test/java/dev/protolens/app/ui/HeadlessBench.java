@@ -40,8 +40,7 @@ public final class HeadlessBench implements Host, AutoCloseable {
     public HeadlessBench(Path dir) {
         this.dir = dir;
         this.library = new RunLibrary(dir.resolve("library"));
-        this.wb = new Workbench(this, AppSettings.defaults(), library,
-                new ModelCandidates(dir.resolve("settings"), List.of(dir.resolve("none")), dir.resolve("no-hf")));
+        this.wb = new Workbench(this, AppSettings.defaults(), library);
     }
 
     /** Generates a tiny random llama and opens it as the window would; returns its session. */

@@ -38,7 +38,7 @@ class SaveDialogsTest {
     @Test
     void confirmsWhatWasWrittenAndKeepsTheUmask() throws Exception {
         Path f = tmp.resolve("atlas.svg");
-        dev.protolens.engine.store.AtomicFiles.write(f, new byte[48 * 1024]);
+        dev.protolens.engine.AtomicFiles.write(f, new byte[48 * 1024]);
         assertThat(SaveDialogs.savedMessage(f)).isEqualTo("Saved atlas.svg (48 KB)");
         // the file gets what a plain new file gets under this umask (not createTempFile's 0600)
         Path plain = Files.createFile(tmp.resolve("plain"));

@@ -4,7 +4,7 @@ import dev.protolens.engine.UserError;
 import dev.protolens.engine.fit.FitSpec;
 import dev.protolens.engine.fit.Init;
 import dev.protolens.engine.proto.Arrangement;
-import dev.protolens.engine.store.AtomicFiles;
+import dev.protolens.engine.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,7 +1,7 @@
 package dev.protolens.engine.experiment;
 
 import dev.protolens.engine.UserError;
-import dev.protolens.engine.store.AtomicFiles;
+import dev.protolens.engine.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -221,7 +221,7 @@ public final class PlanRunner {
                 return null;
             }
             java.nio.file.Files.createDirectories(results.dir().resolve(PlanResults.RESULTS));
-            dev.protolens.engine.store.AtomicFiles.write(results.dir().resolve(PlanResults.RESULTS)
+            dev.protolens.engine.AtomicFiles.write(results.dir().resolve(PlanResults.RESULTS)
                     .resolve(it.id() + ".mem.safetensors"), o.vectors().toBytes());
             return new ItemResult(it.id(), it, session.model().identity(), o.fits(), System.currentTimeMillis() - t0,
                     Instant.now().toString(), host(), null);

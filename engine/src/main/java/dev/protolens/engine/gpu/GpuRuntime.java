@@ -1,7 +1,7 @@
 package dev.protolens.engine.gpu;
 
 import dev.protolens.engine.UserError;
-import dev.protolens.engine.store.AtomicFiles;
+import dev.protolens.engine.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -209,7 +209,7 @@ public final class GpuRuntime {
         return new InstalledFile(out.getFileName().toString(), n, java.util.HexFormat.of().formatHex(sha.digest()));
     }
 
-    static long deleteTree(Path root) {
+    public static long deleteTree(Path root) {
         if (!Files.exists(root)) {
             return 0;
         }

@@ -6,7 +6,7 @@ import dev.protolens.engine.hub.DownloadListener;
 import dev.protolens.engine.hub.FileTransfers;
 import dev.protolens.engine.hub.PullOptions;
 import dev.protolens.engine.hub.Sizes;
-import dev.protolens.engine.store.AtomicFiles;
+import dev.protolens.engine.AtomicFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

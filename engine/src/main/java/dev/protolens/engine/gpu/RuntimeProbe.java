@@ -19,12 +19,19 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
 /**
- * Checks the GPU runtime before it is trusted: a child process ({@link ProbeMain}) loads it and computes on
+ * Checks the GPU runtime before it is trusted: a child process ({@code ProbeMain}) loads it and computes on
  * {@code gpu(0)}. A child, because libtorch is loaded once per process and a broken CUDA install can abort the
  * process that loads it; the app's own process never loads the CUDA libraries until a check has passed. The outcome
  * is kept in the runtime's folder ({@link GpuRuntime#PROBE}) with the driver it ran under.
  */
 public final class RuntimeProbe {
+    /** The child's main class, named rather than referenced: it runs a fit, and this package is below the fit. */
+    static final String MAIN_CLASS = "dev.protolens.engine.gpu.probe.ProbeMain";
+    /** The first argument that makes the app's launcher run the child (installers without a java command). */
+    public static final String LAUNCHER_ARG = "--protolens-gpu-probe";
+    /** The child's one result line starts with this. */
+    public static final String PREFIX = "PROBE ";
+
     private static final ObjectMapper JSON = new ObjectMapper();
     /** glibc's dlerror: "{path}: {missing library}: cannot open shared object file: No such file or directory". */
     private static final Pattern SHARED_LIB = Pattern.compile(
@@ -35,7 +42,7 @@ public final class RuntimeProbe {
     private final List<String> command;
     private final Duration timeout;
 
-    /** @param command what starts {@link ProbeMain} (its arguments follow); {@link #childCommand()} normally */
+    /** @param command what starts {@code ProbeMain} (its arguments follow); {@link #childCommand()} normally */
     public RuntimeProbe(List<String> command, Duration timeout) {
         this.command = List.copyOf(command);
         this.timeout = timeout;
@@ -47,7 +54,7 @@ public final class RuntimeProbe {
 
     /**
      * This JVM's java with this class path; in an installed app whose runtime has no java command (jpackage strips
-     * it), the app's own launcher with {@link ProbeMain#LAUNCHER_ARG}.
+     * it), the app's own launcher with {@link #LAUNCHER_ARG}.
      */
     public static List<String> childCommand() {
         Path home = Path.of(System.getProperty("java.home"));
@@ -55,10 +62,10 @@ public final class RuntimeProbe {
                 .contains("win") ? "java.exe" : "java");
         if (Files.isExecutable(java)) {
             return List.of(java.toString(), "--enable-native-access=ALL-UNNAMED", "-Xmx1g", "-cp",
-                    System.getProperty("java.class.path"), ProbeMain.class.getName());
+                    System.getProperty("java.class.path"), MAIN_CLASS);
         }
         String launcher = ProcessHandle.current().info().command().orElse("protolens");
-        return List.of(launcher, ProbeMain.LAUNCHER_ARG);
+        return List.of(launcher, LAUNCHER_ARG);
     }
 
     /** Runs the check (seconds to a minute: the CUDA libraries are large) and returns its outcome; never throws. */
@@ -103,9 +110,9 @@ public final class RuntimeProbe {
     static ProbeResult interpret(GpuReport report, String half, int exit, String stdout, String stderr, long t0) {
         JsonNode line = null;
         for (String l : stdout.split("\\R")) {
-            if (l.startsWith(ProbeMain.PREFIX)) {
+            if (l.startsWith(PREFIX)) {
                 try {
-                    line = JSON.readTree(l.substring(ProbeMain.PREFIX.length()));
+                    line = JSON.readTree(l.substring(PREFIX.length()));
                 } catch (JacksonException e) {
                     line = null;
                 }

@@ -1,6 +1,6 @@
 package dev.protolens.engine.inside;
 
-import dev.protolens.engine.store.AtomicFiles;
+import dev.protolens.engine.AtomicFiles;
 import dev.protolens.engine.store.RunLibrary;
 import dev.protolens.engine.weights.NpyWriter;
 import dev.protolens.engine.weights.SafetensorsWriter;

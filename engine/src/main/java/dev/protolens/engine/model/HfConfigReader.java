@@ -31,7 +31,7 @@ public final class HfConfigReader {
             throw new UserError(configJson + " is not UTF-8 text, so it is not a config.json (the file is damaged"
                     + " or something else was saved under that name).");
         } catch (JacksonException e) {
-            throw new UserError(configJson + " is not valid JSON: " + jsonProblem(e));
+            throw new UserError(configJson + " is not valid JSON: " + dev.protolens.engine.JsonProblem.of(e));
         } catch (java.nio.file.AccessDeniedException e) {
             throw new UserError("Cannot read " + configJson + ": permission denied.");
         } catch (IOException e) {
@@ -43,23 +43,6 @@ public final class HfConfigReader {
         return parse(c, configJson.toString());
     }
 
-    /**
-     * Jackson's own words without its internals: the first line of the original message (no "[Source:
-     * REDACTED …]" part) and the line and column where the text stops being JSON.
-     */
-    public static String jsonProblem(JacksonException e) {
-        String m = e.getOriginalMessage();
-        if (m == null) {
-            m = "unreadable";
-        }
-        int cut = m.indexOf(" (start marker at");
-        m = (cut > 0 ? m.substring(0, cut) : m).lines().findFirst().orElse(m).strip();
-        var at = e.getLocation();
-        if (at != null && at.getLineNr() > 0) {
-            m += " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
-        }
-        return m;
-    }
 
     public static ModelConfig parse(JsonNode c, String where) {
         Fields f = new Fields(c, where);

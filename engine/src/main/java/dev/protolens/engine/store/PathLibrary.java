@@ -1,5 +1,6 @@
 package dev.protolens.engine.store;
 
+import dev.protolens.engine.AtomicFiles;
 import dev.protolens.engine.weights.SafetensorsFile;
 import dev.protolens.engine.weights.SafetensorsWriter;
 import dev.protolens.engine.weights.TensorInfo;

@@ -1,5 +1,6 @@
 package dev.protolens.engine.store;
 
+import dev.protolens.engine.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
 package dev.protolens.engine.store;
 
+import dev.protolens.engine.AtomicFiles;
 import dev.protolens.engine.AppDirs;
 import dev.protolens.engine.proto.ProtoTokens;
 import dev.protolens.engine.fit.FitState;
@@ -295,7 +296,7 @@ public final class RunLibrary {
 
     private static String firstLine(Exception e) {
         if (e instanceof JacksonException je) {
-            return dev.protolens.engine.model.HfConfigReader.jsonProblem(je);
+            return dev.protolens.engine.JsonProblem.of(je);
         }
         String m = e.getMessage();
         if (m == null) {

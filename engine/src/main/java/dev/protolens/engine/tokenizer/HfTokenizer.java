@@ -81,7 +81,7 @@ public final class HfTokenizer implements TextTokenizer {
             root = new ObjectMapper().readTree(json);
         } catch (JacksonException e) {
             throw new UserError(description + " is not valid JSON: "
-                    + dev.protolens.engine.model.HfConfigReader.jsonProblem(e));
+                    + dev.protolens.engine.JsonProblem.of(e));
         }
         Map<Integer, String> byId = new HashMap<>();
         JsonNode vocab = root.path("model").path("vocab");

@@ -1,5 +1,6 @@
 package dev.protolens.engine.store;
 
+import dev.protolens.engine.AtomicFiles;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.protolens.engine.fit.FitState;

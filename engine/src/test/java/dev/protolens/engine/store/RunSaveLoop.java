@@ -1,5 +1,6 @@
 package dev.protolens.engine.store;
 
+import dev.protolens.engine.AtomicFiles;
 import dev.protolens.engine.proto.ProtoTokens;
 import dev.protolens.engine.fit.FitState;
 import java.io.FileOutputStream;

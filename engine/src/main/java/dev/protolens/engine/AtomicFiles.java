@@ -1,4 +1,4 @@
-package dev.protolens.engine.store;
+package dev.protolens.engine;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -170,7 +170,7 @@ public final class AtomicFiles {
         }
     }
 
-    static void deleteTree(Path p) throws IOException {
+    public static void deleteTree(Path p) throws IOException {
         if (!Files.exists(p)) {
             return;
         }

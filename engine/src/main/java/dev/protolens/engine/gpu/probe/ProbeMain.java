@@ -1,4 +1,4 @@
-package dev.protolens.engine.gpu;
+package dev.protolens.engine.gpu.probe;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
@@ -10,6 +10,8 @@ import dev.protolens.engine.fit.FitResult;
 import dev.protolens.engine.fit.FitSpec;
 import dev.protolens.engine.fit.FitTarget;
 import dev.protolens.engine.fit.Fitter;
+import dev.protolens.engine.gpu.GpuRuntime;
+import dev.protolens.engine.gpu.RuntimeProbe;
 import dev.protolens.engine.model.HfConfigReader;
 import dev.protolens.engine.model.LanguageModel;
 import dev.protolens.engine.model.LoadedModel;
@@ -36,11 +38,14 @@ import tools.jackson.databind.node.ObjectNode;
  * native crash prints no such line; the parent then reads the reason from stderr.
  *
  * <p>Arguments: the libtorch folder, its flavor, the half type ("bfloat16" or "float16").
+ *
+ * <p>A package of its own because it runs a fit: {@code engine.gpu} is read by the runtime before any model
+ * exists, so it must not depend on the fit, the model or the runtime; it starts this class by name.
  */
 public final class ProbeMain {
     /** The first argument that makes the app's launcher run this class (installers without a java command). */
-    public static final String LAUNCHER_ARG = "--protolens-gpu-probe";
-    static final String PREFIX = "PROBE ";
+    public static final String LAUNCHER_ARG = RuntimeProbe.LAUNCHER_ARG;
+    static final String PREFIX = RuntimeProbe.PREFIX;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private ProbeMain() {}
