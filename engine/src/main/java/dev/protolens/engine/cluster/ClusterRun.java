@@ -1,7 +1,7 @@
 package dev.protolens.engine.cluster;
 
 import dev.protolens.engine.UserError;
-import dev.protolens.engine.store.AtomicFiles;
+import dev.protolens.engine.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

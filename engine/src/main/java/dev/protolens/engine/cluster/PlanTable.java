@@ -3,7 +3,7 @@ package dev.protolens.engine.cluster;
 import dev.protolens.engine.experiment.ItemResult;
 import dev.protolens.engine.experiment.Plan;
 import dev.protolens.engine.experiment.PlanResults;
-import dev.protolens.engine.store.AtomicFiles;
+import dev.protolens.engine.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
