@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
 @Command(name = "protolens", mixinStandardHelpOptions = true, versionProvider = ProtoLensCommand.VersionInfo.class,
         description = "See a frozen LLM write a whole text in one forward pass from two learned vectors.",
         subcommands = {InspectCommand.class, GenerateCommand.class, FitCommand.class, DecodeCommand.class, BenchCommand.class, SweepCommand.class,
-                ModelsCommand.class, ExperimentCommand.class, PlanCommand.class, ProjectCommand.class, InterpolateCommand.class, InsideCommand.class, GpuCommand.class})
+                ModelsCommand.class, ExperimentCommand.class, PlanCommand.class, ProjectCommand.class, InterpolateCommand.class, InsideCommand.class, GpuCommand.class,
+                SlurmCommand.class})
 public final class ProtoLensCommand implements Runnable {
 
     @Override

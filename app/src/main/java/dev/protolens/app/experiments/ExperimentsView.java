@@ -77,9 +77,21 @@ public final class ExperimentsView extends VBox {
         run.disableProperty().bind(vm.stateProperty().isEqualTo(ExperimentsViewModel.State.RUNNING)
                 .or(vm.stateProperty().isEqualTo(ExperimentsViewModel.State.STOPPING)));
         stop.disableProperty().bind(vm.stateProperty().isNotEqualTo(ExperimentsViewModel.State.RUNNING));
+        Button slurm = new Button("Submit to Slurm…");
+        slurm.setId("experiments-slurm");
+        slurm.setOnAction(e -> {
+            // the shards write into this experiment's folder, so this screen's table and report read their results;
+            // a plan already submitted is followed, never rewritten under its running shards
+            java.nio.file.Path file = vm.folder().resolve("slurm-plan.json");
+            boolean submitted = java.nio.file.Files.isRegularFile(dev.protolens.engine.cluster.SlurmRuns
+                    .defaultRunDir(file).resolve(dev.protolens.engine.cluster.ClusterRun.RECORD));
+            if (submitted || vm.writePlan(file)) {
+                dev.protolens.app.cluster.SlurmDialog.open(getScene().getWindow(), wb.host(), file, vm.folder());
+            }
+        });
         // wraps onto a second line in a narrow window, each control whole (the 1024 x 700 layout check)
         var controls = dev.protolens.app.ui.Layout.row(8, pick, quick, new Label("seeds"), seeds, new Label("steps"),
-                steps, run, stop, writePlan);
+                steps, run, stop, writePlan, slurm);
 
         Label claim = new Label();
         claim.setId("experiments-claim");

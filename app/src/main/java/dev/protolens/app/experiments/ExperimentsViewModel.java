@@ -254,11 +254,14 @@ public final class ExperimentsViewModel {
     }
 
     /** Writes the current plan for {@code protolens plan run} or a cluster. */
-    public void writePlan(Path file) {
+    /** Writes the plan the current choices make; false (after an error dialog) when it cannot. */
+    public boolean writePlan(Path file) {
         try {
             plan().write(file);
+            return true;
         } catch (Exception ex) {
             host.error("Cannot write the plan", ex);
+            return false;
         }
     }
 
