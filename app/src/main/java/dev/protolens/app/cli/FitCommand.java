@@ -112,6 +112,15 @@ final class FitCommand implements Callable<Integer> {
             if (!spec.start().isPaper()) {
                 System.err.println("start: " + spec.start().describe() + " (not the paper's recipe)");
             }
+            if (restarts >= SeedBatch.ESTIMATE_FROM) {
+                // a big batch is legitimate, but a typo should not cost an afternoon unannounced
+                long est = SeedBatch.estimateMillis(session, target, spec, restarts);
+                if (est >= 0) {
+                    System.err.printf(Locale.ROOT, "estimate: %d seeds x at most %d updates, at most about %s on this"
+                            + " machine (from 3 timed updates of one seed); Ctrl+C stops and keeps what is done%n",
+                            restarts, spec.maxSteps(), dev.protolens.engine.work.Durations.format(est));
+                }
+            }
             System.err.printf(Locale.ROOT, "fitting %d tokens with %s, %s%s%n", target.length(), m.name(),
                     spec.arrangement().label(), restarts > 1 ? ", " + restarts + " restarts"
                     + (sharedM ? " sharing one m" : "") : "");

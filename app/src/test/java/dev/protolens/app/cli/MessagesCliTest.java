@@ -62,6 +62,20 @@ class MessagesCliTest {
     }
 
     @Test
+    void aBigSeedBatchSaysWhatItWillCostBeforeItStarts() {
+        Cli.Result r = Cli.run("fit", "--model", Shared.model("stories260k-hf").toString(), "--text",
+                "The cat sat on the mat.", "--restarts", "32", "--steps", "2", "--no-save", "--quiet");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.err()).contains("estimate: 32 seeds x at most 2 updates, at most about");
+        int estimate = r.err().indexOf("estimate:");
+        int fitting = r.err().indexOf("fitting ");
+        assertThat(estimate).as("the estimate comes before the fit starts").isLessThan(fitting);
+        Cli.Result small = Cli.run("fit", "--model", Shared.model("stories260k-hf").toString(), "--text",
+                "The cat sat on the mat.", "--restarts", "2", "--steps", "2", "--no-save", "--quiet");
+        assertThat(small.err()).as("a small batch starts at once").doesNotContain("estimate:");
+    }
+
+    @Test
     void pointsBeyondTheBoundAreRefusedBeforeAnyWork() {
         assertRefused(Cli.run("interpolate", "--a", "x", "--b", "y", "--points", "100000", "--out",
                 tmp.resolve("p.csv").toString(), "--library", tmp.resolve("lib").toString()), "100000", "1001");

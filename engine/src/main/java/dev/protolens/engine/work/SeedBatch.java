@@ -102,4 +102,28 @@ public final class SeedBatch {
         }
         return FitRequest.texts(targets, spec);
     }
+
+    /** From how many seeds a batch's cost is estimated before it starts: smaller batches start at once. */
+    public static final int ESTIMATE_FROM = 16;
+
+    /**
+     * An upper bound on a batch's time, before it starts: a few timed updates of one seed on this machine, times
+     * the seeds and the most updates (a batch of K costs about K single seeds on the CPU; measured 0.8-1.2x).
+     * Runs on the session's worker; call it before the fit, never during one.
+     */
+    public static long estimateMillis(dev.protolens.engine.session.ModelSession session, FitTarget target,
+                                      FitSpec spec, int k) {
+        try {
+            double ms = session.submit(m -> session.fitter().fit(FitRequest.single(target, spec.withSeed(0)
+                            .withSharedM(false).withMaxSteps(3).withTargetAccuracy(FitSpec.NEVER_STOP)),
+                    dev.protolens.engine.fit.FitMonitor.none()).millisPerStep()).get();
+            return Math.round(ms * k * spec.maxSteps());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable c = e.getCause() != null ? e.getCause() : e;
+            throw c instanceof RuntimeException re ? re : new IllegalStateException(c);
+        }
+    }
 }
