@@ -117,8 +117,9 @@ final class FitCommand implements Callable<Integer> {
                 long est = SeedBatch.estimateMillis(session, target, spec, restarts);
                 if (est >= 0) {
                     System.err.printf(Locale.ROOT, "estimate: %d seeds x at most %d updates, at most about %s on this"
-                            + " machine (from 3 timed updates of one seed); Ctrl+C stops and keeps what is done%n",
-                            restarts, spec.maxSteps(), dev.protolens.engine.work.Durations.format(est));
+                            + " machine (from 5 timed updates of %d of them); Ctrl+C stops and keeps what is done%n",
+                            restarts, spec.maxSteps(), dev.protolens.engine.work.Durations.format(est),
+                            Math.min(restarts, SeedBatch.ESTIMATE_FROM));
                 }
             }
             System.err.printf(Locale.ROOT, "fitting %d tokens with %s, %s%s%n", target.length(), m.name(),

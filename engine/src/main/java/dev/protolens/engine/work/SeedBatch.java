@@ -107,17 +107,19 @@ public final class SeedBatch {
     public static final int ESTIMATE_FROM = 16;
 
     /**
-     * An upper bound on a batch's time, before it starts: a few timed updates of one seed on this machine, times
-     * the seeds and the most updates (a batch of K costs about K single seeds on the CPU; measured 0.8-1.2x).
+     * An upper bound on a batch's time, before it starts: 5 timed updates of a batch of up to 16 of its seeds on
+     * this machine, times the batches and the most updates (a batch of K costs about K single seeds on the CPU for
+     * a 135M model, measured 0.8-1.2x; less for small models, so this bounds from above).
      * Runs on the session's worker; call it before the fit, never during one.
      */
     public static long estimateMillis(dev.protolens.engine.session.ModelSession session, FitTarget target,
                                       FitSpec spec, int k) {
         try {
-            double ms = session.submit(m -> session.fitter().fit(FitRequest.single(target, spec.withSeed(0)
-                            .withSharedM(false).withMaxSteps(3).withTargetAccuracy(FitSpec.NEVER_STOP)),
+            int probe = Math.min(k, ESTIMATE_FROM);
+            double ms = session.submit(m -> session.fitter().fit(request(target, spec.withMaxSteps(5)
+                            .withTargetAccuracy(FitSpec.NEVER_STOP), probe),
                     dev.protolens.engine.fit.FitMonitor.none()).millisPerStep()).get();
-            return Math.round(ms * k * spec.maxSteps());
+            return Math.round(ms * Math.ceil((double) k / probe) * spec.maxSteps());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return -1;
