@@ -24,6 +24,8 @@ public final class PlanResults {
     public static final String PLAN = "plan.json";
     public static final String RESULTS = "results";
     public static final String LIBRARY = "library";
+    /** Per started item, the ids of its runs in the library (see {@link #started}). */
+    public static final String STARTED = "started";
 
     private final Path dir;
 
@@ -37,6 +39,31 @@ public final class PlanResults {
 
     public Path resultFile(String id) {
         return dir.resolve(RESULTS).resolve(id + ".json");
+    }
+
+    /** Where an item's runs are named when its fit starts, so that a later run of the plan resumes them. */
+    public Path startedFile(String id) {
+        return dir.resolve(STARTED).resolve(id + ".json");
+    }
+
+    /** The library ids of an item's fit that started and did not finish (none when it never started). */
+    public List<String> started(String id) {
+        Path f = startedFile(id);
+        if (!Files.isRegularFile(f)) {
+            return List.of();
+        }
+        try {
+            List<String> ids = new java.util.ArrayList<>();
+            Plan.JSON.readTree(f.toFile()).get("runs").forEach(n -> ids.add(n.asString()));
+            return ids;
+        } catch (RuntimeException e) {
+            return List.of(); // a damaged note only costs a fresh fit
+        }
+    }
+
+    public void writeStarted(String id, List<String> runIds) throws IOException {
+        Files.createDirectories(dir.resolve(STARTED));
+        AtomicFiles.write(startedFile(id), Plan.JSON.writeValueAsBytes(java.util.Map.of("runs", runIds)));
     }
 
     public boolean isDone(String id) {

@@ -124,6 +124,36 @@ public final class PlanRunner {
         return new Summary(finished, mine.size() - todo.size(), failed, cancelled.get(), System.currentTimeMillis() - t0);
     }
 
+    /**
+     * A fresh fit of the item, or, when an earlier run of the plan started it and was stopped (a Slurm shard
+     * cancelled or killed, Ctrl+C), the continuation of that fit's stored runs from their optimiser state: a
+     * stopped item is finished once, with no second set of records in the library.
+     */
+    private FitJob startOrResume(Plan plan, Plan.Item it, FitTarget target, java.util.function.Consumer<JobProgress> progress) {
+        var spec = plan.settings().spec(it);
+        List<String> before = results.started(it.id());
+        if (!before.isEmpty()) {
+            try {
+                List<dev.protolens.engine.store.Run> stored = FitJob.resumable(library, before, session.model());
+                int done = stored.getFirst().resumeState().step();
+                LOG.info("item {}: resuming its {} stopped runs at step {}", it.id(), stored.size(), done);
+                return FitJob.resume(session, library, stored, Math.max(1, spec.maxSteps() - done),
+                        FitJob.Options.cli(), progress);
+            } catch (RuntimeException e) {
+                // gone, damaged or without optimiser state: fitting again costs time, never a result
+                LOG.info("item {}: its stopped runs cannot be resumed ({}); fitting it again", it.id(), e.getMessage());
+            }
+        }
+        FitRequest request = SeedBatch.request(target, spec, it.seeds());
+        FitJob job = FitJob.start(session, library, request, FitJob.Options.cli(), progress);
+        try {
+            results.writeStarted(it.id(), job.runs().ids());
+        } catch (IOException e) {
+            LOG.warn("item {}: could not note its runs for a resume: {}", it.id(), e.getMessage());
+        }
+        return job;
+    }
+
     /** One item's fits; null when it was cancelled before its end (nothing is written then). */
     private ItemResult runItem(Plan plan, Plan.Item it, java.util.function.Consumer<JobProgress> progress) {
         LoadedModel m = session.model();
@@ -144,8 +174,7 @@ public final class PlanRunner {
         if (it.usesMem()) {
             return runMem(plan, it, target, t0, progress);
         }
-        FitRequest request = SeedBatch.request(target, plan.settings().spec(it), it.seeds());
-        FitJob job = FitJob.start(session, library, request, FitJob.Options.cli(), progress);
+        FitJob job = startOrResume(plan, it, target, progress);
         current.set(job);
         if (cancelled.get()) {
             job.cancel();
