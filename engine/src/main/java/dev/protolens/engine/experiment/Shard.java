@@ -5,9 +5,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One part of a plan for one worker of a cluster array: the items whose index modulo {@code count} is
- * {@code index}. Dealing items round-robin (instead of in blocks) spreads the long items of a length grid over
- * the workers. Every item belongs to exactly one shard of a given count.
+ * One part of a plan for one worker of a cluster array. Items are dealt by expected cost, not by position: the
+ * costliest first, each to the shard with the least cost so far (longest-processing-time first), so the array
+ * ends when its slowest shard does, not when the one that drew the long prefixes of a length grid does. The
+ * deal depends only on the plan, so every worker computes the same one, and every item belongs to exactly one
+ * shard of a given count.
  */
 public record Shard(int index, int count) {
     public static final Shard ALL = new Shard(0, 1);
@@ -31,15 +33,47 @@ public record Shard(int index, int count) {
         }
     }
 
-    public boolean contains(int itemIndex) {
-        return itemIndex % count == index;
+    /**
+     * An item's expected cost, in token-updates: a fit step costs about its prefix length, times the seeds of
+     * its batch; the autoregressive baseline decodes its N tokens in N passes, counted once more.
+     */
+    static double cost(Plan.Item it) {
+        double n = Math.max(1, it.length() > 0 ? it.length() : it.text().length() / 3.0);
+        return n * it.seeds() * (it.usesMem() ? 2 : 1);
+    }
+
+    /** The shard (0 … count-1) of each of the plan's items. */
+    public static int[] deal(Plan plan, int count) {
+        List<Plan.Item> items = plan.items();
+        Integer[] order = new Integer[items.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, (a, b) -> {
+            int c = Double.compare(cost(items.get(b)), cost(items.get(a)));
+            return c != 0 ? c : Integer.compare(a, b);
+        });
+        double[] load = new double[count];
+        int[] shardOf = new int[items.size()];
+        for (int i : order) {
+            int best = 0;
+            for (int s = 1; s < count; s++) {
+                if (load[s] < load[best]) {
+                    best = s;
+                }
+            }
+            shardOf[i] = best;
+            load[best] += cost(items.get(i));
+        }
+        return shardOf;
     }
 
     /** The plan's items in this shard, in plan order. */
     public List<Plan.Item> of(Plan plan) {
+        int[] shardOf = deal(plan, count);
         List<Plan.Item> r = new ArrayList<>();
-        for (int i = 0; i < plan.items().size(); i++) {
-            if (contains(i)) {
+        for (int i = 0; i < shardOf.length; i++) {
+            if (shardOf[i] == index) {
                 r.add(plan.items().get(i));
             }
         }

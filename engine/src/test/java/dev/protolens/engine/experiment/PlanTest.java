@@ -77,6 +77,42 @@ class PlanTest {
     }
 
     @Test
+    void shardsAreBalancedByExpectedCostNotByPosition() {
+        // short and long items alternate (a grid of two lengths per text): round-robin over 2 shards would give
+        // one shard every short item (4 x 4 tokens) and the other every long one (4 x 64)
+        Plan.Settings s = Plan.Settings.paper().withSteps(10);
+        List<Plan.Item> list = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            for (int n : new int[] {4, 64}) {
+                list.add(Plan.Item.of("N=" + n, "text " + t, "Tom had a small dog named Max. ".repeat(30), n,
+                        Plan.PROTO, Arrangement.E_M, 0, 2, false, s));
+            }
+        }
+        Plan p = new Plan(null, "test", "/models/x", s, Map.of(), list);
+        for (int count = 2; count <= 4; count++) {
+            double[] load = new double[count];
+            double biggest = 0;
+            for (int i = 0; i < count; i++) {
+                for (Plan.Item it : new Shard(i, count).of(p)) {
+                    load[i] += Shard.cost(it);
+                    biggest = Math.max(biggest, Shard.cost(it));
+                }
+            }
+            double max = java.util.Arrays.stream(load).max().orElseThrow();
+            double min = java.util.Arrays.stream(load).min().orElseThrow();
+            // longest-processing-time first: no shard exceeds another by more than the costliest item
+            assertThat(max - min).as("loads %s", java.util.Arrays.toString(load)).isLessThanOrEqualTo(biggest);
+        }
+        double[] two = new double[2];
+        for (int i = 0; i < 2; i++) {
+            for (Plan.Item it : new Shard(i, 2).of(p)) {
+                two[i] += Shard.cost(it);
+            }
+        }
+        assertThat(two).as("two shards of 272 token-seeds each").containsExactly(272, 272);
+    }
+
+    @Test
     void aBrokenPlanIsRefusedWithWhatToFix() throws Exception {
         Plan p = plan(2, 10);
         List<Plan.Item> dup = List.of(p.items().get(0), p.items().get(0));
