@@ -134,4 +134,37 @@ class FitViewModelTest {
         assertThat(bench.errors).isEmpty();
         assertThat(bench.wb.isFitting()).isFalse();
     }
+
+    @Test
+    void aStoppedFitOfThreeRestartsOffersResumeAndItsClockContinues() {
+        bench.openTinyModel(3);
+        FitViewModel vm = bench.onUi(() -> new FitViewModel(bench.wb));
+        vm.setWake(() -> bench.fx(vm::takeLive)); // the frame loop's part: one snapshot shown per frame
+        bench.onUi(() -> {
+            vm.textProperty().set(TEXT);
+            vm.settings().restartsProperty().set(3);
+            vm.settings().maxStepsProperty().set(100_000);
+            vm.fit();
+        });
+        bench.waitFor("a few steps", () -> bench.wb.taskProperty().get() != null
+                && vm.shownProgressProperty().get() != null && vm.shownProgressProperty().get().step() >= 3);
+        bench.onUi(vm::stop);
+        bench.waitFor("the stopped fit's result", () -> vm.phase() == FitViewModel.Phase.FINISHED);
+        FitOutcome stopped = bench.onUi(() -> vm.outcomeProperty().get());
+        assertThat(stopped.ids()).hasSize(3);
+        assertThat(stopped.resumable()).as("every restart that did not reach the text can go on").hasSize(3);
+
+        bench.onUi(vm::resume);
+        bench.waitFor("the resumed fit", () -> vm.phase() == FitViewModel.Phase.RUNNING
+                && vm.shownProgressProperty().get() != null
+                && vm.shownProgressProperty().get().step() >= stopped.updates() + 3);
+        bench.onUi(vm::stop);
+        bench.waitFor("the resumed fit's result", () -> vm.phase() == FitViewModel.Phase.FINISHED);
+        FitOutcome resumed = bench.onUi(() -> vm.outcomeProperty().get());
+        assertThat(resumed.ids()).as("the same three runs go on").containsExactlyElementsOf(stopped.ids());
+        assertThat(resumed.updates()).isGreaterThan(stopped.updates());
+        assertThat(resumed.millis()).as("the elapsed time continues, it does not restart at zero")
+                .isGreaterThan(stopped.millis());
+        assertThat(bench.errors).isEmpty();
+    }
 }
