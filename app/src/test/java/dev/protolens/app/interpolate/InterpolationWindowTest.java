@@ -87,11 +87,14 @@ class InterpolationWindowTest {
         assertThat(onFx(() -> view.textFigure().caption())).contains(Math.round(worst.accuracy() * worst.decoded().length())
                 + "/" + worst.decoded().length() + " tokens right");
         // the τ marker is a line over the chart at τ's place on the x axis, moved without repainting the chart
+        // where the marker belongs is read again at each poll: the chart fills in as the grid decodes, and the
+        // line follows each redraw
+        waitUntil("the marker at the worst τ", 30, () -> Math.abs(view.tauMarkerLine().getStartX()
+                - view.curvesFigure().screenMarker(dev.protolens.app.figures.FigureStyle.LIGHT).x()) <= 1);
         javafx.geometry.Rectangle2D plot = onFx(() -> {
             var m = view.curvesFigure().screenMarker(dev.protolens.app.figures.FigureStyle.LIGHT);
             return new javafx.geometry.Rectangle2D(m.x(), m.top(), 1, m.bottom() - m.top());
         });
-        waitUntil("the marker at the worst τ", 10, () -> Math.abs(view.tauMarkerLine().getStartX() - plot.getMinX()) <= 1);
         onFx(() -> {
             slider.setValue(Math.min(1, worst.tau() + 0.25));
             return null;
