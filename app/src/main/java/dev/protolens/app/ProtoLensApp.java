@@ -130,6 +130,29 @@ public final class ProtoLensApp extends Application {
         installShortcuts(scene);
         stage.show();
         Platform.runLater(this::firstModel);
+        mentionUnfinishedFits();
+    }
+
+    /**
+     * A fit the last session did not finish (the window was killed or the machine went down mid-fit) is kept as a
+     * checkpoint; say so once at start, with the way back to it: Resume opens the latest in Fit, where its Resume
+     * button continues it from its optimiser state.
+     */
+    private void mentionUnfinishedFits() {
+        java.util.concurrent.CompletableFuture.supplyAsync(() -> wb.library().list().runs().stream()
+                .filter(dev.protolens.engine.store.RunRecord::isCheckpoint).toList(), wb.io()).thenAccept(cps -> {
+                    if (cps.isEmpty()) {
+                        return;
+                    }
+                    var latest = cps.stream().max(java.util.Comparator.comparing(
+                            dev.protolens.engine.store.RunRecord::createdAt)).orElseThrow();
+                    String text = cps.size() == 1 ? "An unfinished fit is kept as a checkpoint: " + latest.id()
+                            : cps.size() + " unfinished fits are kept as checkpoints; the latest: " + latest.id();
+                    wb.host().fx(() -> wb.messages().post(text, "Resume", () -> wb.io().execute(() -> {
+                        var run = wb.library().load(latest.id());
+                        wb.host().fx(() -> fit.openRun(run));
+                    })));
+                }).exceptionally(e -> null); // the library's own problems are shown by the Library screen
     }
 
     /**
