@@ -341,6 +341,12 @@ public final class FitViewModel {
                         + " model (Ctrl+O) to show this run.");
                 return;
             }
+            // switching models closes the open one: never silently
+            if (s != null && !host.confirm("Open another model?", "Run " + r.id() + " was fitted with "
+                    + r.model().name() + ". Showing it opens that model in place of " + s.model().name() + ".",
+                    "Open " + r.model().name())) {
+                return;
+            }
             wb.openModel(modelPath).thenRun(() -> host.fx(() -> openRun(run)));
             return;
         }

@@ -167,4 +167,36 @@ class FitViewModelTest {
                 .isGreaterThan(stopped.millis());
         assertThat(bench.errors).isEmpty();
     }
+
+    @Test
+    void openingARunOfAnotherModelAsksFirst() {
+        bench.openTinyModel(4);
+        FitViewModel vm = bench.onUi(() -> new FitViewModel(bench.wb));
+        vm.setWake(() -> bench.fx(vm::takeLive));
+        bench.onUi(() -> {
+            vm.textProperty().set(TEXT);
+            vm.settings().maxStepsProperty().set(3);
+            vm.fit();
+        });
+        bench.waitFor("the fit's result", () -> vm.phase() == FitViewModel.Phase.FINISHED);
+        bench.onUi(vm::save);
+        bench.waitFor("the saved run", () -> vm.outcomeProperty().get().saved());
+        String id = bench.onUi(() -> vm.outcomeProperty().get().ids().getFirst());
+        var run = bench.library.load(id);
+
+        bench.openTinyModel(5, "llama-gqa-tied"); // another model (another shape) is open now
+        var other = bench.wb.session().model().identity();
+        assertThat(other).isNotEqualTo(run.record().model().identity());
+        bench.confirmAnswer = false;
+        bench.onUi(() -> vm.openRun(run));
+        assertThat(bench.onUi(() -> bench.wb.loadingProperty().get())).as("declined: no model is being loaded").isNull();
+        assertThat(bench.wb.session().model().identity()).as("declined: the open model stays").isEqualTo(other);
+
+        bench.confirmAnswer = true;
+        bench.onUi(() -> vm.openRun(run));
+        bench.waitFor("the run's model open and the run shown", () -> bench.wb.session() != null
+                && bench.wb.session().model().identity().equals(run.record().model().identity())
+                && vm.outcomeProperty().get() != null && vm.outcomeProperty().get().ids().contains(id));
+        assertThat(bench.errors).isEmpty();
+    }
 }

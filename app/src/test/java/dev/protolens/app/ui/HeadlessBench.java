@@ -45,7 +45,12 @@ public final class HeadlessBench implements Host, AutoCloseable {
 
     /** Generates a tiny random llama and opens it as the window would; returns its session. */
     public ModelSession openTinyModel(long seed) {
-        Path model = TinyModels.write(dir.resolve("model-" + seed), "llama", seed);
+        return openTinyModel(seed, "llama");
+    }
+
+    /** The same with another of {@link TinyModels}' variants (another shape: another model identity). */
+    public ModelSession openTinyModel(long seed, String variant) {
+        Path model = TinyModels.write(dir.resolve("model-" + variant + "-" + seed), variant, seed);
         ModelSession s = onUi(() -> wb.openModel(model)).join();
         waitFor("the model is open", () -> wb.session() == s);
         return s;
