@@ -37,13 +37,7 @@ final class PlanCommand implements Runnable {
 
     /** The results folder of a plan: --out, else "<plan file without .json>.results" beside it. */
     static Path outFor(Path planFile, Path out) {
-        if (out != null) {
-            return out;
-        }
-        String n = planFile.getFileName().toString();
-        String stem = n.endsWith(".json") ? n.substring(0, n.length() - 5) : n;
-        Path parent = planFile.toAbsolutePath().getParent();
-        return parent.resolve(stem + ".results");
+        return out != null ? out : PlanResults.besidePlan(planFile);
     }
 
     @Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,

@@ -22,8 +22,7 @@ public record ExperimentShards(Plan plan, PlanResults results) implements PlanSh
 
     /** {@code plan.json} → {@code plan.results/} beside it, where {@code protolens plan run} writes by default. */
     public static Path resultsBeside(Path planFile) {
-        Path abs = planFile.toAbsolutePath().normalize();
-        return abs.resolveSibling(abs.getFileName().toString().replaceFirst("\\.json$", "") + ".results");
+        return PlanResults.besidePlan(planFile);
     }
 
     @Override

@@ -37,6 +37,15 @@ public final class PlanResults {
         return dir;
     }
 
+    /**
+     * Where a plan's results go unless told otherwise: {@code plan.json} → {@code plan.results/} beside it. One
+     * rule for {@code protolens plan run}, {@code plan status} and the Slurm shards, so they meet in one folder.
+     */
+    public static Path besidePlan(Path planFile) {
+        Path abs = planFile.toAbsolutePath().normalize();
+        return abs.resolveSibling(abs.getFileName().toString().replaceFirst("\\.json$", "") + ".results");
+    }
+
     public Path resultFile(String id) {
         return dir.resolve(RESULTS).resolve(id + ".json");
     }
