@@ -117,7 +117,10 @@ public final class ProtoLensApp extends Application {
                 () -> GpuDialogs.showSettings(stage, gpu));
         offerGpuAfterFirstModel();
         AppSettings.Window w = wb.settings().window();
-        Scene scene = new Scene(root, w != null ? w.width() : DEFAULT_W, w != null ? w.height() : DEFAULT_H);
+        // never larger than the screen: on a 1024 x 700 display the default 1280 x 820 hid the window's edges
+        Rectangle2D screen = javafx.stage.Screen.getPrimary().getVisualBounds();
+        Scene scene = new Scene(root, Math.min(w != null ? w.width() : DEFAULT_W, screen.getWidth()),
+                Math.min(w != null ? w.height() : DEFAULT_H, screen.getHeight() - 32)); // 32: a title bar
         wb.theme().applyTo(scene);
         stage.setScene(scene);
         stage.setTitle("ProtoLens");
