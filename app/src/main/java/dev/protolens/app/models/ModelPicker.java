@@ -11,7 +11,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import javafx.application.Platform;
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.SimpleBooleanProperty;
 import javafx.beans.value.ChangeListener;
+import javafx.event.ActionEvent;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.scene.control.Button;
@@ -23,6 +26,7 @@ import javafx.scene.control.ListCell;
 import javafx.scene.control.ListView;
 import javafx.scene.control.MenuButton;
 import javafx.scene.control.MenuItem;
+import javafx.scene.control.ProgressIndicator;
 import javafx.scene.control.ScrollPane;
 import javafx.scene.control.Separator;
 import javafx.scene.control.TextField;
@@ -36,8 +40,9 @@ import javafx.stage.FileChooser;
 /**
  * The model picker: the models ProtoLens can find (recent, project, local folder, Hugging Face cache), a path
  * to type or browse to (folder or .gguf), downloads from the Hugging Face hub ({@link DownloadPane}), and the
- * details of the selected and of the open model. Opening closes the dialog at once; the model loads in the
- * background with its steps in the status bar, and so does a download, which opens its model when it ends.
+ * details of the selected and of the open model. Open loads the model with the picker still up (its steps also in
+ * the status bar) and closes it once the model is open; a model that does not load leaves the picker open with the
+ * reason under the path. A download goes on in the background and opens its model when it ends.
  * With no model configured yet (a first run) it greets and offers small models to download.
  */
 public final class ModelPicker {
@@ -110,6 +115,21 @@ public final class ModelPicker {
         browse.setId("browse");
         HBox pathRow = new HBox(6, path, browse);
         pathRow.setAlignment(Pos.CENTER_LEFT);
+        // what became of the last Open, under the path it was about: "Opening …" while it loads, else the error
+        Label pathError = new Label();
+        pathError.setId("model-open-error");
+        pathError.getStyleClass().add("error-text");
+        pathError.setWrapText(true);
+        pathError.setMinHeight(Region.USE_PREF_SIZE);
+        ProgressIndicator spinner = new ProgressIndicator();
+        spinner.setPrefSize(16, 16);
+        Label opening = new Label();
+        opening.setId("model-opening");
+        opening.getStyleClass().add("muted");
+        HBox openingRow = new HBox(6, spinner, opening);
+        openingRow.setAlignment(Pos.CENTER_LEFT);
+        show(pathError, false);
+        show(openingRow, false);
 
         VBox details = new VBox(6);
         details.setId("model-details");
@@ -169,11 +189,48 @@ public final class ModelPicker {
                 path.setText(f.getAbsolutePath());
             }
         });
-        open.disableProperty().bind(path.textProperty().isEmpty());
+        BooleanProperty busy = new SimpleBooleanProperty(false);
+        open.disableProperty().bind(path.textProperty().isEmpty().or(busy));
+        list.disableProperty().bind(busy);
+        pathRow.disableProperty().bind(busy);
+        path.textProperty().addListener((o, was, now) -> show(pathError, false));
+        // Open loads the model with the picker still up and closes it only once the model is open: an error (no
+        // config.json, broken weights, an unknown architecture, a bad GGUF) is shown here, beside the path the
+        // user can then correct, instead of in a dialog after the picker has gone
+        open.addEventFilter(ActionEvent.ACTION, e -> {
+            e.consume();
+            String chosen = path.getText().trim();
+            Path p;
+            try {
+                p = Path.of(expandHome(chosen));
+            } catch (InvalidPathException ex) {
+                pathError.setText("'" + chosen + "' is not a valid path.");
+                show(pathError, true);
+                return;
+            }
+            busy.set(true);
+            show(pathError, false);
+            opening.setText("Opening " + dev.protolens.engine.hub.LocalModel.displayName(p)
+                    + "… (the first model of a session also starts the compute engine, about 10 s)");
+            show(openingRow, true);
+            wb.loadModel(p).whenComplete((s, err) -> Platform.runLater(() -> {
+                busy.set(false);
+                show(openingRow, false);
+                if (err == null) {
+                    d.close();
+                } else if (d.isShowing()) {
+                    pathError.setText(Dialogs.describe(err));
+                    show(pathError, true);
+                } else {
+                    // cancelled while loading: the picker is gone, so the error gets the usual dialog
+                    Dialogs.error(wb.window(), "Could not open the model", err);
+                }
+            }));
+        });
 
         Label foundLabel = new Label("On this computer");
         foundLabel.getStyleClass().add("subheading");
-        VBox left = new VBox(8, foundLabel, list, pathRow);
+        VBox left = new VBox(8, foundLabel, list, pathRow, openingRow, pathError);
         VBox.setVgrow(list, Priority.ALWAYS);
         HBox.setHgrow(left, Priority.ALWAYS);
         HBox body = new HBox(14, left, detailsScroll);
@@ -193,20 +250,11 @@ public final class ModelPicker {
         };
         downloads.stateProperty().addListener(downloaded);
 
-        d.setResultConverter(b -> b == openType ? path.getText().trim() : null);
+        d.setResultConverter(b -> null);
         d.setOnHidden(e -> {
             downloads.stateProperty().removeListener(downloaded);
             downloads.setShownInline(false);
             download.dispose();
-            String chosen = d.getResult();
-            if (chosen == null) {
-                return;
-            }
-            try {
-                wb.openModel(Path.of(expandHome(chosen)));
-            } catch (InvalidPathException ex) {
-                Dialogs.error(wb.window(), "Could not open the model", "'" + chosen + "' is not a valid path.");
-            }
         });
 
         record Found(List<ModelCandidates.Candidate> models, List<CachedModel> unfinished) {}
@@ -244,6 +292,11 @@ public final class ModelPicker {
         }
         d.show();
         Platform.runLater(path::requestFocus);
+    }
+
+    private static void show(javafx.scene.Node n, boolean on) {
+        n.setVisible(on);
+        n.setManaged(on);
     }
 
     static String expandHome(String p) {

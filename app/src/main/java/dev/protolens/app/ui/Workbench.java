@@ -161,14 +161,28 @@ public final class Workbench {
 
     /**
      * Loads a model in the background (status bar shows the steps) and makes it the open model; the previous
-     * one is closed afterwards. Errors come back through the future and are shown in a dialog.
+     * one is closed afterwards. Errors come back through the future and are shown in a dialog (for a file dropped
+     * on the window, the last model at start).
      */
     public CompletableFuture<ModelSession> openModel(Path path) {
+        CompletableFuture<ModelSession> done = loadModel(path);
+        done.whenComplete((s, e) -> {
+            if (e != null) {
+                host.fx(() -> host.error(isFitting() ? "Cannot change the model now" : "Could not open the model", e));
+            }
+        });
+        return done;
+    }
+
+    /**
+     * {@link #openModel} without the error dialog: the failure (a {@link UserError} in words) comes back through the
+     * future only, completed on the FX thread, for a caller that shows it where the user chose the model (the
+     * picker keeps it beside the path).
+     */
+    public CompletableFuture<ModelSession> loadModel(Path path) {
         if (isFitting()) {
-            UserError busy = new UserError("A fit is running on " + session.get().model().name()
-                    + ". Stop it (Esc) before opening another model.");
-            host.error("Cannot change the model now", busy);
-            return CompletableFuture.failedFuture(busy);
+            return CompletableFuture.failedFuture(new UserError("A fit is running on " + session.get().model().name()
+                    + ". Stop it (Esc) before opening another model."));
         }
         if (loading.get() != null) {
             CompletableFuture<ModelSession> f = new CompletableFuture<>();
@@ -194,7 +208,6 @@ public final class Workbench {
             loading.set(null);
             endTask(t);
             if (e != null) {
-                host.error("Could not open the model", e);
                 done.completeExceptionally(Dialogs.unwrap(e));
                 return;
             }
