@@ -4,12 +4,10 @@ import dev.protolens.app.figures.DistanceHistogramFigure;
 import dev.protolens.app.figures.FigureCanvas;
 import dev.protolens.app.figures.ProjectionFigure;
 import dev.protolens.app.ui.DisplayConverter;
-import dev.protolens.app.ui.Dialogs;
 import dev.protolens.app.ui.FrameLoop;
 import dev.protolens.app.ui.Workbench;
 import dev.protolens.engine.analysis.Locality;
 import dev.protolens.engine.analysis.VectorKind;
-import dev.protolens.engine.fit.FitSpec;
 import dev.protolens.engine.store.Run;
 import dev.protolens.engine.store.RunRecord;
 import dev.protolens.engine.work.LibraryProjection;
@@ -24,14 +22,9 @@ import javafx.beans.binding.Bindings;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.scene.control.Button;
-import javafx.scene.control.ButtonBar;
-import javafx.scene.control.ButtonType;
 import javafx.scene.control.CheckBox;
 import javafx.scene.control.ChoiceBox;
-import javafx.scene.control.Dialog;
 import javafx.scene.control.Label;
-import javafx.scene.control.Spinner;
-import javafx.scene.control.SpinnerValueFactory;
 import javafx.scene.control.ToggleButton;
 import javafx.scene.control.ToggleGroup;
 import javafx.scene.control.Tooltip;
@@ -399,42 +392,6 @@ public final class AtlasView extends HBox {
     }
 
     private void askFitSeeds() {
-        List<String> texts = vm.seeds().texts();
-        Dialog<ButtonType> d = new Dialog<>();
-        d.setTitle("Fit seeds");
-        d.setHeaderText("Fit new seeds of " + (texts.size() == 1 ? "“" + MapColouring.oneLine(texts.getFirst()) + "”"
-                : texts.size() + " texts") + " in one batch");
-        Spinner<Integer> k = new Spinner<>(new SpinnerValueFactory.IntegerSpinnerValueFactory(1, 32, 8));
-        k.setId("seeds-k");
-        k.setEditable(true);
-        CheckBox shared = new CheckBox("One m shared by all of them (the paper's setting for paths)");
-        shared.setId("seeds-shared-m");
-        shared.setSelected(true);
-        Spinner<Integer> steps = new Spinner<>(new SpinnerValueFactory.IntegerSpinnerValueFactory(10, 100_000,
-                FitSpec.MAX_STEPS, 500));
-        steps.setId("seeds-steps");
-        steps.setEditable(true);
-        GridPane g = new GridPane();
-        g.setHgap(10);
-        g.setVgap(8);
-        g.addRow(0, new Label(texts.size() == 1 ? "Seeds" : "Seeds per text"), k);
-        g.addRow(1, new Label("Max steps"), steps);
-        g.add(shared, 0, 2, 2, 1);
-        Label note = new Label("The settings (learning rate, arrangement, init) are those of run A. Each seed stops"
-                + " early once it writes the whole text; the batch ends when all have.");
-        note.setWrapText(true);
-        note.getStyleClass().add("muted");
-        note.setMaxWidth(440);
-        g.add(note, 0, 3, 2, 1);
-        d.getDialogPane().setContent(g);
-        ButtonType fit = new ButtonType("Fit", ButtonBar.ButtonData.OK_DONE);
-        d.getDialogPane().getButtonTypes().setAll(fit, ButtonType.CANCEL);
-        Dialogs.prepare(d, wb.window());
-        d.setResultConverter(b -> b);
-        d.showAndWait().filter(b -> b == fit).ifPresent(b -> {
-            k.increment(0);
-            steps.increment(0);
-            vm.seeds().fit(k.getValue(), shared.isSelected(), steps.getValue());
-        });
+        vm.seeds().ask();
     }
 }
