@@ -25,3 +25,5 @@ echo
 echo "The bundled Java runtime is OpenJDK (GPL-2.0 with the Classpath Exception)."
 echo "PDF exports embed DejaVu Sans (Bitstream Vera licence, DejaVu changes in the public domain; protolens.jar,"
 echo "dev/protolens/app/figures/fonts/LICENSE-DejaVu.txt)."
+echo "On Linux the window draws emoji with Symbola by George Douros (\"free for any use\"; protolens.jar,"
+echo "dev/protolens/app/ui/fonts/LICENSE-Symbola.txt)."

@@ -83,6 +83,7 @@ public final class ProtoLensApp extends Application {
     @Override
     public void start(Stage stage) {
         this.stage = stage;
+        dev.protolens.app.ui.EmojiFont.install();
         // built here, not in init(): the OS colour scheme can only be read on the FX thread
         wb = new Workbench(new FxHost(() -> stage), AppSettings.load(), RunLibrary.openDefault());
         ModelCandidates candidates = ModelCandidates.standard();
