@@ -17,7 +17,8 @@ import dev.protolens.app.ui.Layout;
 /**
  * Walks a window's scene graph and lists what a user would see broken at this size: a label or button whose text
  * is shown cut (JavaFX's skin draws "Save to lib…" when the text does not fit) and a control that lies outside the
- * window, or outside the scroll pane that holds it (where it can never be scrolled to on the clipped axis).
+ * window, or outside the scroll pane that holds it (where it can never be scrolled to on the clipped axis), and a
+ * text a figure draws past its canvas's edge ({@link dev.protolens.app.figures.FigureTextCheck}).
  */
 public final class LayoutCheck {
     private LayoutCheck() {}
@@ -54,6 +55,9 @@ public final class LayoutCheck {
                     || b.getMinX() < -1 || b.getMinY() < -1)) {
                 out.add("outside the window: " + describe(n) + " at " + fmt(b) + " in " + where(n));
             }
+        }
+        if (n instanceof dev.protolens.app.figures.FigureCanvas fc && n.getScene() != null) {
+            dev.protolens.app.figures.FigureTextCheck.problems(fc).forEach(p -> out.add(p + " in " + where(n)));
         }
         if (n instanceof ScrollPane sp && sp.getHbarPolicy() == ScrollPane.ScrollBarPolicy.NEVER
                 && sp.getContent() != null) {

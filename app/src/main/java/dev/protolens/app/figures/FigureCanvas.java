@@ -33,8 +33,8 @@ public final class FigureCanvas extends Region {
     private Object backKey;
     // one Graphics2D per canvas for its whole life: FXGraphics2D caches the font and paint it last set on the
     // GraphicsContext, so a fresh instance over the same context could skip a needed change
-    private final FXGraphics2D frontG = new FXGraphics2D(canvas.getGraphicsContext2D());
-    private final FXGraphics2D backG = new FXGraphics2D(back.getGraphicsContext2D());
+    private final FXGraphics2D frontG = new ScreenGraphics(canvas.getGraphicsContext2D());
+    private final FXGraphics2D backG = new ScreenGraphics(back.getGraphicsContext2D());
     private final Supplier<Figure> figure;
     private final BooleanSupplier dark;
     private Runnable afterPaint = () -> { };
@@ -54,6 +54,16 @@ public final class FigureCanvas extends Region {
 
     public Canvas canvas() {
         return canvas;
+    }
+
+    /** The figure shown now (what a repaint draws), e.g. for a check that its texts fit the canvas. */
+    public Figure figure() {
+        return figure.get();
+    }
+
+    /** The style the screen draws with now (dark or light theme). */
+    public FigureStyle style() {
+        return dark.getAsBoolean() ? FigureStyle.DARK : FigureStyle.LIGHT;
     }
 
     /** A layer over the figure, the canvas's size, for nodes that move while the figure stays (not exported). */
@@ -91,7 +101,7 @@ public final class FigureCanvas extends Region {
             return;
         }
         Figure f = figure.get();
-        FigureStyle style = dark.getAsBoolean() ? FigureStyle.DARK : FigureStyle.LIGHT;
+        FigureStyle style = style();
         // clearing the whole canvas through the GraphicsContext lets JavaFX drop the old drawing commands
         canvas.getGraphicsContext2D().clearRect(0, 0, w, h);
         if (f instanceof LayeredFigure lf) {

@@ -13,6 +13,7 @@ import java.awt.geom.Rectangle2D;
  * atlas and interpolation charts later).
  */
 public final class Plot {
+    private final Rectangle2D outer;
     private final Rectangle2D area;
     private final Axis x;
     private final Axis y;
@@ -23,6 +24,7 @@ public final class Plot {
 
     public Plot(Graphics2D g, FigureStyle s, Rectangle2D outer, Axis x, Axis y, String title, String xLabel,
                 String yLabel) {
+        this.outer = outer;
         this.x = x;
         this.y = y;
         this.title = title;
@@ -96,18 +98,40 @@ public final class Plot {
                     (float) (area.getMaxY() + 8 + lineHeight(small) + small.getAscent()));
         }
         if (yLabel != null) {
+            // a figure less high than its y title is long (the Fit view's curves in a small window): a smaller
+            // font, then the end cut with "…"; centred on the plot but never past the figure's top or bottom
+            double room = outer.getHeight() - 2 * EDGE;
+            java.awt.Font font = s.font(0.92f, java.awt.Font.PLAIN);
+            FontMetrics fm = small;
+            if (fm.stringWidth(yLabel) > room) {
+                font = s.font(0.8f, java.awt.Font.PLAIN);
+                fm = g.getFontMetrics(font);
+            }
+            String label = ProjectionFigure.ellipsize(yLabel, fm, room);
+            double length = fm.stringWidth(label);
+            double start = Math.min(outer.getMaxY() - EDGE,
+                    Math.max(outer.getY() + EDGE + length, area.getCenterY() + length / 2.0));
             AffineTransform saved = g.getTransform();
             // rotated, the ascent points left: the glyphs' tops about 2 px inside the figure's edge
-            g.translate(yBaseline, area.getCenterY() + small.stringWidth(yLabel) / 2.0);
+            g.translate(yBaseline, start);
             g.rotate(-Math.PI / 2);
+            g.setFont(font);
             g.setColor(s.foreground());
-            g.drawString(yLabel, 0f, 0f);
+            g.drawString(label, 0f, 0f);
             g.setTransform(saved);
         }
         if (title != null) {
-            g.setFont(s.font(1.08f, java.awt.Font.BOLD));
+            java.awt.Font font = s.font(1.08f, java.awt.Font.BOLD);
+            FontMetrics fm = g.getFontMetrics(font);
+            // over the plot's left edge where it fits; moved left, then cut with "…", where the figure is narrow
+            String t = ProjectionFigure.ellipsize(title, fm, outer.getWidth() - 2 * EDGE);
+            double tx = Math.max(outer.getX() + EDGE, Math.min(area.getX(), outer.getMaxX() - EDGE - fm.stringWidth(t)));
+            g.setFont(font);
             g.setColor(s.foreground());
-            g.drawString(title, (float) area.getX(), (float) (area.getY() - 8));
+            g.drawString(t, (float) tx, (float) (area.getY() - 8));
         }
     }
+
+    /** The least room between a text and the figure's edge, in pixels. */
+    private static final double EDGE = 2;
 }
