@@ -134,6 +134,12 @@ public final class ScreenshotTour {
             for (String screen : List.of("atlas", "interpolate", "inside")) {
                 fire("#nav-" + screen);
                 Thread.sleep(4000);
+                if (screen.equals("atlas")) {
+                    // the map is computed in the background: a picture before it is done shows an empty map
+                    dev.protolens.app.atlas.AtlasView atlas = (dev.protolens.app.atlas.AtlasView) fx(() -> lookup("#atlas-view"));
+                    waitFor("the atlas map", () -> atlas.mapFigure().size() > 0, 120);
+                    Thread.sleep(1500);
+                }
                 snapshot(out.resolve(screen + "-screen-" + theme + SUFFIX + ".png"));
             }
         }
@@ -244,11 +250,11 @@ public final class ScreenshotTour {
             return null;
         });
         Thread.sleep(1500);
-        snapshot(out.resolve("interpolate-light.png"));
+        snapshot(out.resolve("interpolate-light" + SUFFIX + ".png"));
         svg(view.curvesFigure(), 760, 340, out.resolve("tau-curves.svg"));
         fire("#nav-atlas");
         Thread.sleep(2500);
-        snapshot(out.resolve("atlas-light.png"));
+        snapshot(out.resolve("atlas-light" + SUFFIX + ".png"));
         svg(atlas.mapFigure(), 820, 520, out.resolve("atlas-map.svg"));
         fx(() -> {
             @SuppressWarnings("unchecked")
@@ -262,14 +268,14 @@ public final class ScreenshotTour {
         waitFor("the t-SNE map", () -> !avm.tsneRunningProperty().get()
                 && atlas.mapFigure().note().contains("iteration 1000 of 1000"), 120);
         Thread.sleep(1500);
-        snapshot(out.resolve("atlas-tsne-dark.png"));
+        snapshot(out.resolve("atlas-tsne-dark" + SUFFIX + ".png"));
         fire("#nav-interpolate");
         fx(() -> {
             ivm.pathProperty().set(dev.protolens.app.interpolate.InterpolateViewModel.PathKind.BEZIER);
             return null;
         });
         Thread.sleep(1500);
-        snapshot(out.resolve("interpolate-dark.png"));
+        snapshot(out.resolve("interpolate-dark" + SUFFIX + ".png"));
     }
 
     /** Exports a figure as the README shows it: SVG, light, at a fixed size. */
