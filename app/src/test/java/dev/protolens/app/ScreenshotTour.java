@@ -103,7 +103,7 @@ public final class ScreenshotTour {
             fire("#nav-library");
             Thread.sleep(2000);
             fx(() -> {
-                ((javafx.scene.control.TableView<?>) lookup("#library-table")).getSelectionModel().select(0);
+                ((javafx.scene.control.TreeTableView<?>) lookup("#library-table")).getSelectionModel().select(0);
                 return null;
             });
             Thread.sleep(500);

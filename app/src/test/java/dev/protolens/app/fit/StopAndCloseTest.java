@@ -17,7 +17,7 @@ import java.util.List;
 import javafx.application.Platform;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
-import javafx.scene.control.TableView;
+import javafx.scene.control.TreeTableView;
 import javafx.scene.control.TextArea;
 import javafx.scene.input.KeyCode;
 import javafx.stage.Stage;
@@ -128,11 +128,11 @@ class StopAndCloseTest {
         waitUntil("the model to load", 120, () -> ((Label) find("#status-model")).getText().contains("llama"));
         robot.clickOn("#nav-library");
         waitUntil("the checkpoint in the table", 30, () -> {
-            TableView<RunRecord> t = find("#library-table");
-            return t != null && t.getItems().size() == 1;
+            TreeTableView<dev.protolens.app.library.LibraryRows.Row> t = find("#library-table");
+            return t != null && t.getExpandedItemCount() == 1;
         });
         onFx(() -> {
-            TableView<RunRecord> t = find("#library-table");
+            TreeTableView<dev.protolens.app.library.LibraryRows.Row> t = find("#library-table");
             t.getSelectionModel().select(0);
             return null;
         });
