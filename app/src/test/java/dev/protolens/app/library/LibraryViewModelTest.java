@@ -7,7 +7,6 @@ import dev.protolens.app.library.LibraryRows.Grouping;
 import dev.protolens.app.library.LibraryRows.Row;
 import dev.protolens.app.library.LibraryRows.RunRow;
 import dev.protolens.app.ui.HeadlessBench;
-import dev.protolens.engine.proto.ProtoTokens;
 import dev.protolens.engine.store.RunLibrary;
 import dev.protolens.engine.store.RunRecord;
 import java.nio.file.Path;
@@ -31,31 +30,15 @@ class LibraryViewModelTest {
     HeadlessBench bench;
     LibraryViewModel vm;
 
-    static RunRecord record(String id, String text, long seed, double accuracy, String createdAt,
-                            RunRecord.Batch batch) {
-        RunRecord.ModelInfo model = new RunRecord.ModelInfo("stories260k-hf", "/m", "safetensors", "llama", 4, 5, 512,
-                260_000, "abc123");
-        RunRecord.Settings settings = new RunRecord.Settings("e-m", "normal", seed, 0.01, 0.9, 0.9, 1e-8, 0.01, 5000,
-                1.0, false);
-        RunRecord.Metrics metrics = new RunRecord.Metrics(accuracy, 0.8, 3, 3, accuracy >= 1, 2, 2, 2, Double.NaN, text);
-        return new RunRecord(1, id, createdAt, "0.1.0", model, text, new long[] {1, 2, 3}, List.of("a", "b", "c"),
-                settings, "complete", metrics, new RunRecord.History(new float[] {1}, new float[] {0}), null, null,
-                batch, null, null);
-    }
-
-    static void save(RunLibrary lib, RunRecord r) {
-        lib.save(r, new ProtoTokens(new float[] {1, 2, 3, 4}, new float[] {4, 3, 2, 1}), null, RunLibrary.Expect.NEW);
-    }
-
     @BeforeEach
     void open() {
         bench = new HeadlessBench(tmp);
         for (int s = 0; s < 3; s++) {
-            save(bench.library, record("lily-batch-s" + s, LILY, s, 0.5 + 0.2 * s, "2026-12-01T10:00:0" + s + "Z",
+            LibraryFixture.save(bench.library, LibraryFixture.record("lily-batch-s" + s, LILY, s, 0.5 + 0.2 * s, "2026-12-01T10:00:0" + s + "Z",
                     new RunRecord.Batch("lily-batch", s, 3)));
         }
-        save(bench.library, record("lily-alone", LILY + "\n", 9, 0.25, "2026-12-02T10:00:00Z", null));
-        save(bench.library, record("mia", MIA, 0, 1.0, "2026-12-03T10:00:00Z", null));
+        LibraryFixture.save(bench.library, LibraryFixture.record("lily-alone", LILY + "\n", 9, 0.25, "2026-12-02T10:00:00Z", null));
+        LibraryFixture.save(bench.library, LibraryFixture.record("mia", MIA, 0, 1.0, "2026-12-03T10:00:00Z", null));
         vm = bench.onUi(() -> new LibraryViewModel(bench.wb, r -> { }));
         bench.onUi(vm::refresh).join();
     }
