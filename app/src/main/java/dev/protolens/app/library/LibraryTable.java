@@ -53,23 +53,13 @@ final class LibraryTable extends TreeTableView<Row> {
         TreeTableColumn<Row, String> text = column("Text", Row::text, 330);
         text.setId("col-text");
         text.setMinWidth(120);
-        // a text is read whole in the row's tooltip; the column shows what fits
-        text.setCellFactory(c -> new TreeTableCell<>() {
-            {
-                getStyleClass().add(dev.protolens.app.ui.Layout.ELIDES);
-            }
-
-            @Override
-            protected void updateItem(String v, boolean empty) {
-                super.updateItem(v, empty);
-                setText(empty ? null : v);
-            }
-        });
+        text.setCellFactory(c -> new ElidingCell());
         labelColumn = column("Label", Row::label, 120);
         labelColumn.setId("col-label");
         labelColumn.setEditable(true);
         labelColumn.setCellFactory(c -> new LabelCell());
         TreeTableColumn<Row, String> model = column("Model", Row::model, 120);
+        model.setCellFactory(c -> new ElidingCell());
         TreeTableColumn<Row, Integer> n = column("N", Row::tokens, 44);
         TreeTableColumn<Row, Double> acc = column("Accuracy", Row::accuracy, 84);
         acc.setCellFactory(c -> new TreeTableCell<>() {
@@ -83,6 +73,7 @@ final class LibraryTable extends TreeTableView<Row> {
         TreeTableColumn<Row, Long> seed = column("Seed", Row::seed, 50);
         TreeTableColumn<Row, String> status = column("Status", Row::status, 140);
         status.setId("col-status");
+        status.setCellFactory(c -> new ElidingCell());
         TreeTableColumn<Row, String> date = column("Date", Row::date, 124);
         date.setId("col-date");
         getColumns().setAll(List.of(text, labelColumn, model, n, acc, steps, seed, status, date));
@@ -195,19 +186,34 @@ final class LibraryTable extends TreeTableView<Row> {
         return false;
     }
 
+    /** The whole of what the row's cells may show cut (see {@link ElidingCell}). */
     private static String tip(Row r) {
         if (r instanceof GroupRow g) {
             return g.text() + (g.accuracy() == null ? ""
-                    : String.format(Locale.ROOT, ", best %.1f %%", 100 * g.accuracy()));
+                    : String.format(Locale.ROOT, ", best %.1f %%", 100 * g.accuracy())) + "\n" + g.model() + " · "
+                    + g.status();
         }
         RunRecord run = r.runs().getFirst();
         String t = run.text().length() > 600 ? run.text().substring(0, 600) + "…" : run.text();
-        return (run.label() != null ? run.label() + "\n\n" : "") + t + "\n\nrun " + run.id()
-                + "\nDouble-click the Label column (or press F2) to name the run.";
+        return (run.label() != null ? run.label() + "\n\n" : "") + t + "\n\nrun " + run.id() + " · " + r.model()
+                + " · " + r.status() + "\nDouble-click the Label column (or press F2) to name the run.";
+    }
+
+    /** A cell that shows what fits of a long value; the row's tooltip has it whole. */
+    private static class ElidingCell extends TreeTableCell<Row, String> {
+        ElidingCell() {
+            getStyleClass().add(dev.protolens.app.ui.Layout.ELIDES);
+        }
+
+        @Override
+        protected void updateItem(String v, boolean empty) {
+            super.updateItem(v, empty);
+            setText(empty ? null : v);
+        }
     }
 
     /** A run's label, edited in place: Enter or leaving the field stores it, Esc keeps the old one. */
-    private final class LabelCell extends TreeTableCell<Row, String> {
+    private final class LabelCell extends ElidingCell {
         private TextField field;
 
         @Override
@@ -265,11 +271,12 @@ final class LibraryTable extends TreeTableView<Row> {
         @Override
         protected void updateItem(String v, boolean empty) {
             super.updateItem(v, empty);
-            if (isEditing()) {
-                return;
+            if (isEditing() && field != null) {
+                setText(null);
+                setGraphic(field);
+            } else {
+                setGraphic(null);
             }
-            setGraphic(null);
-            setText(empty ? null : v);
         }
     }
 }

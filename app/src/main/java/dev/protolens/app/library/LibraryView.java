@@ -49,8 +49,10 @@ public final class LibraryView extends VBox {
 
         Label heading = new Label("Library");
         heading.getStyleClass().add("heading");
-        Label where = new Label(vm.library().root().toString());
+        // the folder takes the room left in the row and shows what fits (whole in its tooltip)
+        Label where = dev.protolens.app.ui.Layout.slot(new Label(vm.library().root().toString()));
         where.getStyleClass().add("muted");
+        HBox.setHgrow(where, Priority.ALWAYS);
         TextField filter = new TextField();
         filter.setId("library-filter");
         filter.setPromptText("Filter by text, model or id");
@@ -65,9 +67,7 @@ public final class LibraryView extends VBox {
                 + " run count and best accuracy"));
         Label groupBy = new Label("Group by");
         groupBy.setLabelFor(group);
-        Region gap = new Region();
-        HBox.setHgrow(gap, Priority.ALWAYS);
-        HBox head = new HBox(12, heading, where, gap, groupBy, group, filter);
+        HBox head = new HBox(12, heading, where, groupBy, group, filter);
         head.setAlignment(Pos.BASELINE_LEFT);
 
         Button open = new Button("Open in Fit view");
