@@ -231,7 +231,10 @@ final class LibraryTable extends TreeTableView<Row> {
             // at most RunLibrary.MAX_LABEL characters: the field takes no more, so the store never refuses one
             field.setTextFormatter(new TextFormatter<String>(ch -> ch.getControlNewText().codePointCount(0,
                     ch.getControlNewText().length()) <= RunLibrary.MAX_LABEL ? ch : null));
-            field.setOnAction(e -> commitEdit(field.getText()));
+            field.setOnAction(e -> {
+                commitEdit(field.getText());
+                e.consume(); // the Enter that stores the label does not also open the run (the table's Enter)
+            });
             field.setOnKeyPressed(e -> {
                 if (e.getCode() == KeyCode.ESCAPE) {
                     cancelEdit();

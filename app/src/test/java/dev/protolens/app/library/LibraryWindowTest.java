@@ -13,6 +13,7 @@ import dev.protolens.app.library.LibraryRows.GroupRow;
 import dev.protolens.app.library.LibraryRows.Row;
 import dev.protolens.app.library.LibraryRows.RunRow;
 import dev.protolens.app.ui.AppSettings;
+import dev.protolens.app.ui.Screen;
 import dev.protolens.engine.store.RunLibrary;
 import java.nio.file.Path;
 import java.util.List;
@@ -77,7 +78,8 @@ class LibraryWindowTest {
         waitUntil("the label stored", 30, () -> "Cat, seed zero".equals(lib.load(id).record().label()));
         waitUntil("the label shown", 30, () -> shownRows().stream()
                 .anyMatch(r -> r instanceof RunRow rr && "Cat, seed zero".equals(rr.label())));
-        assertThat(find("#library-label-field") == null || !find("#library-label-field").isVisible()).isTrue();
+        assertThat(onFx(() -> window.app().workbench().screenProperty().get()))
+                .as("the Enter that stored the label did not open the run").isEqualTo(Screen.LIBRARY);
 
         // the context menu names the run too
         List<String> menu = onFx(() -> table().getContextMenu().getItems().stream().map(MenuItem::getText).toList());
