@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.protolens.app.ui.HeadlessBench;
 import dev.protolens.app.ui.RunningTask;
 import dev.protolens.engine.fit.FitSpec;
+import dev.protolens.engine.fit.FitStart;
 import dev.protolens.engine.fit.Init;
 import dev.protolens.engine.fit.TextCheck;
 import dev.protolens.engine.proto.Arrangement;
@@ -56,6 +57,14 @@ class FitViewModelTest {
         again.reset();
         assertThat(again.spec()).isEqualTo(FitSpec.defaults());
         assertThat(again.restarts()).isEqualTo(1);
+
+        // a run that started as a Fast start shows the box ticked (its warm source is only a note); a run started
+        // another way from the command line (lr × 3 alone) does not, so "Fit again" does not turn it into one
+        again.show(spec.withStart(FitStart.FAST.withWarmSource("run 20261203-x")));
+        assertThat(again.fastStartProperty().get()).isTrue();
+        assertThat(again.spec().start()).isEqualTo(FitStart.FAST);
+        again.show(spec.withStart(FitStart.PAPER.withSchedule(FitStart.Schedule.CONSTANT, 3, 0)));
+        assertThat(again.fastStartProperty().get()).isFalse();
     }
 
     @Test
