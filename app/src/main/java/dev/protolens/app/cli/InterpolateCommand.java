@@ -112,7 +112,8 @@ final class InterpolateCommand implements Callable<Integer> {
         BezierPath line = BezierPath.straight(ends.a(), ends.b(), ps);
         Path modelPath = common.model.pathFor(a.run.record());
         Map<String, Object> o = new LinkedHashMap<>();
-        try (LoadedModel m = common.model.load(modelPath); ModelSession session = ModelSession.of(m)) {
+        LoadedModel m = common.model.load(modelPath); // closed by its session
+        try (ModelSession session = ModelSession.of(m)) {
             RunLibrary.requireModel(a.run.record(), m);
             PathCurve straight = session.submit(x -> ends.curve(x, line, points)).get();
             o.put("run_a", a.run.id());
