@@ -114,7 +114,7 @@ class FitWindowTest {
         assertThat(onFx(() -> ((Label) find("#result-status")).getText())).startsWith("Complete");
         FitView view = find("#fit-view");
         int historyLength = saved.history().loss().length;
-        assertThat(onFx(() -> view.model().curves().lines().getFirst().count())).isEqualTo(historyLength);
+        assertThat(onFx(() -> view.model().frames().curves().lines().getFirst().count())).isEqualTo(historyLength);
         assertThat(onFx(() -> ((TextArea) find("#fit-text")).getText())).isEqualTo(LILY);
         System.out.printf("fit reached 100 %% after %d updates; reopened run %s with %d history points%n",
                 saved.metrics().updates(), saved.id(), historyLength);
