@@ -136,4 +136,42 @@ class RunLabelTest {
         assertThat(last.record().label()).isEqualTo("name " + labels);
         assertThat(last.vectors().e()[0]).as("the fit's last save").isEqualTo((float) saves);
     }
+
+    @Test
+    @Timeout(180)
+    void aLabelFromAnotherProcessAndThisProcesssSavesBothLand() throws Exception {
+        Path dir = tmp.resolve("library");
+        RunLibrary lib = new RunLibrary(dir);
+        Run first = saved(lib, "busy", 5);
+        int labels = 100;
+        Path err = tmp.resolve("child.txt");
+        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+                LabelLoopChild.class.getName(), dir.toString(), "busy", Integer.toString(labels))
+                .redirectErrorStream(true).redirectOutput(err.toFile()).start();
+        String sha = first.record().vectorsSha256();
+        int saves = 0;
+        List<String> seen = new ArrayList<>();
+        // saves until the child is done, and 20 more: each one a fit's checkpoint of the record it holds (no label)
+        for (int after = 0; after < 20; after += child.isAlive() ? 0 : 1) {
+            saves++;
+            float[] v = new float[D];
+            java.util.Arrays.fill(v, saves);
+            Run s = lib.save(first.record(), new ProtoTokens(v, v.clone()), null, RunLibrary.Expect.revision(sha));
+            sha = s.record().vectorsSha256();
+            if (s.record().label() != null && !seen.contains(s.record().label())) {
+                seen.add(s.record().label());
+            }
+        }
+        assertThat(child.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(child.exitValue()).as(Files.readString(err)).isZero();
+        Run last = new RunLibrary(dir).load("busy");
+        System.out.printf(Locale.ROOT, "another process wrote %d labels while this one saved %d times; %d of them"
+                + " seen by a save%n", labels, saves, seen.size());
+        assertThat(last.record().label()).as("the child's last label").isEqualTo("child " + labels);
+        assertThat(last.vectors().e()[0]).as("this process's last save").isEqualTo((float) saves);
+        // labels only go forward: no save put back an older one
+        List<Integer> order = seen.stream().map(l -> Integer.parseInt(l.substring(6))).toList();
+        assertThat(order).isSorted();
+    }
 }
