@@ -81,6 +81,21 @@ class LibraryWindowTest {
         assertThat(onFx(() -> window.app().workbench().screenProperty().get()))
                 .as("the Enter that stored the label did not open the run").isEqualTo(Screen.LIBRARY);
 
+        // Esc leaves the label as it was (and stops nothing, opens nothing)
+        onFx(() -> {
+            table().requestFocus();
+            return null;
+        });
+        robot.type(KeyCode.F2);
+        waitUntil("the label field again", 10, () -> find("#library-label-field") != null
+                && find("#library-label-field").getScene() != null);
+        robot.write(" not this");
+        robot.type(KeyCode.ESCAPE);
+        waitUntil("the edit cancelled", 10, () -> table().getEditingCell() == null);
+        Thread.sleep(500);
+        assertThat(lib.load(id).record().label()).isEqualTo("Cat, seed zero");
+        assertThat(shownRows()).anyMatch(r -> r instanceof RunRow rr && "Cat, seed zero".equals(rr.label()));
+
         // the context menu names the run too
         List<String> menu = onFx(() -> table().getContextMenu().getItems().stream().map(MenuItem::getText).toList());
         assertThat(menu).contains("Open in Fit view", "Label…", "Export", "Show in folder", "Delete");
