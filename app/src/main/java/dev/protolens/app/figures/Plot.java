@@ -43,7 +43,11 @@ public final class Plot {
         double left = 2 + Math.ceil(size * 1.4) + 6 + tickW + 6;
         double top = title == null ? 8 : lineHeight(titleFm) + 8;
         double bottom = lineHeight(small) * 2 + 12;
+        // the last x tick label is centred on the plot's right edge: room for its right half ("1 500" at 1070 steps)
         double right = 12;
+        for (double t : x.ticks()) {
+            right = Math.max(right, small.stringWidth(x.label(t)) / 2.0 + EDGE);
+        }
         area = new Rectangle2D.Double(outer.getX() + left, outer.getY() + top,
                 Math.max(10, outer.getWidth() - left - right), Math.max(10, outer.getHeight() - top - bottom));
     }

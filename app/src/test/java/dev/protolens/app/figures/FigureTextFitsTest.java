@@ -34,6 +34,26 @@ class FigureTextFitsTest {
     }
 
     @Test
+    void aLongFitsStepLabelsStayInsideTheNarrowCurves() {
+        // 1070 steps: the x axis ends at "1 500", centred on the plot's right edge
+        float[] loss = new float[1070];
+        float[] acc = new float[1070];
+        for (int i = 0; i < loss.length; i++) {
+            loss[i] = (float) (12 * Math.exp(-i / 200.0));
+            acc[i] = Math.min(1, i / 1000f);
+        }
+        CurvesFigure f = new CurvesFigure();
+        f.setLines(List.of(CurvesFigure.Line.of(loss, acc)), 0, 1070);
+        List<String> problems = new ArrayList<>();
+        for (double w : new double[] {300, 387, 431, 500}) {
+            problems.addAll(onFx(() -> check(f, w, 188, FigureStyle.DARK)));
+        }
+        assertThat(problems).as(String.join("\n", problems)).isEmpty();
+        assertThat(onFx(() -> FigureTextCheck.texts(f, 387, 188, FigureStyle.DARK)).stream()
+                .map(FigureTextCheck.Drawn::text)).contains("1 500");
+    }
+
+    @Test
     void theRecorderSeesARotatedTitleThatRunsPastTheEdge() {
         // the check itself: a figure that draws its rotated title longer than the canvas is high is caught
         Figure tooLong = new Figure() {
