@@ -1,10 +1,15 @@
 package dev.protolens.app.ui;
 
-import static dev.protolens.app.GuiTesting.onFx;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import javafx.application.Platform;
 import javafx.scene.Scene;
 import javafx.scene.control.Label;
 import javafx.scene.control.TextArea;
@@ -14,15 +19,17 @@ import javafx.scene.layout.VBox;
 import javafx.scene.paint.Color;
 import javafx.scene.text.Font;
 import javafx.scene.text.Text;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
-import org.testfx.api.FxToolkit;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Emoji in the text box and the token chips draw as glyphs, not as the empty box of a missing one: each emoji's
  * rendering differs from that of a code point no font has. On Linux the bundled fallback (Symbola) provides them.
+ * Checked in a JVM of its own, started as the app starts (the font loaded before any text is drawn): JavaFX fixes a
+ * font's fallback list when the font is first used, so in a test JVM where other tests drew text first the result
+ * would depend on the order the tests ran in.
  */
 @EnabledOnOs(OS.LINUX)
 class EmojiFontTest {
@@ -30,64 +37,98 @@ class EmojiFontTest {
     private static final String MISSING = new String(Character.toChars(0x10FFFD));
     private static final String[] EMOJI = {"🚀", "🎉", "👍", "✨", "🐱", "😀", "❤"};
 
-    @BeforeAll
-    static void toolkit() throws Exception {
-        FxToolkit.registerPrimaryStage();
-    }
+    @TempDir
+    Path tmp;
 
     @Test
     void emojiDrawAsGlyphsInTheTextBoxFontAndTheChipFont() throws Exception {
-        onFx(() -> {
-            EmojiFont.install();
-            return null;
-        });
-        assertThat(EmojiFont.family()).isEqualTo("Symbola");
-        assertThat(Font.getFamilies()).contains("Symbola");
-        // the fonts the text box and the chips use (app.css: the default font, and "Monospaced" for chips)
-        for (String family : new String[] {Font.getDefault().getFamily(), "Monospaced"}) {
-            Map<String, int[]> drawn = new LinkedHashMap<>();
-            int[] box = onFx(() -> pixels(MISSING, family));
-            for (String e : EMOJI) {
-                drawn.put(e, onFx(() -> pixels(e, family)));
-            }
-            for (var d : drawn.entrySet()) {
-                assertThat(ink(d.getValue())).as(d.getKey() + " in " + family + " has ink").isGreaterThan(20);
-                assertThat(d.getValue()).as(d.getKey() + " in " + family + " is not the missing-glyph box")
-                        .isNotEqualTo(box);
-            }
-            assertThat(drawn.get("🚀")).isNotEqualTo(drawn.get("🎉"));
-        }
+        List<String> problems = child("glyphs");
+        assertThat(problems).as(String.join("\n", problems)).containsExactly("ok");
     }
 
     @Test
-    void theTextBoxShowsAnEmojiInTheTextItsOwnFont() throws Exception {
-        onFx(() -> {
-            EmojiFont.install();
-            return null;
-        });
-        double[] widths = onFx(() -> {
-            TextArea area = new TextArea("Lily 🚀 Ben");
-            Label chip = new Label("🚀");
-            chip.getStyleClass().add("chip");
-            Scene scene = new Scene(new VBox(area, chip), 300, 200);
-            new Theme.Choice(Theme.LIGHT).applyTo(scene);
-            scene.getRoot().applyCss();
-            scene.getRoot().layout();
-            Text rocket = new Text("🚀");
-            rocket.setFont(area.getFont());
-            Text missing = new Text(MISSING);
-            missing.setFont(area.getFont());
-            return new double[] {rocket.getLayoutBounds().getWidth(), missing.getLayoutBounds().getWidth()};
-        });
-        // the rocket has a glyph of its own width (Symbola's are wider than the narrow missing box)
-        assertThat(widths[0]).isGreaterThan(0);
-        assertThat(widths[0]).isNotEqualTo(widths[1]);
+    void withoutTheFallbackTheCheckSeesBoxes() throws Exception {
+        // the same check with the font not loaded: what a user saw before (DejaVu alone lacks these emoji)
+        List<String> problems = child("none");
+        assertThat(problems).anyMatch(p -> p.startsWith("🚀 in ") && p.endsWith("is the missing-glyph box"));
     }
 
-    /** The text drawn black on white at 28 px, as 0/1 per pixel (dark or not). */
-    private static int[] pixels(String s, String family) {
+    /** Runs {@link #main} in a fresh JVM with this one's class path and headless JavaFX settings; its findings. */
+    private List<String> child(String mode) throws Exception {
+        Path out = tmp.resolve(mode + ".txt");
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path")));
+        for (String p : List.of("testfx.headless", "prism.order", "prism.text", "glass.platform", "monocle.platform",
+                "java.awt.headless")) {
+            if (System.getProperty(p) != null) {
+                cmd.add("-D" + p + "=" + System.getProperty(p));
+            }
+        }
+        cmd.addAll(List.of(EmojiFontTest.class.getName(), mode, out.toString()));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve(mode + ".log").toFile())
+                .start();
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("the child JVM ended").isTrue();
+        String log = Files.readString(tmp.resolve(mode + ".log"));
+        assertThat(p.exitValue()).as(log).isZero();
+        return Files.readAllLines(out);
+    }
+
+    /** The child: {@code glyphs OUT} loads the fallback first, {@code none OUT} does not; writes its findings. */
+    public static void main(String[] args) throws Exception {
+        CompletableFuture<List<String>> found = new CompletableFuture<>();
+        Platform.startup(() -> {
+            try {
+                if (args[0].equals("glyphs")) {
+                    EmojiFont.install();
+                }
+                found.complete(check(args[0].equals("glyphs")));
+            } catch (Throwable t) {
+                found.completeExceptionally(t);
+            }
+        });
+        Files.write(Path.of(args[1]), found.get(60, TimeUnit.SECONDS));
+        Platform.exit();
+        System.exit(0);
+    }
+
+    private static List<String> check(boolean installed) {
+        List<String> problems = new ArrayList<>();
+        if (installed && !"Symbola".equals(EmojiFont.family())) {
+            problems.add("the fallback font is " + EmojiFont.family() + ", not Symbola");
+        }
+        // the fonts of the text box and the chips, as the app's stylesheet sets them
+        TextArea area = new TextArea("Lily 🚀 Ben");
+        Label chip = new Label("🚀");
+        chip.getStyleClass().add("chip");
+        Scene scene = new Scene(new VBox(area, chip), 300, 200);
+        new Theme.Choice(Theme.LIGHT).applyTo(scene);
+        scene.getRoot().applyCss();
+        scene.getRoot().layout();
+        for (Font font : List.of(area.getFont(), chip.getFont())) {
+            int[] box = pixels(MISSING, font);
+            int[] rocket = null;
+            for (String e : EMOJI) {
+                int[] drawn = pixels(e, font);
+                if (ink(drawn) <= 20) {
+                    problems.add(e + " in " + font.getFamily() + " has no ink");
+                }
+                if (Arrays.equals(drawn, box)) {
+                    problems.add(e + " in " + font.getFamily() + " is the missing-glyph box");
+                }
+                if (e.equals("🚀")) {
+                    rocket = drawn;
+                } else if (e.equals("🎉") && Arrays.equals(drawn, rocket)) {
+                    problems.add("🚀 and 🎉 in " + font.getFamily() + " look the same");
+                }
+            }
+        }
+        return problems.isEmpty() ? List.of("ok") : problems;
+    }
+
+    /** The text drawn black on white at 28 px in {@code font}'s family, as 0/1 per pixel (dark or not). */
+    private static int[] pixels(String s, Font font) {
         Text t = new Text(s);
-        t.setFont(Font.font(family, 28));
+        t.setFont(Font.font(font.getFamily(), 28));
         t.setFill(Color.BLACK);
         Scene scene = new Scene(new VBox(t), 48, 48, Color.WHITE);
         WritableImage img = scene.snapshot(null);

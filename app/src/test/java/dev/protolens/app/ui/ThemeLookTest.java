@@ -19,7 +19,6 @@ import javafx.scene.layout.HBox;
 import javafx.scene.layout.VBox;
 import javafx.scene.paint.Color;
 import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -31,16 +30,9 @@ import org.testfx.api.FxToolkit;
  * enabled one's (issue 16: in the dark theme neither held).
  */
 class ThemeLookTest {
-    private static Stage stage;
-
     @BeforeAll
     static void toolkit() throws Exception {
-        stage = FxToolkit.registerPrimaryStage();
-    }
-
-    @AfterAll
-    static void close() throws Exception {
-        FxToolkit.cleanupStages();
+        FxToolkit.registerPrimaryStage();
     }
 
     record Look(Sample selected, Sample unselected, Sample enabled, Sample disabled, Sample primary,
@@ -87,11 +79,14 @@ class ThemeLookTest {
         root.setPadding(new Insets(16));
         Scene scene = new Scene(root, 360, 160);
         new Theme.Choice(theme).applyTo(scene);
+        // a stage of its own: the primary stage, shown at this size, would keep it for the next test's window
+        Stage stage = new Stage();
         stage.setScene(scene);
         stage.show();
         root.applyCss();
         root.layout();
         WritableImage img = scene.snapshot(null);
+        stage.close();
         Path out = Path.of("target", "theme-look-" + theme.settingsName() + ".png");
         Files.createDirectories(out.getParent());
         javax.imageio.ImageIO.write(SwingFXUtils.fromFXImage(img, null), "png", out.toFile());
