@@ -408,7 +408,7 @@ public final class AtlasView extends HBox {
         seeds.setOnAction(e -> askFitSeeds());
         Button clear = new Button("Clear");
         clear.setId("atlas-clear");
-        clear.disableProperty().bind(Bindings.isEmpty(vm.selection()));
+        clear.disableProperty().bind(Bindings.isEmpty(vm.selection()).and(vm.pickedCheckpointProperty().isNull()));
         clear.setOnAction(e -> vm.clearSelection());
         interpolate.setMaxWidth(Double.MAX_VALUE);
         seeds.setMaxWidth(Double.MAX_VALUE);
