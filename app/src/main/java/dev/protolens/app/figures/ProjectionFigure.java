@@ -56,8 +56,7 @@ public final class ProjectionFigure implements LayeredFigure {
     private int hovered = -1;
     private String note = "";
     private Point2D[] drawn = new Point2D[0];
-    private int[] stack = new int[0];
-    private int[] stackSize = new int[0];
+    private MarkerStacks stacks = MarkerStacks.NONE;
     private boolean[] matching;
 
     /** New data; the legend, axes and markers follow it. */
@@ -71,8 +70,7 @@ public final class ProjectionFigure implements LayeredFigure {
         points = List.copyOf(p);
         colouring = c;
         drawn = new Point2D[points.size()];
-        stack = new int[0];
-        stackSize = new int[0];
+        stacks = MarkerStacks.NONE;
         matching = null;
     }
 
@@ -170,7 +168,7 @@ public final class ProjectionFigure implements LayeredFigure {
 
     /** How many markers of the last drawing share point {@code i}'s place (1: it is seen alone). */
     public int stackSize(int i) {
-        return i >= 0 && i < stack.length ? stackSize[stack[i]] : 1;
+        return stacks.sizeOf(i);
     }
 
     /** Where point {@code i} was drawn last (null before the first drawing). */
@@ -184,8 +182,8 @@ public final class ProjectionFigure implements LayeredFigure {
                 colouring.title().isEmpty() ? "colour" : colouring.title())).append('\n');
         for (int i = 0; i < points.size(); i++) {
             Point p = points.get(i);
-            b.append(p.unfinished() ? "checkpoint," : "run,").append(FigureExport.csvField(p.id())).append(',').append(num(p.x())).append(',')
-                    .append(num(p.y())).append(",,").append(FigureExport.csvField(colouring.labelOf(i))).append('\n');
+            b.append(p.unfinished() ? "checkpoint," : "run,").append(FigureExport.csvField(p.id())).append(',')
+                    .append(num(p.x())).append(',').append(num(p.y())).append(",,").append(FigureExport.csvField(colouring.labelOf(i))).append('\n');
         }
         for (LibraryProjection.Trace t : traces) {
             int n = t.xy().length;
@@ -301,7 +299,7 @@ public final class ProjectionFigure implements LayeredFigure {
             Point pt = points.get(i);
             drawn[i] = new Point2D.Double(p.px(pt.x()), p.py(pt.y()));
         }
-        findStacks();
+        stacks = MarkerStacks.of(drawn, OVERLAP);
         // dimmed first, so that what a search found is never under what it did not
         for (int pass = 0; pass < 2; pass++) {
             for (int i = 0; i < points.size(); i++) {
@@ -310,7 +308,7 @@ public final class ProjectionFigure implements LayeredFigure {
                 }
             }
         }
-        drawBadges(g, s);
+        stacks.drawBadges(g, s, drawn, RADIUS);
         g.setFont(s.font(1f, Font.BOLD));
         FontMetrics fm = g.getFontMetrics();
         for (int k = 0; k < selected.length; k++) {
@@ -361,52 +359,6 @@ public final class ProjectionFigure implements LayeredFigure {
             g.setStroke(new BasicStroke(0.8f));
             g.setColor(s.background());
             g.draw(m);
-        }
-    }
-
-    /**
-     * Groups the drawn markers into stacks: a marker joins the first stack whose first marker is within
-     * {@link #OVERLAP} pixels, so the grouping follows the drawing order and is the same on every repaint.
-     */
-    private void findStacks() {
-        int n = points.size();
-        stack = new int[n];
-        stackSize = new int[n];
-        List<Integer> heads = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            int joined = -1;
-            for (int h : heads) {
-                if (drawn[h].distance(drawn[i]) <= OVERLAP) {
-                    joined = h;
-                    break;
-                }
-            }
-            if (joined < 0) {
-                heads.add(i);
-                joined = i;
-            }
-            stack[i] = joined;
-            stackSize[joined]++;
-        }
-    }
-
-    /** A count on each stack of markers, at its first marker's upper right. */
-    private void drawBadges(Graphics2D g, FigureStyle s) {
-        g.setFont(s.font(0.8f, Font.BOLD));
-        FontMetrics fm = g.getFontMetrics();
-        for (int h = 0; h < stack.length; h++) {
-            if (stack[h] != h || stackSize[h] < 2) {
-                continue;
-            }
-            String n = Integer.toString(stackSize[h]);
-            double w = Math.max(fm.stringWidth(n) + 6, fm.getAscent() + 3);
-            double ht = fm.getAscent() + 3;
-            double x = drawn[h].getX() + RADIUS - 1;
-            double y = drawn[h].getY() - RADIUS - ht + 2;
-            g.setColor(s.foreground());
-            g.fill(new java.awt.geom.RoundRectangle2D.Double(x, y, w, ht, ht, ht));
-            g.setColor(s.background());
-            g.drawString(n, (float) (x + (w - fm.stringWidth(n)) / 2), (float) (y + ht - 2.5));
         }
     }
 

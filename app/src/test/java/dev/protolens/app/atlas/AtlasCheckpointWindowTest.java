@@ -71,6 +71,7 @@ class AtlasCheckpointWindowTest {
         robot.clickOn("#atlas-resume");
         waitUntil("the checkpoint in Fit", 60, () -> find("#result-status") != null
                 && ((Label) find("#result-status")).getScene() != null
-                && ((Label) find("#result-status")).getText().toLowerCase(java.util.Locale.ROOT).contains("checkpoint (unsaved)"));
+                && ((Label) find("#result-status")).getText().toLowerCase(java.util.Locale.ROOT)
+                        .contains("checkpoint (unsaved)"));
     }
 }

@@ -238,7 +238,7 @@ public final class LibraryProjection {
                             + " command line: fit --restarts)", true, null, null);
         }
         // the components are the solutions' own; only with one solution do the checkpoints help to make them
-        Pca p = x.length >= 2 ? Pca.fit(x, Math.min(2, x[0].length)) : Pca.fit(concat(x, cps), Math.min(2, x[0].length));
+        Pca p = Pca.fit(x.length >= 2 ? x : concat(x, cps), Math.min(2, x[0].length));
         // PCA is a linear map: a path's samples (and the checkpoints) land where the same projection puts them
         List<Trace> traces = new ArrayList<>();
         for (Path s : paths) {
@@ -307,8 +307,8 @@ public final class LibraryProjection {
             traces.add(new Trace(s.name(), Arrays.copyOfRange(c, at, at + s.x().length), s.straight()));
             at += s.x().length;
         }
-        return new Frame(space.runs(), Arrays.copyOf(c, n), traces, title(space, kind, checkpoints.size()), "t-SNE 1", "t-SNE 2",
-                tsneNote(iteration, iterations, perplexity, kl), finished, null, result, checkpoints,
+        return new Frame(space.runs(), Arrays.copyOf(c, n), traces, title(space, kind, checkpoints.size()), "t-SNE 1",
+                "t-SNE 2", tsneNote(iteration, iterations, perplexity, kl), finished, null, result, checkpoints,
                 Arrays.copyOfRange(c, n, n + checkpoints.size()));
     }
 
