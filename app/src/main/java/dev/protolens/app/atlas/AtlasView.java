@@ -225,7 +225,7 @@ public final class AtlasView extends HBox {
         selectionBox.getChildren().clear();
         Run cp = vm.pickedCheckpointProperty().get();
         if (cp != null) {
-            selectionBox.getChildren().add(checkpointCard(cp));
+            selectionBox.getChildren().add(AtlasPanels.checkpointCard(cp, vm::resumePicked));
         }
         if (vm.selection().isEmpty() && cp == null) {
             Label none = new Label("Click a point to select it; pick two to walk between them.");
@@ -263,24 +263,6 @@ public final class AtlasView extends HBox {
             how.getStyleClass().add("muted");
             selectionBox.getChildren().add(how);
         }
-    }
-
-    /** A picked unfinished fit: what it is, and the way to go on with it. */
-    private VBox checkpointCard(Run cp) {
-        RunRecord r = cp.record();
-        Label l = new Label("○  “" + MapColouring.oneLine(r.text()) + "”");
-        l.setWrapText(true);
-        l.getStyleClass().add("subheading");
-        Label d = new Label("Unfinished fit (checkpoint)" + (r.metrics() == null ? ""
-                : String.format(Locale.ROOT, " at step %d · %.0f %% right", r.metrics().updates(),
-                100 * r.metrics().accuracy())));
-        d.getStyleClass().add("muted");
-        d.setWrapText(true);
-        Button resume = new Button("Resume in Fit");
-        resume.setId("atlas-resume");
-        resume.setTooltip(new Tooltip("Opens this checkpoint in Fit, where Resume continues it from its optimiser state"));
-        resume.setOnAction(e -> vm.resumePicked());
-        return new VBox(4, l, d, resume);
     }
 
     private void showLocality(Locality l) {
@@ -358,23 +340,6 @@ public final class AtlasView extends HBox {
         paths.getTooltip().setWrapText(true);
         paths.getTooltip().setMaxWidth(420);
 
-        javafx.scene.control.TextField search = new javafx.scene.control.TextField();
-        search.setId("atlas-search");
-        search.setPromptText("Search the runs' texts");
-        search.textProperty().bindBidirectional(vm.search().queryProperty());
-        search.setTooltip(new Tooltip("Highlights the runs whose text or label contains this; Esc clears"));
-        search.setOnKeyPressed(e -> {
-            if (e.getCode() == javafx.scene.input.KeyCode.ESCAPE) {
-                vm.search().clear();
-                e.consume();
-            }
-        });
-        Label found = new Label();
-        found.setId("atlas-search-count");
-        found.getStyleClass().add("muted");
-        found.textProperty().bind(vm.search().summaryProperty());
-        found.managedProperty().bind(found.textProperty().isNotEmpty());
-
         GridPane g = new GridPane();
         g.getStyleClass().add("settings");
         g.setHgap(10);
@@ -390,7 +355,7 @@ public final class AtlasView extends HBox {
         g.addRow(2, new Label("Projection"), methodRow);
         g.addRow(3, new Label("Colour by"), colour);
         GridPane.setHgrow(model, Priority.ALWAYS);
-        VBox controls = new VBox(8, g, paths, search, found);
+        VBox controls = new VBox(8, g, paths, AtlasPanels.searchBox(vm.search()));
         controls.getStyleClass().add("card");
 
         Label selHead = new Label("Selection");
