@@ -104,7 +104,7 @@ public final class ProtoLensApp extends Application {
             interpolate.setPair(a, b);
             wb.screenProperty().set(Screen.INTERPOLATE);
         });
-        atlas.setOpenCheckpoint(run -> {
+        atlas.checkpoints().setOpen(run -> {
             fit.openRun(run);
             wb.screenProperty().set(Screen.FIT);
         });

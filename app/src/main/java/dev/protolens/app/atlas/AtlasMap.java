@@ -30,7 +30,7 @@ import javafx.beans.property.ReadOnlyObjectWrapper;
  * over as it runs; each is parked for the view's frame loop ({@link #takeFrame()}), latest wins, so the map
  * animates at most once per frame. Properties change on the UI thread only.
  */
-final class AtlasMap {
+public final class AtlasMap {
     static final int TSNE_EVERY = 5;
 
     private final Host host;
@@ -54,19 +54,20 @@ final class AtlasMap {
         this.maps = new LatestWins<>(host, 0);
     }
 
-    ReadOnlyBooleanProperty tsneRunningProperty() {
+    public ReadOnlyBooleanProperty tsneRunningProperty() {
         return tsneRunning.getReadOnlyProperty();
     }
 
-    ReadOnlyObjectProperty<Locality> localityProperty() {
+    public ReadOnlyObjectProperty<Locality> localityProperty() {
         return locality.getReadOnlyProperty();
     }
 
-    void setWake(Runnable r) {
+    public void setWake(Runnable r) {
         wake = r;
     }
 
-    Frame takeFrame() {
+    /** The newest map state since the last call, or null; the frame loop calls this once per frame. */
+    public Frame takeFrame() {
         return pendingFrame.getAndSet(null);
     }
 

@@ -102,15 +102,15 @@ public final class AtlasView extends HBox {
         });
 
         loop = new FrameLoop(this, this::frame);
-        vm.setWake(loop::wake);
+        vm.map().setWake(loop::wake);
         vm.colourByProperty().addListener((o, a, b) -> recolour());
         vm.search().queryProperty().addListener((o, a, b) -> {
             mapFigure.setMatching(vm.search().matching(shown));
             map.repaint();
         });
-        vm.pickedCheckpointProperty().addListener((o, a, b) -> selectionChanged());
+        vm.checkpoints().pickedProperty().addListener((o, a, b) -> selectionChanged());
         vm.selection().addListener((javafx.collections.ListChangeListener<Run>) c -> selectionChanged());
-        vm.localityProperty().addListener((o, a, b) -> showLocality(b));
+        vm.map().localityProperty().addListener((o, a, b) -> showLocality(b));
         wb.theme().darkProperty().addListener((o, a, b) -> {
             map.repaint();
             histogram.repaint();
@@ -148,7 +148,7 @@ public final class AtlasView extends HBox {
     }
 
     private boolean frame(long now) {
-        LibraryProjection.Frame f = vm.takeFrame();
+        LibraryProjection.Frame f = vm.map().takeFrame();
         if (f == null) {
             return false;
         }
@@ -223,9 +223,9 @@ public final class AtlasView extends HBox {
         mapFigure.setSelected(selectedIndices());
         map.repaint();
         selectionBox.getChildren().clear();
-        Run cp = vm.pickedCheckpointProperty().get();
+        Run cp = vm.checkpoints().pickedProperty().get();
         if (cp != null) {
-            selectionBox.getChildren().add(AtlasPanels.checkpointCard(cp, vm::resumePicked));
+            selectionBox.getChildren().add(AtlasPanels.checkpointCard(cp, vm.checkpoints()::resumePicked));
         }
         if (vm.selection().isEmpty() && cp == null) {
             Label none = new Label("Click a point to select it; pick two to walk between them.");
@@ -318,7 +318,7 @@ public final class AtlasView extends HBox {
         pause.setId("atlas-pause");
         pause.textProperty().bind(Bindings.when(vm.pausedProperty()).then("Resume ▶").otherwise("Pause ❚❚"));
         pause.setOnAction(e -> vm.pausedProperty().set(!vm.pausedProperty().get()));
-        pause.visibleProperty().bind(vm.tsneRunningProperty());
+        pause.visibleProperty().bind(vm.map().tsneRunningProperty());
         pause.managedProperty().bind(pause.visibleProperty());
         HBox methodRow = new HBox(6, pca, tsne, pause);
         methodRow.setAlignment(Pos.CENTER_LEFT);
@@ -373,7 +373,7 @@ public final class AtlasView extends HBox {
         seeds.setOnAction(e -> askFitSeeds());
         Button clear = new Button("Clear");
         clear.setId("atlas-clear");
-        clear.disableProperty().bind(Bindings.isEmpty(vm.selection()).and(vm.pickedCheckpointProperty().isNull()));
+        clear.disableProperty().bind(Bindings.isEmpty(vm.selection()).and(vm.checkpoints().pickedProperty().isNull()));
         clear.setOnAction(e -> vm.clearSelection());
         interpolate.setMaxWidth(Double.MAX_VALUE);
         seeds.setMaxWidth(Double.MAX_VALUE);

@@ -3,14 +3,12 @@ package dev.protolens.app.atlas;
 import dev.protolens.app.ui.Dialogs;
 import dev.protolens.app.ui.LatestWins;
 import dev.protolens.app.ui.Workbench;
-import dev.protolens.engine.analysis.Locality;
 import dev.protolens.engine.analysis.RunSpace;
 import dev.protolens.engine.analysis.VectorKind;
 import dev.protolens.engine.session.ModelSession;
 import dev.protolens.engine.store.Run;
 import dev.protolens.engine.store.RunRecord;
 import dev.protolens.engine.work.LibraryProjection;
-import dev.protolens.engine.work.LibraryProjection.Frame;
 import dev.protolens.engine.work.LibraryProjection.Method;
 import dev.protolens.engine.work.MapColouring;
 import java.util.ArrayList;
@@ -20,10 +18,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
-import java.util.function.Consumer;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ObjectProperty;
-import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
@@ -38,7 +34,7 @@ import javafx.collections.ObservableList;
  * colouring, the selection (at most two runs, A and B) and "Fit seeds…". The map itself is the engine's
  * {@link LibraryProjection}, computed on this screen's own thread ({@code atlas-map}); a newer request (another
  * method, a third click) supersedes the running one ({@link LatestWins}). A t-SNE hands its states over as it
- * runs; each is parked for the view's frame loop ({@link #takeFrame()}), so the map animates at most once per
+ * runs; each is parked for the view's frame loop ({@link AtlasMap#takeFrame()}), so the map animates at most once per
  * frame. Properties change on the UI thread only.
  */
 public final class AtlasViewModel {
@@ -49,18 +45,9 @@ public final class AtlasViewModel {
     private final ObjectProperty<VectorKind> kind = new SimpleObjectProperty<>(VectorKind.E);
     private final ObjectProperty<Method> method = new SimpleObjectProperty<>(Method.PCA);
     private final ObjectProperty<MapColouring.By> colourBy = new SimpleObjectProperty<>(MapColouring.By.TEXT);
-    private final BooleanProperty showPaths = new SimpleBooleanProperty(true);
-    /**
-     * Whether paths are drawn, per method: on for PCA, off for t-SNE until the user ticks it. t-SNE is not a
-     * linear map, so the straight line between A and B does not stay straight on it (it shows as a zigzag).
-     */
-    private final Map<Method, Boolean> pathsPerMethod = new java.util.EnumMap<>(Map.of(Method.PCA, true,
-            Method.TSNE, false));
+    private final MethodPaths paths;
     private final AtlasSearch search = new AtlasSearch();
-    private final ReadOnlyObjectWrapper<List<Run>> checkpoints = new ReadOnlyObjectWrapper<>(List.of());
-    private final ReadOnlyObjectWrapper<Run> pickedCheckpoint = new ReadOnlyObjectWrapper<>();
-    private Consumer<Run> openCheckpoint = r -> { };
-    private boolean switchingMethod;
+    private final AtlasCheckpoints checkpoints = new AtlasCheckpoints();
     private final BooleanProperty paused = new SimpleBooleanProperty(false);
     private final ObservableList<Run> selection = FXCollections.observableArrayList();
     private final ReadOnlyStringWrapper message = new ReadOnlyStringWrapper("");
@@ -71,7 +58,6 @@ public final class AtlasViewModel {
     private final LatestWins<LibraryProjection.Library> loads;
     private final List<CompletableFuture<Void>> refreshing = new ArrayList<>();
     private List<Run> all = List.of();
-    private List<Run> allCheckpoints = List.of();
     private List<RunRecord> notFinite = List.of();
     private RunSpace space;
     private List<String> drawnPair;
@@ -90,21 +76,8 @@ public final class AtlasViewModel {
             }
         });
         kind.addListener((o, was, now) -> recompute());
-        method.addListener((o, was, now) -> {
-            switchingMethod = true;
-            try {
-                showPaths.set(pathsPerMethod.get(now));
-            } finally {
-                switchingMethod = false;
-            }
-            recompute();
-        });
-        showPaths.addListener((o, was, now) -> {
-            if (!switchingMethod) {
-                pathsPerMethod.put(method.get(), now); // the user's tick, for this method from now on
-                recompute();
-            }
-        });
+        paths = new MethodPaths(method, this::recompute); // before the next listener: a method brings its tick
+        method.addListener((o, was, now) -> recompute());
         paused.addListener((o, was, now) -> map.pause(now));
         wb.sessionProperty().addListener((o, was, now) -> {
             if (now != null) {
@@ -138,7 +111,7 @@ public final class AtlasViewModel {
 
     /** Paths between A and B; on for PCA, off for t-SNE until ticked (each method keeps the user's choice). */
     public BooleanProperty showPathsProperty() {
-        return showPaths;
+        return paths.shownProperty();
     }
 
     /** The search box: which runs' texts (or labels) contain the query, and "3 of 41 runs match". */
@@ -146,27 +119,9 @@ public final class AtlasViewModel {
         return search;
     }
 
-    /** The chosen model's unfinished fits (checkpoints), drawn hollow beside its runs. */
-    public ReadOnlyObjectProperty<List<Run>> checkpointsProperty() {
-        return checkpoints.getReadOnlyProperty();
-    }
-
-    /** The checkpoint clicked on the map (not part of A and B: an unfinished fit is continued, not compared). */
-    public ReadOnlyObjectProperty<Run> pickedCheckpointProperty() {
-        return pickedCheckpoint.getReadOnlyProperty();
-    }
-
-    /** What "Resume in Fit" does with a checkpoint (the window opens it in Fit, where Resume continues it). */
-    public void setOpenCheckpoint(Consumer<Run> open) {
-        openCheckpoint = Objects.requireNonNull(open);
-    }
-
-    /** Opens the picked checkpoint in Fit to resume it. */
-    public void resumePicked() {
-        Run r = pickedCheckpoint.get();
-        if (r != null) {
-            openCheckpoint.accept(r);
-        }
+    /** The chosen model's unfinished fits (checkpoints): drawn hollow, picked apart from A and B to resume. */
+    public AtlasCheckpoints checkpoints() {
+        return checkpoints;
     }
 
     /** Pauses and resumes a running t-SNE. */
@@ -174,8 +129,9 @@ public final class AtlasViewModel {
         return paused;
     }
 
-    public ReadOnlyBooleanProperty tsneRunningProperty() {
-        return map.tsneRunningProperty();
+    /** The map as computed: each frame of a running t-SNE, whether one runs, and the locality of the texts. */
+    public AtlasMap map() {
+        return map;
     }
 
     /** "Fit seeds…" of the selected runs' texts. */
@@ -188,10 +144,6 @@ public final class AtlasViewModel {
         return selection;
     }
 
-    public ReadOnlyObjectProperty<Locality> localityProperty() {
-        return map.localityProperty();
-    }
-
     /** Why the map is empty or incomplete (no runs, a damaged run, too few points), or "". */
     public ReadOnlyStringProperty messageProperty() {
         return message.getReadOnlyProperty();
@@ -202,19 +154,10 @@ public final class AtlasViewModel {
         return shownRuns.getReadOnlyProperty();
     }
 
-    public void setWake(Runnable r) {
-        map.setWake(r);
-    }
-
-    /** The newest map state since the last call, or null; the frame loop calls this once per frame. */
-    public Frame takeFrame() {
-        return map.takeFrame();
-    }
-
     /** Everything the map shows: the runs, then the unfinished fits. */
     public List<Run> onMap() {
         List<Run> l = new ArrayList<>(shownRuns.get());
-        l.addAll(checkpoints.get());
+        l.addAll(checkpoints.shownProperty().get());
         return l;
     }
 
@@ -235,7 +178,7 @@ public final class AtlasViewModel {
         var lib = wb.library();
         loads.request(() -> CompletableFuture.supplyAsync(() -> LibraryProjection.load(lib), wb.io()), loaded -> {
             all = loaded.runs();
-            allCheckpoints = loaded.checkpoints();
+            checkpoints.setAll(loaded.checkpoints());
             notFinite = loaded.notFinite();
             setModels(loaded.problems().size());
             settle();
@@ -255,13 +198,8 @@ public final class AtlasViewModel {
     private void setModels(int problems) {
         List<RunSpace.Model> choices = RunSpace.models(all);
         RunSpace.Model was = model.get();
-        RunSpace.Model keep = choices.contains(was) ? choices.get(choices.indexOf(was)) : null;
-        if (keep == null) {
-            ModelSession s = wb.session();
-            String open = s == null ? null : s.model().identity();
-            keep = choices.stream().filter(c -> c.identity().equals(open)).findFirst()
-                    .orElse(choices.isEmpty() ? null : choices.getFirst());
-        }
+        ModelSession s = wb.session();
+        RunSpace.Model keep = RunSpace.choose(choices, was, s == null ? null : s.model().identity());
         // replacing the chooser's items may clear its value for a moment; that is not the user choosing
         settingModels = true;
         try {
@@ -287,8 +225,7 @@ public final class AtlasViewModel {
         if (m == null) {
             space = null;
             shownRuns.set(List.of());
-            checkpoints.set(List.of());
-            pickedCheckpoint.set(null);
+            checkpoints.showModel(null);
             search.setRuns(List.of());
             message.set(all.isEmpty() ? "No finished runs yet. Fit a text (several seeds make a map worth looking at),"
                     + " or select a run here and use \"Fit seeds…\"." : "");
@@ -301,11 +238,7 @@ public final class AtlasViewModel {
             // said, not silently dropped: the library holds more runs of this model than the map shows
             message.set(LibraryProjection.notFiniteLine((int) bad) + ".");
         }
-        checkpoints.set(allCheckpoints.stream().filter(r -> m.identity().equals(r.record().model().identity())).toList());
-        Run picked = pickedCheckpoint.get();
-        if (picked != null && checkpoints.get().stream().noneMatch(r -> r.id().equals(picked.id()))) {
-            pickedCheckpoint.set(null);
-        }
+        checkpoints.showModel(m.identity());
         // the selection follows the runs as reloaded (a deleted run drops out of it)
         Map<String, Run> byId = new LinkedHashMap<>();
         space.runs().forEach(r -> byId.put(r.id(), r));
@@ -326,8 +259,7 @@ public final class AtlasViewModel {
      */
     public void toggle(Run r) {
         if (r.record().isCheckpoint()) {
-            Run was = pickedCheckpoint.get();
-            pickedCheckpoint.set(was != null && was.id().equals(r.id()) ? null : r);
+            checkpoints.toggle(r);
             return;
         }
         if (!selection.removeIf(s -> s.id().equals(r.id()))) {
@@ -340,7 +272,7 @@ public final class AtlasViewModel {
     }
 
     public void clearSelection() {
-        pickedCheckpoint.set(null);
+        checkpoints.unpick();
         if (!selection.isEmpty()) {
             selection.clear();
             selectionChanged();
@@ -350,7 +282,7 @@ public final class AtlasViewModel {
     /** The map changes only when the pair whose paths it draws changes (a third click, a second one). */
     private void selectionChanged() {
         List<String> pair = selection.size() == 2 ? List.of(selection.get(0).id(), selection.get(1).id()) : null;
-        if (showPaths.get() && !Objects.equals(pair, drawnPair)) {
+        if (paths.shownProperty().get() && !Objects.equals(pair, drawnPair)) {
             recompute();
         }
     }
@@ -371,9 +303,9 @@ public final class AtlasViewModel {
             map.clear();
             return;
         }
-        List<Run> pair = showPaths.get() && selection.size() == 2 ? List.copyOf(selection) : List.of();
+        List<Run> pair = paths.shownProperty().get() && selection.size() == 2 ? List.copyOf(selection) : List.of();
         drawnPair = pair.isEmpty() ? null : List.of(pair.get(0).id(), pair.get(1).id());
-        map.request(wb.library(), space, checkpoints.get(), kind.get(), method.get(), pair);
+        map.request(wb.library(), space, checkpoints.shownProperty().get(), kind.get(), method.get(), pair);
     }
 
     /** Stops the map's computation (the window is closing). */

@@ -66,7 +66,7 @@ class AtlasCheckpointWindowTest {
         robot.moveTo(at);
         waitUntil("the tooltip says unfinished", 10, () -> view.hoverText().startsWith("Unfinished fit"));
         robot.clickOn(at);
-        waitUntil("the checkpoint picked", 10, () -> view.model().pickedCheckpointProperty().get() != null);
+        waitUntil("the checkpoint picked", 10, () -> view.model().checkpoints().pickedProperty().get() != null);
         assertThat(onFx(() -> view.model().selection().size())).as("not A or B").isZero();
         robot.clickOn("#atlas-resume");
         waitUntil("the checkpoint in Fit", 60, () -> find("#result-status") != null

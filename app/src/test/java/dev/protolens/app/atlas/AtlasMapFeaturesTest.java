@@ -55,9 +55,9 @@ class AtlasMapFeaturesTest {
 
     private void startAtlas(int runs) {
         vm = bench.onUi(() -> new AtlasViewModel(bench.wb, (a, b) -> { }));
-        vm.setOpenCheckpoint(opened::add);
-        vm.setWake(() -> bench.fx(() -> {
-            LibraryProjection.Frame f = vm.takeFrame();
+        vm.checkpoints().setOpen(opened::add);
+        vm.map().setWake(() -> bench.fx(() -> {
+            LibraryProjection.Frame f = vm.map().takeFrame();
             if (f != null) {
                 frames.add(f);
             }
@@ -98,11 +98,11 @@ class AtlasMapFeaturesTest {
 
         Run first = bench.onUi(() -> vm.shownRunsProperty().get().getFirst());
         bench.onUi(() -> vm.toggle(first));
-        Run onMap = bench.onUi(() -> vm.checkpointsProperty().get().getFirst());
+        Run onMap = bench.onUi(() -> vm.checkpoints().shownProperty().get().getFirst());
         bench.onUi(() -> vm.toggle(onMap));
-        assertThat(bench.onUi(() -> vm.pickedCheckpointProperty().get().id())).isEqualTo(cp.id());
+        assertThat(bench.onUi(() -> vm.checkpoints().pickedProperty().get().id())).isEqualTo(cp.id());
         assertThat(bench.onUi(() -> List.copyOf(vm.selection()))).extracting(Run::id).containsExactly(first.id());
-        bench.onUi(vm::resumePicked);
+        bench.onUi(vm.checkpoints()::resumePicked);
         assertThat(opened).extracting(Run::id).containsExactly(cp.id());
 
         // t-SNE places it too (it joins the input)

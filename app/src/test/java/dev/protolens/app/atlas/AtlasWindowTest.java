@@ -61,10 +61,10 @@ class AtlasWindowTest {
                 .containsAll(AtlasFixture.catIds());
         assertThat(onFx(() -> map.traces())).isEmpty();
         // the histogram panel has the 4·3/2 same-text pairs and the rest
-        assertThat(onFx(() -> vm.localityProperty().get().sameText().length)).isEqualTo(6);
-        assertThat(onFx(() -> vm.localityProperty().get().differentTexts().length)).isEqualTo(runs * (runs - 1) / 2 - 6);
-        assertThat(onFx(() -> vm.localityProperty().get().meanSameText()))
-                .isLessThan(onFx(() -> vm.localityProperty().get().meanDifferentTexts()));
+        assertThat(onFx(() -> vm.map().localityProperty().get().sameText().length)).isEqualTo(6);
+        assertThat(onFx(() -> vm.map().localityProperty().get().differentTexts().length)).isEqualTo(runs * (runs - 1) / 2 - 6);
+        assertThat(onFx(() -> vm.map().localityProperty().get().meanSameText()))
+                .isLessThan(onFx(() -> vm.map().localityProperty().get().meanDifferentTexts()));
 
         // the search box: the cat's runs stay, the others dim; Esc clears
         robot.clickOn("#atlas-search").write("cat sat");
@@ -75,7 +75,7 @@ class AtlasWindowTest {
         assertThat(onFx(() -> java.util.stream.IntStream.range(0, map.size()).filter(map::dimmed).count())).isZero();
 
         robot.clickOn("#atlas-tsne");
-        waitUntil("the t-SNE map to finish", 120, () -> !vm.tsneRunningProperty().get()
+        waitUntil("the t-SNE map to finish", 120, () -> !vm.map().tsneRunningProperty().get()
                 && map.title().contains(runs + " runs") && map.note().contains("iteration 1000 of 1000"));
         assertThat(onFx(map::size)).isEqualTo(runs);
         System.out.println("t-SNE: " + mapNote(map));
@@ -94,7 +94,7 @@ class AtlasWindowTest {
         assertThat(onFx(map::traces)).isEmpty();
         robot.clickOn("#atlas-paths");
         // t-SNE has no projection for new points, so the path's 21 samples join the map and it runs again
-        waitUntil("the path through the t-SNE map", 120, () -> !vm.tsneRunningProperty().get()
+        waitUntil("the path through the t-SNE map", 120, () -> !vm.map().tsneRunningProperty().get()
                 && map.traces().size() == 1 && map.size() == runs && map.note().contains("iteration 1000 of 1000"));
         assertThat(onFx(() -> map.traces().getFirst().xy().length)).isEqualTo(dev.protolens.engine.work.LibraryProjection.PATH_POINTS);
 
