@@ -104,7 +104,7 @@ public record RunSpace(String modelIdentity, String modelName, List<Run> runs) {
      * @param open the open model's identity, or null
      */
     public static Model choose(List<Model> choices, Model was, String open) {
-        if (choices.contains(was)) {
+        if (was != null && choices.contains(was)) {
             return choices.get(choices.indexOf(was));
         }
         return choices.stream().filter(c -> c.identity().equals(open)).findFirst()
