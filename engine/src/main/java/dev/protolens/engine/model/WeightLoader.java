@@ -30,7 +30,8 @@ import java.util.Arrays;
  * the mapped pages stayed resident until the file was closed after the last tensor.
  */
 public final class WeightLoader {
-    private static final long CHUNK_BYTES = 1L << 28;
+    /** The most file pages one tensor holds at a time while it loads (a quarter of a GiB). */
+    public static final long CHUNK_BYTES = 1L << 28;
     /** Elements widened at a time from a half or quantised type (a multiple of every block size). */
     private static final int DECODE_PIECE = 1 << 16;
     /**
@@ -55,6 +56,17 @@ public final class WeightLoader {
         this.manager = manager;
         this.target = target;
         this.chunkBytes = chunkBytes;
+    }
+
+    /**
+     * A hand count of what loading holds beside the finished weights at its peak: one chunk of mapped file pages
+     * (at most the largest tensor, the embedding), or Llama's gate and up projections while they are fused into
+     * one, whichever is larger.
+     */
+    public static long heldBesideWeights(ModelConfig c) {
+        long embedding = 4L * c.vocabSize() * c.hiddenSize();
+        long fusedParts = 4L * 2 * c.intermediateSize() * c.hiddenSize();
+        return Math.max(Math.min(CHUNK_BYTES, embedding), fusedParts);
     }
 
     public TensorSource source() {

@@ -38,7 +38,9 @@ class FitMemoryCountTest {
     @Test
     void aFitThatWouldNotFitIsRefusedWithTheNumberItNeeded() {
         ModelConfig c = llama1b();
-        long need = FitMemory.activationBytes(c, 8, 256);
+        long need = FitMemory.neededBytes(c, 8, 256);
+        // the fit asks for what fits were measured to add (1.4x the count) and its e, m, gradients and moments
+        assertThat(need).isEqualTo((long) Math.ceil(1.4 * FitMemory.activationBytes(c, 8, 256)) + 4L * 4 * 2 * 8 * 2048);
         assertThatThrownBy(() -> FitMemory.check(c, 8, 256, OptionalLong.of(need - 1)))
                 .isInstanceOf(UserError.class)
                 .hasMessageContaining(String.format(java.util.Locale.ROOT, "about %.1f GB", need / 1e9))
