@@ -2,9 +2,6 @@ package dev.protolens.engine.fit;
 
 import dev.protolens.engine.UserError;
 import dev.protolens.engine.model.ModelConfig;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Locale;
 import java.util.OptionalLong;
 
@@ -40,20 +37,6 @@ public final class FitMemory {
      */
     public static long stateBytes(ModelConfig c, int batch) {
         return 4L * 4 * 2 * batch * c.hiddenSize();
-    }
-
-    /** Memory the system can still give (Linux's MemAvailable), or empty where it cannot be read. */
-    public static OptionalLong availableBytes() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
-                if (line.startsWith("MemAvailable:")) {
-                    return OptionalLong.of(Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024);
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // not Linux: no check, as before
-        }
-        return OptionalLong.empty();
     }
 
     /**

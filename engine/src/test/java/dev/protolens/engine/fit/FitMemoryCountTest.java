@@ -12,6 +12,7 @@ import dev.protolens.engine.model.ModelConfig;
 import dev.protolens.engine.model.ModelLoader;
 import dev.protolens.engine.proto.Arrangement;
 import dev.protolens.engine.runtime.RuntimeOptions;
+import dev.protolens.engine.runtime.SystemMemory;
 import dev.protolens.engine.testing.Shared;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
@@ -60,7 +61,7 @@ class FitMemoryCountTest {
      */
     @Test
     void theFitterRefusesABatchTooLargeForThisMachineBeforeTheFirstStep() {
-        OptionalLong available = FitMemory.availableBytes();
+        OptionalLong available = SystemMemory.available();
         assumeTrue(available.isPresent(), "skipped: needs Linux /proc/meminfo to know the memory available");
         try (LoadedModel m = ModelLoader.load(Shared.model("stories260k-hf"))) {
             FitTarget target = FitTarget.of(m, "Lily and Ben went to the park to play with a red ball.", Arrangement.E_M);
