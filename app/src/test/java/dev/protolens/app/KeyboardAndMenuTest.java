@@ -7,6 +7,7 @@ import static dev.protolens.app.GuiTesting.waitUntil;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.protolens.app.atlas.AtlasFixture;
+import dev.protolens.app.library.LibraryRows;
 import dev.protolens.app.library.LibraryView;
 import java.nio.file.Path;
 import java.util.List;
@@ -14,7 +15,7 @@ import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.control.MenuBar;
 import javafx.scene.control.MenuItem;
-import javafx.scene.control.TableView;
+import javafx.scene.control.TreeTableView;
 import javafx.scene.control.TextArea;
 import javafx.scene.input.KeyCode;
 import org.junit.jupiter.api.AfterEach;
@@ -81,28 +82,29 @@ class KeyboardAndMenuTest {
         // the Library: delete the first run, then Ctrl+Z brings it back
         robot.clickOn("#nav-library");
         waitUntil("the library", 30, () -> find("#library-table") != null
-                && ((TableView<?>) find("#library-table")).getItems().size() == 7);
+                && ((TreeTableView<?>) find("#library-table")).getExpandedItemCount() == 7);
         // the Date column sorts, newest first on the second click
         List<String> dates = onFx(() -> {
             @SuppressWarnings("unchecked")
-            TableView<dev.protolens.engine.store.RunRecord> t = (TableView<dev.protolens.engine.store.RunRecord>) find("#library-table");
+            TreeTableView<LibraryRows.Row> t = (TreeTableView<LibraryRows.Row>) find("#library-table");
             var col = t.getColumns().stream().filter(c -> "col-date".equals(c.getId())).findFirst().orElseThrow();
-            col.setSortType(javafx.scene.control.TableColumn.SortType.DESCENDING);
+            col.setSortType(javafx.scene.control.TreeTableColumn.SortType.DESCENDING);
             t.getSortOrder().setAll(List.of(col));
-            return t.getItems().stream().map(r -> r.createdAt()).toList();
+            return java.util.stream.IntStream.range(0, t.getExpandedItemCount())
+                    .mapToObj(i -> t.getTreeItem(i).getValue().runs().getFirst().createdAt()).toList();
         });
         assertThat(dates).isSortedAccordingTo(java.util.Comparator.reverseOrder());
         assertThat(dates.getFirst()).isNotEqualTo(dates.getLast());
         onFx(() -> {
-            ((TableView<?>) find("#library-table")).getSelectionModel().select(0);
+            ((TreeTableView<?>) find("#library-table")).getSelectionModel().select(0);
             return null;
         });
         robot.clickOn("#library-delete");
-        waitUntil("the delete", 30, () -> ((TableView<?>) find("#library-table")).getItems().size() == 6);
+        waitUntil("the delete", 30, () -> ((TreeTableView<?>) find("#library-table")).getExpandedItemCount() == 6);
         MenuItem undo = onFx(() -> bar.getMenus().get(1).getItems().getFirst());
         assertThat(onFx(undo::isDisable)).isFalse();
         robot.clickOn("#library-table");
         robot.press(KeyCode.CONTROL, KeyCode.Z).release(KeyCode.Z, KeyCode.CONTROL);
-        waitUntil("the undo", 30, () -> ((TableView<?>) find("#library-table")).getItems().size() == 7);
+        waitUntil("the undo", 30, () -> ((TreeTableView<?>) find("#library-table")).getExpandedItemCount() == 7);
     }
 }

@@ -70,7 +70,7 @@ public final class ScreenshotTour {
                 c.setValue(dev.protolens.app.ui.Theme.parse(theme));
                 ((ToggleButton) lookup("#nav-fit")).fire();
                 FitViewModel vm = ((FitView) lookup("#fit-view")).model();
-                vm.textProperty().set(text);
+                vm.text().textProperty().set(text);
                 vm.settings().restartsProperty().set(restarts);
                 vm.settings().seedProperty().set(theme.equals("dark") ? 1 : 0);
                 return null;
@@ -89,7 +89,7 @@ public final class ScreenshotTour {
                 // a fit stopped early stays in the library as a checkpoint until it is saved
                 fx(() -> {
                     FitViewModel vm = ((FitView) lookup("#fit-view")).model();
-                    vm.textProperty().set("Tom had a small dog named Max. Max liked to run in the sun.");
+                    vm.text().textProperty().set("Tom had a small dog named Max. Max liked to run in the sun.");
                     return null;
                 });
                 Thread.sleep(800);
@@ -103,7 +103,7 @@ public final class ScreenshotTour {
             fire("#nav-library");
             Thread.sleep(2000);
             fx(() -> {
-                ((javafx.scene.control.TableView<?>) lookup("#library-table")).getSelectionModel().select(0);
+                ((javafx.scene.control.TreeTableView<?>) lookup("#library-table")).getSelectionModel().select(0);
                 return null;
             });
             Thread.sleep(500);
@@ -155,7 +155,7 @@ public final class ScreenshotTour {
             fx(() -> {
                 ((ToggleButton) lookup("#nav-fit")).fire();
                 FitViewModel vm = ((FitView) lookup("#fit-view")).model();
-                vm.textProperty().set(t);
+                vm.text().textProperty().set(t);
                 vm.settings().restartsProperty().set(t.equals(CAT) ? 1 : 3);
                 vm.settings().seedProperty().set(0);
                 return null;

@@ -55,7 +55,7 @@ class SmallWindowLayoutTest {
         waitUntil("the run's result", 60, () -> find("#result-status") != null
                 && ((Label) find("#result-status")).getScene() != null);
         onFx(() -> {
-            ((FitView) find("#fit-view")).model().textProperty().set(TEXT);
+            ((FitView) find("#fit-view")).model().text().textProperty().set(TEXT);
             return null;
         });
         waitUntil("the token preview", 30, () -> ((Label) find("#token-count")).getText().startsWith("N = "));

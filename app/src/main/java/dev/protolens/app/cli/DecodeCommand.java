@@ -68,7 +68,7 @@ final class DecodeCommand implements Callable<Integer> {
             r = Files.isRegularFile(asFolder.resolve(RunLibrary.RUN_JSON)) ? RunLibrary.loadFolder(asFolder)
                     : common.library.library().load(run);
             v = r.vectors();
-            modelPath = common.model.model != null ? common.model.model : Path.of(r.record().model().path());
+            modelPath = common.model.pathFor(r.record());
             if (arrangement == null) {
                 arr = Arrangement.parse(r.record().settings().arrangement());
             }

@@ -80,7 +80,8 @@ final class ExperimentCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Experiment e = Experiment.named(name);
         Path folder = out != null ? out : Path.of("experiments", e.name() + (quick ? "-quick" : ""));
-        try (LoadedModel m = model.load(); ModelSession session = ModelSession.of(m)) {
+        LoadedModel m = model.load(); // closed by its session
+        try (ModelSession session = ModelSession.of(m)) {
             Plan plan;
             if (reportOnly && Files.isRegularFile(folder.resolve(PlanResults.PLAN))) {
                 plan = Plan.read(folder.resolve(PlanResults.PLAN));

@@ -104,7 +104,8 @@ final class FitCommand implements Callable<Integer> {
         FitSpec spec = new FitSpec(Arrangement.parse(arrangement), Init.parse(init), seed, lr, FitSpec.BETA1,
                 FitSpec.BETA2, FitSpec.EPS, weightDecay, max, targetAccuracy, sharedM, startOptions.start());
         String t = text.read();
-        try (LoadedModel m = common.model.load(); ModelSession session = ModelSession.of(m)) {
+        LoadedModel m = common.model.load(); // closed by its session
+        try (ModelSession session = ModelSession.of(m)) {
             FitTarget target = FitTarget.of(m, t, spec.arrangement());
             FitRequest batch = SeedBatch.request(target, spec, restarts);
             // --no-save writes nothing, but a warm start may still read the library
@@ -131,7 +132,8 @@ final class FitCommand implements Callable<Integer> {
 
     private int resumeRun(RunLibrary lib) throws Exception {
         Run run = lib.load(resume);
-        try (LoadedModel m = common.model.loadFor(run.record()); ModelSession session = ModelSession.of(m)) {
+        LoadedModel m = common.model.loadFor(run.record()); // closed by its session
+        try (ModelSession session = ModelSession.of(m)) {
             List<Run> stored = FitJob.resumable(lib, resume, m);
             int more = steps != null ? steps : Math.max(1, run.record().settings().maxSteps());
             System.err.printf(Locale.ROOT, "resuming %s at step %d: up to %d more updates%s%n",

@@ -110,9 +110,10 @@ final class InterpolateCommand implements Callable<Integer> {
                     + ps.cliName() + "; drop --space.");
         }
         BezierPath line = BezierPath.straight(ends.a(), ends.b(), ps);
-        Path modelPath = common.model.model != null ? common.model.model : Path.of(a.run.record().model().path());
+        Path modelPath = common.model.pathFor(a.run.record());
         Map<String, Object> o = new LinkedHashMap<>();
-        try (LoadedModel m = common.model.load(modelPath); ModelSession session = ModelSession.of(m)) {
+        LoadedModel m = common.model.load(modelPath); // closed by its session
+        try (ModelSession session = ModelSession.of(m)) {
             RunLibrary.requireModel(a.run.record(), m);
             PathCurve straight = session.submit(x -> ends.curve(x, line, points)).get();
             o.put("run_a", a.run.id());

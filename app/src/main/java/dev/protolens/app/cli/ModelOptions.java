@@ -8,7 +8,7 @@ import dev.protolens.engine.model.ModelLoader;
 import dev.protolens.engine.runtime.EngineRuntime;
 import dev.protolens.engine.runtime.RuntimeOptions;
 import dev.protolens.engine.store.RunRecord;
-import java.nio.file.Files;
+import dev.protolens.engine.store.RunRecords;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -58,19 +58,18 @@ final class ModelOptions {
     }
 
     /** Loads --model if given, else the model a run was fitted with (where it was then). */
+    static final String GIVE_MODEL = "give the model with --model";
+
+    /** The model the command was given, else the one the run was fitted with. */
+    Path pathFor(RunRecord r) {
+        return model != null ? model : RunRecords.modelPath(r, GIVE_MODEL);
+    }
+
     LoadedModel loadFor(RunRecord r) {
         if (model != null) {
             return load(model);
         }
-        if (r.model() == null || r.model().path() == null) {
-            throw new UserError("Run " + r.id() + " does not say where its model is; give it with --model.");
-        }
-        Path p = Path.of(r.model().path());
-        if (!Files.exists(p)) {
-            throw new UserError("Run " + r.id() + " was fitted with " + r.model().name() + " at " + p + ", which is"
-                    + " not there any more; give the model with --model.");
-        }
-        return load(p);
+        return load(RunRecords.modelPath(r, GIVE_MODEL));
     }
 
     LoadedModel load(Path path) {

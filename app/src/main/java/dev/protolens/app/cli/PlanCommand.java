@@ -71,7 +71,8 @@ final class PlanCommand implements Runnable {
                 plan = plan.withModel(model.model.toString());
             }
             PlanResults results = new PlanResults(outFor(planFile, out));
-            try (LoadedModel m = model.load(modelPath); ModelSession session = ModelSession.of(m)) {
+            LoadedModel m = model.load(modelPath); // closed by its session
+            try (ModelSession session = ModelSession.of(m)) {
                 PlanRunner runner = new PlanRunner(session, library != null ? new RunLibrary(library) : null, results);
                 CountDownLatch finished = new CountDownLatch(1);
                 Thread hook = new Thread(() -> {

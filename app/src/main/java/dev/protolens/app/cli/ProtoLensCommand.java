@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         description = "See a frozen LLM write a whole text in one forward pass from two learned vectors.",
         subcommands = {InspectCommand.class, GenerateCommand.class, FitCommand.class, DecodeCommand.class, BenchCommand.class, SweepCommand.class,
                 ModelsCommand.class, ExperimentCommand.class, PlanCommand.class, ProjectCommand.class, InterpolateCommand.class, InsideCommand.class, GpuCommand.class,
-                SlurmCommand.class})
+                SlurmCommand.class, LibraryCommand.class})
 public final class ProtoLensCommand implements Runnable {
 
     @Override

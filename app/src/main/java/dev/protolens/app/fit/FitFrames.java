@@ -17,10 +17,13 @@ import javafx.beans.property.ReadOnlyObjectWrapper;
  * progress thread and is parked, latest wins, until the view's frame loop takes it ({@link #take()}); then the
  * strip, the header and the status bar are set from that one snapshot. The curves record every snapshot.
  */
-final class FitFrames {
+public final class FitFrames {
+    /** What the strip shows in one frame; {@code progress} is null for a decoded (finished or opened) state. */
+    public record Live(float[] prob, String[] written, boolean[] correct, String caption, JobProgress progress) {}
+
     private final ReadOnlyObjectWrapper<JobProgress> shown = new ReadOnlyObjectWrapper<>();
     private final CurveRecorder curves = new CurveRecorder();
-    private final AtomicReference<FitViewModel.Live> pending = new AtomicReference<>();
+    private final AtomicReference<Live> pending = new AtomicReference<>();
     private final AtomicReference<Decoded> alternatives = new AtomicReference<>();
     private final Consumer<String> note;
     private volatile Runnable wake = () -> { };
@@ -31,7 +34,8 @@ final class FitFrames {
         this.note = note;
     }
 
-    ReadOnlyObjectProperty<JobProgress> shownProperty() {
+    /** The job snapshot the frame shows (header, strip and status bar alike); set once per frame. */
+    public ReadOnlyObjectProperty<JobProgress> shownProperty() {
         return shown.getReadOnlyProperty();
     }
 
@@ -39,11 +43,12 @@ final class FitFrames {
         return curves;
     }
 
-    Decoded alternatives() {
+    /** The latest top-k decode of the shown item, or null. Any thread. */
+    public Decoded alternatives() {
         return alternatives.get();
     }
 
-    void setWake(Runnable r) {
+    public void setWake(Runnable r) {
         wake = r;
     }
 
@@ -56,7 +61,7 @@ final class FitFrames {
         alternatives.set(null);
         shown.set(null);
         task = statusBar;
-        park(new FitViewModel.Live(new float[n], new String[n], new boolean[n], "starting…", null));
+        park(new Live(new float[n], new String[n], new boolean[n], "starting…", null));
     }
 
     /** The fit ended: the status bar's task is gone. */
@@ -75,7 +80,7 @@ final class FitFrames {
         if (p.item() != null) {
             String caption = String.format(Locale.ROOT, "step %d · now %d/%d tokens right · loss %.3f", p.step(),
                     p.correctNow(), p.length(), p.loss());
-            park(new FitViewModel.Live(p.item().targetProb(), clean(p.written()), p.item().correct(), caption, p));
+            park(new Live(p.item().targetProb(), clean(p.written()), p.item().correct(), caption, p));
         }
     }
 
@@ -83,7 +88,7 @@ final class FitFrames {
     void decoded(List<FitHistory> histories, int best, Decoded d, String status) {
         curves.replace(histories, best);
         alternatives.set(d);
-        park(new FitViewModel.Live(d.targetProb(), clean(d.pieces()), d.correct(), String.format(Locale.ROOT,
+        park(new Live(d.targetProb(), clean(d.pieces()), d.correct(), String.format(Locale.ROOT,
                 "%s · %d/%d tokens right", status, d.correctCount(), d.length()), shown.get()));
     }
 
@@ -94,8 +99,8 @@ final class FitFrames {
     }
 
     /** The newest state since the last call, or null; on the UI thread, once per frame. */
-    FitViewModel.Live take() {
-        FitViewModel.Live l = pending.getAndSet(null);
+    public Live take() {
+        Live l = pending.getAndSet(null);
         if (l != null && l.progress() != null) {
             JobProgress p = l.progress();
             shown.set(p);
@@ -110,7 +115,7 @@ final class FitFrames {
         return l;
     }
 
-    private void park(FitViewModel.Live l) {
+    private void park(Live l) {
         pending.set(l);
         wake.run();
     }

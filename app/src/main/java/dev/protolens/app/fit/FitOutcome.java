@@ -7,11 +7,15 @@ import dev.protolens.engine.fit.FitSpec;
 import dev.protolens.engine.fit.FitTarget;
 import dev.protolens.engine.proto.ProtoTokens;
 import dev.protolens.engine.store.Run;
+import dev.protolens.engine.store.RunLibrary;
 import dev.protolens.engine.store.RunRecord;
 import dev.protolens.engine.work.FitJob;
 import dev.protolens.engine.work.OpenedRun;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 /**
  * What the Fit screen shows as a result: a finished fit (its job's outcome) or a run opened from the library.
@@ -62,12 +66,28 @@ public record FitOutcome(FitTarget target, FitSpec spec, List<ProtoTokens> vecto
                 run);
     }
 
-    FitOutcome saved(FitJob.Outcome o) {
+    /**
+     * Keeps this result in the library: a fresh fit through its job (the records replace the checkpoints), an
+     * opened checkpoint by finishing its stored run. Completes with the saved outcome.
+     */
+    CompletableFuture<FitOutcome> save(RunLibrary library, Executor io) {
+        return job != null ? job.save().thenApply(this::saved) : CompletableFuture.supplyAsync(() ->
+                savedOpened(FitJob.finishStored(library, opened, bestDecoded(), hLm)), io);
+    }
+
+    /** e and m of the best item, with the text, as one JSON object ("Copy vectors"). */
+    String vectorsJson() {
+        ProtoTokens v = vectors.get(best);
+        return "{\"text\": " + RunLibrary.JSON.writeValueAsString(target.text()) + ", \"e\": "
+                + Arrays.toString(v.e()) + ", \"m\": " + Arrays.toString(v.m()) + "}";
+    }
+
+    private FitOutcome saved(FitJob.Outcome o) {
         return new FitOutcome(target, spec, vectors, decoded, seeds, best, hLm, updates, millis, status, problem,
                 o.ids(), true, resumable.stream().filter(o.ids()::contains).toList(), histories, job, opened);
     }
 
-    FitOutcome savedOpened(Run run) {
+    private FitOutcome savedOpened(Run run) {
         return new FitOutcome(target, spec, vectors, decoded, seeds, best, hLm, updates, millis,
                 run.record().status().replace('_', ' '), problem, ids, true,
                 run.resumeState() != null ? ids : List.of(), histories, job, run);

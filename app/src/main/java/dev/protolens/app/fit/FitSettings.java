@@ -85,7 +85,8 @@ public final class FitSettings {
         lr.set(s.lr());
         init.set(s.init());
         arrangement.set(s.arrangement());
-        fastStart.set(!s.start().isPaper());
+        // ticked for the Fast start only: a run started another way (a CLI option) is not re-run as a Fast start
+        fastStart.set(s.start().isFast());
     }
 
     public void restore(AppSettings.Fit f) {

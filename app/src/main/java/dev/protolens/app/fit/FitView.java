@@ -80,7 +80,7 @@ public final class FitView extends HBox {
         setId("fit-view");
         getStyleClass().add("view");
         setSpacing(16);
-        strip = new TokenStrip(wb.theme()::isDark, vm::alternatives);
+        strip = new TokenStrip(wb.theme()::isDark, vm.frames()::alternatives);
         curves = new FigureCanvas(() -> curvesFigure, wb.theme()::isDark);
         curves.setId("fit-curves");
         curves.setMinHeight(190);
@@ -99,7 +99,7 @@ public final class FitView extends HBox {
         getChildren().addAll(left, right);
 
         loop = new FrameLoop(this, this::frame);
-        vm.setWake(loop::wake);
+        vm.frames().setWake(loop::wake);
         vm.targetProperty().addListener((o, was, now) -> {
             strip.setTarget(now);
             curvesDirty = true;
@@ -117,18 +117,18 @@ public final class FitView extends HBox {
             strip.canvas().repaint();
             curves.repaint();
         });
-        vm.previewProperty().addListener((o, was, now) -> showPreview(now));
-        vm.shownProgressProperty().addListener((o, was, now) -> {
+        vm.text().previewProperty().addListener((o, was, now) -> showPreview(now));
+        vm.frames().shownProperty().addListener((o, was, now) -> {
             if (now == null) {
                 clearStats();
             }
         });
-        showPreview(vm.previewProperty().get());
+        showPreview(vm.text().previewProperty().get());
     }
 
     /** One frame: take the newest live state, ease the strip, repaint curves and numbers at a gentler rate. */
     private boolean frame(long now) {
-        FitViewModel.Live l = vm.takeLive();
+        FitFrames.Live l = vm.frames().take();
         if (l != null) {
             strip.show(l);
             curvesDirty = true;
@@ -142,14 +142,14 @@ public final class FitView extends HBox {
         if (curvesDirty && (!busy || now - lastCurves >= CURVES_EVERY_NANOS)) {
             lastCurves = now;
             curvesDirty = false;
-            List<CurvesFigure.Line> lines = vm.curves().lines();
-            JobProgress p = vm.shownProgressProperty().get();
-            curvesFigure.setLines(lines, vm.curves().best(), p != null ? Math.min(p.maxSteps(), 100) : 100);
+            List<CurvesFigure.Line> lines = vm.frames().curves().lines();
+            JobProgress p = vm.frames().shownProperty().get();
+            curvesFigure.setLines(lines, vm.frames().curves().best(), p != null ? Math.min(p.maxSteps(), 100) : 100);
             curves.repaint();
         }
         if (!busy || now - lastStats >= STATS_EVERY_NANOS) {
             lastStats = now;
-            showStats(vm.shownProgressProperty().get());
+            showStats(vm.frames().shownProperty().get());
         }
         return stripMoving || curvesDirty || busy;
     }
@@ -162,7 +162,7 @@ public final class FitView extends HBox {
         for (SampleTexts.SampleText s : SampleTexts.load()) {
             MenuItem item = new MenuItem(s.title());
             item.setId("sample-" + s.id());
-            item.setOnAction(e -> vm.textProperty().set(s.text()));
+            item.setOnAction(e -> vm.text().textProperty().set(s.text()));
             samples.getItems().add(item);
         }
         Region gap = new Region();
@@ -176,7 +176,7 @@ public final class FitView extends HBox {
         text.setWrapText(true);
         text.setPrefRowCount(6);
         text.setPromptText("Paste a text; the model will learn to write it in one forward pass.");
-        text.textProperty().bindBidirectional(vm.textProperty());
+        text.textProperty().bindBidirectional(vm.text().textProperty());
         // Tab moves the focus, as everywhere else in the window; a tab pasted into the text stays in it
         text.addEventFilter(javafx.scene.input.KeyEvent.KEY_PRESSED, e -> {
             if (e.getCode() == javafx.scene.input.KeyCode.TAB && !e.isControlDown() && !e.isAltDown()
@@ -204,9 +204,9 @@ public final class FitView extends HBox {
         firstTokens.setVisible(false);
         firstTokens.managedProperty().bind(firstTokens.visibleProperty());
         firstTokens.setOnAction(e -> {
-            TextCheck p = vm.previewProperty().get();
+            TextCheck p = vm.text().previewProperty().get();
             if (p != null && p.tooLong()) {
-                vm.textProperty().set(p.firstTokens(p.context()));
+                vm.text().textProperty().set(p.firstTokens(p.context()));
             }
         });
         Label tokensHead = new Label("Tokens");
@@ -226,9 +226,9 @@ public final class FitView extends HBox {
         stop.setOnAction(e -> vm.stop());
         // a text that cannot be fitted disables Fit; the reason is the red line above it, and the button's tooltip
         fit.disableProperty().bind(Bindings.createBooleanBinding(() -> vm.isBusy()
-                || (vm.previewProperty().get() != null && !vm.previewProperty().get().fittable()),
-                vm.phaseProperty(), vm.previewProperty()));
-        vm.previewProperty().subscribe(p -> fit.getTooltip().setText(p != null && !p.fittable() ? p.problem()
+                || (vm.text().previewProperty().get() != null && !vm.text().previewProperty().get().fittable()),
+                vm.phaseProperty(), vm.text().previewProperty()));
+        vm.text().previewProperty().subscribe(p -> fit.getTooltip().setText(p != null && !p.fittable() ? p.problem()
                 : "Find the two vectors (Ctrl+Enter)"));
         stop.disableProperty().bind(vm.phaseProperty().isNotEqualTo(FitViewModel.Phase.RUNNING));
         fit.setMaxWidth(Double.MAX_VALUE);

@@ -1,7 +1,6 @@
 package dev.protolens.app.fit;
 
 import dev.protolens.app.ui.Host;
-import dev.protolens.app.ui.LatestWins;
 import dev.protolens.app.ui.RunningTask;
 import dev.protolens.app.ui.Screen;
 import dev.protolens.app.ui.Tasks;
@@ -12,8 +11,6 @@ import dev.protolens.engine.fit.FitHistory;
 import dev.protolens.engine.fit.FitSpec;
 import dev.protolens.engine.fit.FitTarget;
 import dev.protolens.engine.fit.TextCheck;
-import dev.protolens.engine.fit.TextFiles;
-import dev.protolens.engine.proto.ProtoTokens;
 import dev.protolens.engine.session.ModelSession;
 import dev.protolens.engine.store.Run;
 import dev.protolens.engine.store.RunLibrary;
@@ -24,77 +21,59 @@ import dev.protolens.engine.work.JobProgress;
 import dev.protolens.engine.work.OpenedRun;
 import dev.protolens.engine.work.SeedBatch;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.beans.property.SimpleBooleanProperty;
-import javafx.beans.property.SimpleStringProperty;
-import javafx.beans.property.StringProperty;
 
 /**
  * The Fit screen without its nodes: the text, its live check, the running fit and its result, and the commands.
  * The work itself is the engine's {@link FitJob}; this class only turns its snapshots into what one frame shows.
- * Snapshots arrive on the job's progress thread and are parked ({@link #takeLive()}) for the view's frame loop,
+ * Snapshots arrive on the job's progress thread and are parked in {@link FitFrames} for the view's frame loop,
  * which takes the newest once per frame: the header, the strip and the status bar then show the same snapshot.
  */
 public final class FitViewModel {
-    private static final long PREVIEW_DELAY_MS = 120;
-
     public enum Phase { IDLE, RUNNING, STOPPING, FINISHED }
-
-    /** What the strip shows in one frame; {@code progress} is null for a decoded (finished or opened) state. */
-    public record Live(float[] prob, String[] written, boolean[] correct, String caption, JobProgress progress) {}
 
     private final Workbench wb;
     private final Host host;
     private final FitSettings settings = new FitSettings();
-    private final StringProperty text = new SimpleStringProperty("");
+    private final FitText text;
     private final BooleanProperty logLoss = new SimpleBooleanProperty(false);
-    private final ReadOnlyObjectWrapper<TextCheck> preview = new ReadOnlyObjectWrapper<>();
     private final ReadOnlyObjectWrapper<Phase> phase = new ReadOnlyObjectWrapper<>(Phase.IDLE);
     private final ReadOnlyObjectWrapper<FitTarget> target = new ReadOnlyObjectWrapper<>();
     private final ReadOnlyObjectWrapper<FitOutcome> outcome = new ReadOnlyObjectWrapper<>();
     private final ReadOnlyStringWrapper note = new ReadOnlyStringWrapper("");
     private final FitFrames frames = new FitFrames(note::set);
-    private final LatestWins<TextCheck> checks;
     private FitJob running;
     private CompletableFuture<Void> settled = CompletableFuture.completedFuture(null);
 
     public FitViewModel(Workbench wb) {
         this.wb = wb;
         this.host = wb.host();
-        this.checks = new LatestWins<>(host, PREVIEW_DELAY_MS);
         settings.restore(wb.settings().fit());
-        List<SampleTexts.SampleText> samples = SampleTexts.load();
-        String last = wb.settings().lastText();
-        text.set(last != null && !last.isBlank() ? last : samples.isEmpty() ? "" : samples.getFirst().text());
-        text.addListener((o, a, b) -> checkText());
-        settings.arrangementProperty().addListener((o, a, b) -> checkText());
+        this.text = new FitText(wb, settings);
         wb.sessionProperty().addListener((o, was, now) -> modelChanged());
-        checkText();
-        wb.setTextFileHandler(this::loadTextFile);
+        wb.setTextFileHandler(text::loadFile);
     }
 
     public FitSettings settings() {
         return settings;
     }
 
-    public StringProperty textProperty() {
+    /** The text to fit and its live check. */
+    public FitText text() {
         return text;
     }
 
     public BooleanProperty logLossProperty() {
         return logLoss;
-    }
-
-    /** The text checked against the open model (null while none is open or the check is pending). */
-    public ReadOnlyObjectProperty<TextCheck> previewProperty() {
-        return preview.getReadOnlyProperty();
     }
 
     public ReadOnlyObjectProperty<Phase> phaseProperty() {
@@ -118,45 +97,14 @@ public final class FitViewModel {
         return outcome.getReadOnlyProperty();
     }
 
-    /** The job snapshot the frame shows (header, strip and status bar alike); set once per frame. */
-    public ReadOnlyObjectProperty<JobProgress> shownProgressProperty() {
-        return frames.shownProperty();
-    }
-
     /** A short line about what just happened ("checkpoint saved", "saved to the library as …"). */
     public ReadOnlyStringProperty noteProperty() {
         return note.getReadOnlyProperty();
     }
 
-    CurveRecorder curves() {
-        return frames.curves();
-    }
-
-    /** The latest top-k decode of the shown item, or null. Any thread. */
-    public Decoded alternatives() {
-        return frames.alternatives();
-    }
-
-    public void setWake(Runnable r) {
-        frames.setWake(r);
-    }
-
-    /** The newest live state since the last call, or null; the frame loop calls this once per frame. */
-    public Live takeLive() {
-        return frames.take();
-    }
-
-    private void checkText() {
-        ModelSession s = wb.session();
-        String t = text.get();
-        var arr = settings.arrangementProperty().get();
-        if (s == null) {
-            checks.cancel();
-            preview.set(null);
-            return;
-        }
-        checks.request(() -> CompletableFuture.supplyAsync(() -> TextCheck.of(s.model(), t, arr)), preview::set,
-                e -> preview.set(null));
+    /** What each frame shows of the fit: its snapshot, the curves, the alternatives (for the view's frame loop). */
+    public FitFrames frames() {
+        return frames;
     }
 
     // ---- commands ----
@@ -171,13 +119,12 @@ public final class FitViewModel {
         if (isBusy() || wb.isFitting()) {
             return;
         }
-        TextCheck check = TextCheck.of(s.model(), text.get(), settings.arrangementProperty().get());
-        preview.set(check);
+        TextCheck check = text.checkNow(s);
         if (!check.fittable()) {
             return;
         }
         FitSpec spec = settings.spec();
-        wb.updateSettings(x -> x.withFit(settings.remembered()).withLastText(text.get()));
+        wb.updateSettings(x -> x.withFit(settings.remembered()).withLastText(text.textProperty().get()));
         launch(s, check.target(), settings.restarts(), l -> FitJob.start(s, wb.library(),
                 SeedBatch.request(check.target(), spec, settings.restarts()), FitJob.Options.window(), l), null);
     }
@@ -216,11 +163,9 @@ public final class FitViewModel {
         }
     }
 
-    private interface Launch {
-        FitJob start(java.util.function.Consumer<JobProgress> listener);
-    }
-
-    private void launch(ModelSession s, FitTarget t, int items, Launch how, List<FitHistory> history) {
+    /** Starts a job ({@code how} is given the listener its snapshots go to) and shows it until it ends. */
+    private void launch(ModelSession s, FitTarget t, int items, Function<Consumer<JobProgress>, FitJob> how,
+                        List<FitHistory> history) {
         RunningTask rt = new RunningTask("Fitting " + t.length() + " tokens", this::stop);
         rt.update(0, "starting");
         target.set(t);
@@ -229,7 +174,7 @@ public final class FitViewModel {
         frames.start(t.length(), items, history, rt);
         FitJob job;
         try {
-            job = how.start(frames::live);
+            job = how.apply(frames::live);
         } catch (UserError e) {
             frames.stopped();
             host.error("Cannot start the fit", e);
@@ -262,7 +207,8 @@ public final class FitViewModel {
             phase.set(Phase.IDLE);
             return;
         }
-        note.set(o.job() == null ? "opened run " + o.ids().getFirst()
+        String label = o.opened() != null ? o.opened().record().label() : null;
+        note.set(o.job() == null ? "opened run " + o.ids().getFirst() + (label != null ? " “" + label + "”" : "")
                 : o.saved() ? "saved" : "kept as a checkpoint until saved");
         frames.decoded(o.histories(), o.best(), best, o.status());
     }
@@ -287,10 +233,7 @@ public final class FitViewModel {
         if (o == null || o.saved() || isBusy()) {
             return CompletableFuture.completedFuture(null);
         }
-        CompletableFuture<FitOutcome> saving = o.job() != null ? o.job().save().thenApply(o::saved)
-                : CompletableFuture.supplyAsync(() -> o.savedOpened(FitJob.finishStored(wb.library(), o.opened(),
-                o.bestDecoded(), o.hLm())), wb.io());
-        return Tasks.when(host, saving).onSuccess(s -> {
+        return Tasks.when(host, o.save(wb.library(), wb.io())).onSuccess(s -> {
             if (outcome.get() == o) {
                 outcome.set(s);
             }
@@ -306,20 +249,8 @@ public final class FitViewModel {
         if (o == null) {
             return;
         }
-        ProtoTokens v = o.vectors().get(o.best());
-        host.copy("{\"text\": " + RunLibrary.JSON.writeValueAsString(o.target().text()) + ", \"e\": "
-                + Arrays.toString(v.e()) + ", \"m\": " + Arrays.toString(v.m()) + "}");
-        note.set("copied e and m (" + v.dim() + " values each) as JSON");
-    }
-
-    /** A dropped or opened text file becomes the text to fit. */
-    public void loadTextFile(Path p) {
-        try {
-            String t = TextFiles.read(p);
-            text.set(t);
-        } catch (UserError e) {
-            host.error("Cannot read the text", e);
-        }
+        host.copy(o.vectorsJson());
+        note.set("copied e and m (" + o.vectors().get(o.best()).dim() + " values each) as JSON");
     }
 
     /**
@@ -334,20 +265,16 @@ public final class FitViewModel {
         RunRecord r = run.record();
         ModelSession s = wb.session();
         if (s == null || !r.model().identity().equals(s.model().identity())) {
-            Path modelPath = r.model().path() == null ? null : Path.of(r.model().path());
-            if (modelPath == null || !java.nio.file.Files.exists(modelPath)) {
-                host.error("The run's model is not available", "Run " + r.id() + " was fitted with "
-                        + r.model().name() + " (" + r.model().path() + "), which is not there any more. Open that"
-                        + " model (Ctrl+O) to show this run.");
-                return;
+            try { // switching models closes the open one: never silently
+                Path modelPath = RunRecords.modelPath(r, "open that model (Ctrl+O) to show this run");
+                if (s == null || host.confirm("Open another model?", "Run " + r.id() + " was fitted with "
+                        + r.model().name() + ". Showing it opens that model in place of " + s.model().name() + ".",
+                        "Open " + r.model().name())) {
+                    wb.openModel(modelPath).thenRun(() -> host.fx(() -> openRun(run)));
+                }
+            } catch (UserError e) {
+                host.error("The run's model is not available", e);
             }
-            // switching models closes the open one: never silently
-            if (s != null && !host.confirm("Open another model?", "Run " + r.id() + " was fitted with "
-                    + r.model().name() + ". Showing it opens that model in place of " + s.model().name() + ".",
-                    "Open " + r.model().name())) {
-                return;
-            }
-            wb.openModel(modelPath).thenRun(() -> host.fx(() -> openRun(run)));
             return;
         }
         CompletableFuture<OpenedRun> opening;
@@ -357,7 +284,7 @@ public final class FitViewModel {
             host.error("Cannot show the run", e);
             return;
         }
-        text.set(r.text());
+        text.textProperty().set(r.text());
         settings.show(RunRecords.spec(r.settings()));
         settings.restartsProperty().set(1);
         Tasks.when(host, opening).onSuccess(o -> {
@@ -375,6 +302,6 @@ public final class FitViewModel {
             phase.set(Phase.IDLE);
             frames.clear();
         }
-        checkText();
+        text.recheck();
     }
 }

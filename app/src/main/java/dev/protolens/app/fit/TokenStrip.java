@@ -26,7 +26,7 @@ final class TokenStrip extends StackPane {
     private float[] goal = new float[0];
     private float[] shown = new float[0];
     private String[] targetPieces = new String[0];
-    private FitViewModel.Live live;
+    private FitFrames.Live live;
     private long lastNanos;
     private int hovered = -1;
     private boolean dirty;
@@ -76,7 +76,7 @@ final class TokenStrip extends StackPane {
     }
 
     /** The latest state to glide toward. */
-    void show(FitViewModel.Live l) {
+    void show(FitFrames.Live l) {
         if (l.prob().length != shown.length) {
             return;
         }

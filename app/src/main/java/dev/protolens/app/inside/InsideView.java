@@ -191,12 +191,12 @@ public final class InsideView extends VBox {
         runs.setMaxWidth(Double.MAX_VALUE);
         runs.setPrefWidth(420);
         runs.setPromptText("a run from the library");
-        runs.setConverter(DisplayConverter.of(InsideView::describe));
+        runs.setConverter(DisplayConverter.of(dev.protolens.app.library.RunNames::describe));
         runs.setCellFactory(v -> new ListCell<>() {
             @Override
             protected void updateItem(RunRecord r, boolean empty) {
                 super.updateItem(r, empty);
-                setText(empty || r == null ? null : describe(r));
+                setText(empty || r == null ? null : dev.protolens.app.library.RunNames.describe(r));
             }
         });
         runs.valueProperty().bindBidirectional(vm.choiceProperty());
@@ -241,18 +241,6 @@ public final class InsideView extends VBox {
         empty.visibleProperty().bind(vm.runProperty().isNull());
         empty.managedProperty().bind(empty.visibleProperty());
         return new VBox(6, row, empty, info, problem, status);
-    }
-
-    static String describe(RunRecord r) {
-        String t = r.text().replaceAll("\\s+", " ").strip();
-        if (t.length() > 48) {
-            t = t.substring(0, 47) + "…";
-        }
-        return String.format(Locale.ROOT, "“%s” · seed %s · %s%s", t,
-                r.settings() == null ? "?" : Long.toString(r.settings().seed()),
-                r.metrics() == null ? "–" : String.format(Locale.ROOT, "%.0f %%", 100 * r.metrics().accuracy()),
-                r.batch() != null && r.batch().size() > 1 && r.settings() != null && r.settings().sharedM()
-                        ? " · shared m" : "");
     }
 
     private static String describe(Inside.Look l) {

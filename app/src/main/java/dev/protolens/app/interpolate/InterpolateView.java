@@ -260,27 +260,17 @@ public final class InterpolateView extends VBox {
         c.setMaxWidth(Double.MAX_VALUE);
         c.setPrefWidth(320);
         c.setPromptText("a run from the library");
-        StringConverter<RunRecord> conv = DisplayConverter.of(InterpolateView::describe);
+        StringConverter<RunRecord> conv = DisplayConverter.of(dev.protolens.app.library.RunNames::describe);
         c.setConverter(conv);
         c.setCellFactory(v -> new ListCell<>() {
             @Override
             protected void updateItem(RunRecord r, boolean empty) {
                 super.updateItem(r, empty);
-                setText(empty || r == null ? null : describe(r));
+                setText(empty || r == null ? null : dev.protolens.app.library.RunNames.describe(r));
             }
         });
         c.valueProperty().bindBidirectional(choice);
         return c;
-    }
-
-    static String describe(RunRecord r) {
-        String t = r.text().replaceAll("\\s+", " ").strip();
-        if (t.length() > 40) {
-            t = t.substring(0, 39) + "…";
-        }
-        return String.format(Locale.ROOT, "“%s” · seed %s · %s", t,
-                r.settings() == null ? "?" : Long.toString(r.settings().seed()),
-                r.metrics() == null ? "–" : String.format(Locale.ROOT, "%.0f %%", 100 * r.metrics().accuracy()));
     }
 
     private HBox sliderRow() {

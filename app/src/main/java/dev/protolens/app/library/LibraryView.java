@@ -7,26 +7,19 @@ import dev.protolens.engine.store.RunRecord;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import javafx.animation.PauseTransition;
 import javafx.application.Platform;
 import javafx.beans.binding.Bindings;
-import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.geometry.Pos;
+import javafx.collections.FXCollections;
 import javafx.scene.control.Button;
+import javafx.scene.control.ChoiceBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.MenuButton;
 import javafx.scene.control.MenuItem;
-import javafx.scene.control.SelectionMode;
-import javafx.scene.control.TableCell;
-import javafx.scene.control.TableColumn;
-import javafx.scene.control.TableRow;
-import javafx.scene.control.TableView;
 import javafx.scene.control.TextField;
 import javafx.scene.control.Tooltip;
 import javafx.scene.input.KeyCode;
@@ -38,39 +31,44 @@ import javafx.stage.FileChooser;
 import javafx.util.Duration;
 
 /**
- * The Library screen: every saved run and checkpoint in a table (text, model, N, accuracy, steps, seed,
- * status, date), opened into the Fit view by double-click or Enter, deleted with undo, exported, and shown
- * in the file manager.
+ * The Library screen: every saved run and checkpoint in a table (text, label, model, N, accuracy, steps, seed,
+ * status, date; see {@link LibraryTable}), filtered, grouped by batch or text, named, opened into the Fit view by
+ * double-click or Enter, deleted with undo, exported, and shown in the file manager.
  */
 public final class LibraryView extends VBox {
-    private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")
-            .withZone(ZoneId.systemDefault());
-
     private final LibraryViewModel vm;
     private final Workbench wb;
-    private final TableView<RunRecord> table = new TableView<>();
+    private final LibraryTable table;
 
     public LibraryView(Workbench wb, LibraryViewModel vm) {
         this.wb = wb;
         this.vm = vm;
+        this.table = new LibraryTable(vm);
         setId("library-view");
         getStyleClass().add("view");
 
         Label heading = new Label("Library");
         heading.getStyleClass().add("heading");
-        Label where = new Label(vm.library().root().toString());
+        // the folder takes the room left in the row and shows what fits (whole in its tooltip)
+        Label where = dev.protolens.app.ui.Layout.slot(new Label(vm.library().root().toString()));
         where.getStyleClass().add("muted");
+        HBox.setHgrow(where, Priority.ALWAYS);
         TextField filter = new TextField();
         filter.setId("library-filter");
         filter.setPromptText("Filter by text, model or id");
         filter.textProperty().bindBidirectional(vm.filterProperty());
         filter.setPrefColumnCount(22);
-        Region gap = new Region();
-        HBox.setHgrow(gap, Priority.ALWAYS);
-        HBox head = new HBox(12, heading, where, gap, filter);
+        ChoiceBox<LibraryRows.Grouping> group = new ChoiceBox<>(FXCollections.observableArrayList(
+                LibraryRows.Grouping.values()));
+        group.setId("library-group-by");
+        group.setConverter(dev.protolens.app.ui.DisplayConverter.of(LibraryRows.Grouping::label));
+        group.valueProperty().bindBidirectional(vm.groupingProperty());
+        group.setTooltip(new Tooltip("Gather the runs fitted together (batch) or of one text; a group shows its"
+                + " run count and best accuracy"));
+        Label groupBy = new Label("Group by");
+        groupBy.setLabelFor(group);
+        HBox head = new HBox(12, heading, where, groupBy, group, filter);
         head.setAlignment(Pos.BASELINE_LEFT);
-
-        buildTable();
 
         Button open = new Button("Open in Fit view");
         open.setId("library-open");
@@ -79,7 +77,7 @@ public final class LibraryView extends VBox {
         Button delete = new Button("Delete");
         delete.setId("library-delete");
         delete.setTooltip(new Tooltip("Moves the run to the library's trash; Undo brings it back (Delete key)"));
-        delete.setOnAction(e -> vm.delete(List.copyOf(table.getSelectionModel().getSelectedItems())));
+        delete.setOnAction(e -> vm.delete(table.selectedRuns()));
         MenuButton export = new MenuButton("Export");
         export.setId("library-export");
         export.getItems().addAll(
@@ -94,7 +92,8 @@ public final class LibraryView extends VBox {
         refresh.setId("library-refresh");
         refresh.setOnAction(e -> vm.refresh());
         var none = Bindings.isEmpty(table.getSelectionModel().getSelectedItems());
-        open.disableProperty().bind(Bindings.size(table.getSelectionModel().getSelectedItems()).isNotEqualTo(1));
+        open.disableProperty().bind(Bindings.createBooleanBinding(() -> table.selectedRun() == null,
+                table.getSelectionModel().getSelectedItems()));
         delete.disableProperty().bind(none);
         export.disableProperty().bind(none);
         Region gap2 = new Region();
@@ -119,93 +118,18 @@ public final class LibraryView extends VBox {
         vm.refresh().thenRun(() -> Platform.runLater(() -> table.setPlaceholder(new Label("No runs yet. Fit a text"
                 + " and press \"Save to library\"; running fits are kept here as checkpoints."))));
         table.setContextMenu(contextMenu());
+        keys();
     }
 
-    @SuppressWarnings("unchecked")
-    private void buildTable() {
-        table.setId("library-table");
-        // a sorted view over the filtered runs: a click on a header sorts (the filtered list alone cannot be sorted)
-        javafx.collections.transformation.SortedList<RunRecord> sorted =
-                new javafx.collections.transformation.SortedList<>(vm.visibleRuns());
-        sorted.comparatorProperty().bind(table.comparatorProperty());
-        table.setItems(sorted);
-        table.getSelectionModel().setSelectionMode(SelectionMode.MULTIPLE);
-        // every column keeps at least what its header and values need (its minimum); the rest is shared out
-        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_ALL_COLUMNS);
-        // until the first listing arrives the table says it is loading, not that the library is empty
-        table.setPlaceholder(new Label("Loading the library…"));
-        TableColumn<RunRecord, String> text = column("Text", r -> snippet(r.text()), 360);
-        text.setId("col-text");
-        text.setMinWidth(120);
-        // a text is read whole in the row's tooltip; the column shows what fits
-        text.setCellFactory(c -> new TableCell<>() {
-            @Override
-            protected void updateItem(String v, boolean empty) {
-                super.updateItem(v, empty);
-                setText(empty ? null : v);
-            }
-
-            {
-                getStyleClass().add(dev.protolens.app.ui.Layout.ELIDES);
-            }
-        });
-        TableColumn<RunRecord, String> model = column("Model", r -> r.model().name(), 130);
-        TableColumn<RunRecord, Integer> n = column("N", r -> r.tokenIds().length, 44);
-        TableColumn<RunRecord, Double> acc = column("Accuracy",
-                r -> r.metrics() == null ? Double.NaN : r.metrics().accuracy(), 90);
-        acc.setCellFactory(c -> new TableCell<>() {
-            @Override
-            protected void updateItem(Double v, boolean empty) {
-                super.updateItem(v, empty);
-                setText(empty || v == null || v.isNaN() ? null : String.format(Locale.ROOT, "%.1f %%", v * 100));
-            }
-        });
-        // steps to reach 100 % where reached (restarts of one batch differ), else the updates done
-        TableColumn<RunRecord, Integer> steps = column("Steps", r -> r.metrics() == null ? 0
-                : r.metrics().stepsToReach() >= 0 ? r.metrics().stepsToReach() : r.metrics().updates(), 60);
-        TableColumn<RunRecord, Long> seed = column("Seed", r -> r.settings() == null ? 0L : r.settings().seed(), 50);
-        TableColumn<RunRecord, String> status = column("Status", r -> r.isCheckpoint() ? "checkpoint (unsaved)"
-                : r.status().replace('_', ' '), 150);
-        status.setId("col-status");
-        TableColumn<RunRecord, String> date = column("Date", r -> date(r.createdAt()), 130);
-        date.setId("col-date");
-        table.getColumns().setAll(text, model, n, acc, steps, seed, status, date);
-        table.setRowFactory(t -> {
-            TableRow<RunRecord> row = new TableRow<>() {
-                @Override
-                protected void updateItem(RunRecord r, boolean empty) {
-                    super.updateItem(r, empty);
-                    getStyleClass().remove("status-checkpoint");
-                    setTooltip(empty || r == null ? null : new Tooltip(r.text().length() > 600
-                            ? r.text().substring(0, 600) + "…" : r.text()));
-                    if (!empty && r != null && r.isCheckpoint()) {
-                        getStyleClass().add("status-checkpoint");
-                    }
-                }
-            };
-            row.setOnMouseClicked(e -> {
-                if (e.getClickCount() == 2 && !row.isEmpty()) {
-                    vm.open(row.getItem());
-                }
-            });
-            return row;
-        });
+    /** Enter opens the selected run, Delete deletes the selection (F2 names a run: see {@link LibraryTable}). */
+    private void keys() {
         table.setOnKeyPressed(e -> {
-            if (e.getCode() == KeyCode.ENTER) {
+            if (e.getCode() == KeyCode.ENTER && table.getEditingCell() == null) {
                 openSelected();
-            } else if (e.getCode() == KeyCode.DELETE) {
-                vm.delete(List.copyOf(table.getSelectionModel().getSelectedItems()));
+            } else if (e.getCode() == KeyCode.DELETE && table.getEditingCell() == null) {
+                vm.delete(table.selectedRuns());
             }
         });
-    }
-
-    private static <T> TableColumn<RunRecord, T> column(String name, java.util.function.Function<RunRecord, T> f,
-                                                       double width) {
-        TableColumn<RunRecord, T> c = new TableColumn<>(name);
-        c.setCellValueFactory(cd -> new ReadOnlyObjectWrapper<>(f.apply(cd.getValue())));
-        c.setPrefWidth(width);
-        c.setMinWidth(width);
-        return c;
     }
 
     private HBox undoBar() {
@@ -246,16 +170,20 @@ public final class LibraryView extends VBox {
                 exportItem("Table of runs (CSV)…", "csv", "runs.csv", this::exportTable),
                 exportItem("Vectors e, m (safetensors)…", "safetensors", "vectors.safetensors", this::exportVectors));
         export.getItems().forEach(i -> i.setId(i.getId() + "-menu"));
+        MenuItem label = new MenuItem("Label…");
+        label.setId("library-label");
+        label.setOnAction(e -> table.editLabel());
         MenuItem reveal = new MenuItem("Show in folder");
         reveal.setOnAction(e -> reveal());
         MenuItem delete = new MenuItem("Delete");
-        delete.setOnAction(e -> vm.delete(List.copyOf(table.getSelectionModel().getSelectedItems())));
-        javafx.scene.control.ContextMenu menu = new javafx.scene.control.ContextMenu(open, export, reveal,
+        delete.setOnAction(e -> vm.delete(table.selectedRuns()));
+        javafx.scene.control.ContextMenu menu = new javafx.scene.control.ContextMenu(open, label, export, reveal,
                 new javafx.scene.control.SeparatorMenuItem(), delete);
         menu.setId("library-context-menu");
         menu.setOnShowing(e -> {
-            int n = table.getSelectionModel().getSelectedItems().size();
-            open.setDisable(n != 1);
+            int n = table.selectedRuns().size();
+            open.setDisable(table.selectedRun() == null);
+            label.setDisable(table.selectedRun() == null);
             export.setDisable(n == 0);
             delete.setDisable(n == 0);
         });
@@ -263,7 +191,7 @@ public final class LibraryView extends VBox {
     }
 
     private void openSelected() {
-        RunRecord r = table.getSelectionModel().getSelectedItem();
+        RunRecord r = table.selectedRun();
         if (r != null) {
             vm.open(r);
         }
@@ -277,7 +205,7 @@ public final class LibraryView extends VBox {
         MenuItem item = new MenuItem(label);
         item.setId("export-" + defaultName.replace('.', '-'));
         item.setOnAction(e -> {
-            List<RunRecord> runs = List.copyOf(table.getSelectionModel().getSelectedItems());
+            List<RunRecord> runs = table.selectedRuns();
             if (runs.isEmpty()) {
                 return;
             }
@@ -325,21 +253,8 @@ public final class LibraryView extends VBox {
     }
 
     private void reveal() {
-        RunRecord r = table.getSelectionModel().getSelectedItem();
+        RunRecord r = table.selectedRun();
         Path p = r != null ? vm.folder(r) : vm.library().root();
         wb.showDocument(p.toUri().toString());
-    }
-
-    static String snippet(String text) {
-        String one = text.replaceAll("\\s+", " ").strip();
-        return one.length() > 90 ? one.substring(0, 89) + "…" : one;
-    }
-
-    private static String date(String iso) {
-        try {
-            return DATE.format(Instant.parse(iso));
-        } catch (RuntimeException e) {
-            return iso == null ? "" : iso;
-        }
     }
 }

@@ -13,10 +13,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.beans.property.SimpleObjectProperty;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
@@ -25,7 +27,7 @@ import javafx.collections.transformation.FilteredList;
 
 /**
  * The Library screen without its nodes: the runs of the library (read in the background), a text filter,
- * delete with undo (runs go to the library's trash and come back from it), and opening a run in the Fit view.
+ * grouping by batch or text, naming runs, delete with undo (runs go to the library's trash and come back from it), and opening a run in the Fit view.
  */
 public final class LibraryViewModel {
     /** Runs deleted by the last delete, for undo. */
@@ -39,6 +41,9 @@ public final class LibraryViewModel {
     private final ReadOnlyStringWrapper problems = new ReadOnlyStringWrapper("");
     private final ReadOnlyObjectWrapper<Deleted> lastDeleted = new ReadOnlyObjectWrapper<>();
     private final LatestWins<RunLibrary.Listing> listings;
+    private final ObjectProperty<LibraryRows.Grouping> grouping =
+            new SimpleObjectProperty<>(LibraryRows.Grouping.NONE);
+    private final ReadOnlyObjectWrapper<List<LibraryRows.Row>> rows = new ReadOnlyObjectWrapper<>(List.of());
 
     public LibraryViewModel(Workbench wb, Consumer<Run> openInFit) {
         this.wb = wb;
@@ -46,10 +51,24 @@ public final class LibraryViewModel {
         this.listings = new LatestWins<>(wb.host(), 0);
         filter.addListener((o, a, b) -> {
             String f = b == null ? "" : b.trim().toLowerCase(Locale.ROOT);
-            visible.setPredicate(r -> f.isEmpty() || r.text().toLowerCase(Locale.ROOT).contains(f)
-                    || r.id().toLowerCase(Locale.ROOT).contains(f)
-                    || r.model().name().toLowerCase(Locale.ROOT).contains(f));
+            visible.setPredicate(r -> LibraryRows.matches(r, f));
         });
+        // the table's rows follow the filtered runs and the grouping
+        visible.addListener((javafx.collections.ListChangeListener<RunRecord>) c -> regroup());
+        grouping.addListener((o, a, b) -> regroup());
+    }
+
+    private void regroup() {
+        rows.set(List.copyOf(LibraryRows.of(List.copyOf(visible), grouping.get())));
+    }
+
+    /** The table's top rows: the visible runs, gathered into groups by {@link #groupingProperty()}. */
+    public ReadOnlyObjectProperty<List<LibraryRows.Row>> rowsProperty() {
+        return rows.getReadOnlyProperty();
+    }
+
+    public ObjectProperty<LibraryRows.Grouping> groupingProperty() {
+        return grouping;
     }
 
     public ObservableList<RunRecord> visibleRuns() {
@@ -129,7 +148,17 @@ public final class LibraryViewModel {
                 .onSuccess(openInFit).onErrorShow("Cannot open the run").start();
     }
 
-    /** After a delete or an undo: this list and every other screen that shows runs read the library again. */
+    /**
+     * Names the run (a blank label clears it; see {@link RunLibrary#label}); the Library and every screen that
+     * names runs show it once it is stored. A label that cannot be stored (too long, the run gone) is explained
+     * in a dialog and nothing changes.
+     */
+    public CompletableFuture<RunRecord> label(RunRecord r, String label) {
+        return Tasks.when(wb.host(), CompletableFuture.supplyAsync(() -> wb.library().label(r.id(), label), wb.io()))
+                .onErrorShow("Could not name the run").andFinally(this::changed).start();
+    }
+
+    /** After a label, a delete or an undo: this list and every other screen that shows runs read the library again. */
     private void changed() {
         refresh();
         wb.libraryChanged();

@@ -27,7 +27,7 @@ public final class RunExport {
     public static String tableCsv(List<RunRecord> runs) {
         StringBuilder b = new StringBuilder(
                 "run_id,created_at,model,model_identity,tokens,accuracy,correct_tokens,loss,h_lm_nats,updates,seed,"
-                        + "arrangement,status,text,decoded_text\n");
+                        + "arrangement,status,text,decoded_text,label\n");
         for (RunRecord r : runs) {
             RunRecord.Metrics m = r.metrics();
             b.append(String.join(",", csv(r.id()), csv(r.createdAt()), csv(r.model().name()),
@@ -37,7 +37,7 @@ public final class RunExport {
                     m == null ? "" : Integer.toString(m.updates()),
                     r.settings() == null ? "" : Long.toString(r.settings().seed()),
                     r.settings() == null ? "" : csv(r.settings().arrangement()), csv(r.status()), csv(r.text()),
-                    m == null ? "" : csv(m.decodedText()))).append('\n');
+                    m == null ? "" : csv(m.decodedText()), csv(r.label()))).append('\n');
         }
         return b.toString();
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.protolens.app.ui.HeadlessBench;
 import dev.protolens.app.ui.RunningTask;
 import dev.protolens.engine.fit.FitSpec;
+import dev.protolens.engine.fit.FitStart;
 import dev.protolens.engine.fit.Init;
 import dev.protolens.engine.fit.TextCheck;
 import dev.protolens.engine.proto.Arrangement;
@@ -56,42 +57,50 @@ class FitViewModelTest {
         again.reset();
         assertThat(again.spec()).isEqualTo(FitSpec.defaults());
         assertThat(again.restarts()).isEqualTo(1);
+
+        // a run that started as a Fast start shows the box ticked (its warm source is only a note); a run started
+        // another way from the command line (lr × 3 alone) does not, so "Fit again" does not turn it into one
+        again.show(spec.withStart(FitStart.FAST.withWarmSource("run 20261203-x")));
+        assertThat(again.fastStartProperty().get()).isTrue();
+        assertThat(again.spec().start()).isEqualTo(FitStart.FAST);
+        again.show(spec.withStart(FitStart.PAPER.withSchedule(FitStart.Schedule.CONSTANT, 3, 0)));
+        assertThat(again.fastStartProperty().get()).isFalse();
     }
 
     @Test
     void aTextThatCannotBeFittedSaysWhyAndDoesNotStart() {
         ModelSession s = bench.openTinyModel(1);
         FitViewModel vm = bench.onUi(() -> new FitViewModel(bench.wb));
-        bench.onUi(() -> vm.textProperty().set(""));
-        bench.waitFor("the preview of the empty text", () -> vm.previewProperty().get() != null
-                && vm.previewProperty().get().text().isEmpty());
+        bench.onUi(() -> vm.text().textProperty().set(""));
+        bench.waitFor("the preview of the empty text", () -> vm.text().previewProperty().get() != null
+                && vm.text().previewProperty().get().text().isEmpty());
         String expected = TextCheck.of(s.model(), "", Arrangement.E_M).message();
-        assertThat(bench.onUi(() -> vm.previewProperty().get().message())).isEqualTo(expected).contains("empty");
+        assertThat(bench.onUi(() -> vm.text().previewProperty().get().message())).isEqualTo(expected).contains("empty");
         bench.onUi(vm::fit);
         // the start checks the same way and shows the same words
-        assertThat(bench.onUi(() -> vm.previewProperty().get().message())).isEqualTo(expected);
+        assertThat(bench.onUi(() -> vm.text().previewProperty().get().message())).isEqualTo(expected);
         assertThat(bench.onUi(vm::phase)).isEqualTo(FitViewModel.Phase.IDLE);
         assertThat(bench.wb.isFitting()).isFalse();
         assertThat(bench.errors).isEmpty();
     }
 
     /** What one frame showed: the strip's state, the header's snapshot and the status bar's line. */
-    record Frame(FitViewModel.Live live, JobProgress header, String statusBar) {}
+    record Frame(FitFrames.Live live, JobProgress header, String statusBar) {}
 
     @Test
     void everyFrameShowsOneSnapshotAndAStoppedFitResumesSavesAndCopies() {
         bench.openTinyModel(2);
         FitViewModel vm = bench.onUi(() -> new FitViewModel(bench.wb));
         List<Frame> frames = new CopyOnWriteArrayList<>();
-        vm.setWake(() -> bench.fx(() -> {
-            FitViewModel.Live l = vm.takeLive();
+        vm.frames().setWake(() -> bench.fx(() -> {
+            FitFrames.Live l = vm.frames().take();
             RunningTask t = bench.wb.taskProperty().get();
             if (l != null && l.progress() != null && t != null) {
-                frames.add(new Frame(l, vm.shownProgressProperty().get(), t.message()));
+                frames.add(new Frame(l, vm.frames().shownProperty().get(), t.message()));
             }
         }));
         bench.onUi(() -> {
-            vm.textProperty().set(TEXT);
+            vm.text().textProperty().set(TEXT);
             vm.settings().maxStepsProperty().set(100_000);
             vm.fit();
         });
@@ -139,15 +148,15 @@ class FitViewModelTest {
     void aStoppedFitOfThreeRestartsOffersResumeAndItsClockContinues() {
         bench.openTinyModel(3);
         FitViewModel vm = bench.onUi(() -> new FitViewModel(bench.wb));
-        vm.setWake(() -> bench.fx(vm::takeLive)); // the frame loop's part: one snapshot shown per frame
+        vm.frames().setWake(() -> bench.fx(vm.frames()::take)); // the frame loop's part: one snapshot shown per frame
         bench.onUi(() -> {
-            vm.textProperty().set(TEXT);
+            vm.text().textProperty().set(TEXT);
             vm.settings().restartsProperty().set(3);
             vm.settings().maxStepsProperty().set(100_000);
             vm.fit();
         });
         bench.waitFor("a few steps", () -> bench.wb.taskProperty().get() != null
-                && vm.shownProgressProperty().get() != null && vm.shownProgressProperty().get().step() >= 3);
+                && vm.frames().shownProperty().get() != null && vm.frames().shownProperty().get().step() >= 3);
         bench.onUi(vm::stop);
         bench.waitFor("the stopped fit's result", () -> vm.phase() == FitViewModel.Phase.FINISHED);
         FitOutcome stopped = bench.onUi(() -> vm.outcomeProperty().get());
@@ -156,8 +165,8 @@ class FitViewModelTest {
 
         bench.onUi(vm::resume);
         bench.waitFor("the resumed fit", () -> vm.phase() == FitViewModel.Phase.RUNNING
-                && vm.shownProgressProperty().get() != null
-                && vm.shownProgressProperty().get().step() >= stopped.updates() + 3);
+                && vm.frames().shownProperty().get() != null
+                && vm.frames().shownProperty().get().step() >= stopped.updates() + 3);
         bench.onUi(vm::stop);
         bench.waitFor("the resumed fit's result", () -> vm.phase() == FitViewModel.Phase.FINISHED);
         FitOutcome resumed = bench.onUi(() -> vm.outcomeProperty().get());
@@ -172,9 +181,9 @@ class FitViewModelTest {
     void openingARunOfAnotherModelAsksFirst() {
         bench.openTinyModel(4);
         FitViewModel vm = bench.onUi(() -> new FitViewModel(bench.wb));
-        vm.setWake(() -> bench.fx(vm::takeLive));
+        vm.frames().setWake(() -> bench.fx(vm.frames()::take));
         bench.onUi(() -> {
-            vm.textProperty().set(TEXT);
+            vm.text().textProperty().set(TEXT);
             vm.settings().maxStepsProperty().set(3);
             vm.fit();
         });
@@ -182,11 +191,24 @@ class FitViewModelTest {
         bench.onUi(vm::save);
         bench.waitFor("the saved run", () -> vm.outcomeProperty().get().saved());
         String id = bench.onUi(() -> vm.outcomeProperty().get().ids().getFirst());
+        bench.library.label(id, "Lily, first try");
         var run = bench.library.load(id);
 
         bench.openTinyModel(5, "llama-gqa-tied"); // another model (another shape) is open now
         var other = bench.wb.session().model().identity();
         assertThat(other).isNotEqualTo(run.record().model().identity());
+
+        // the run's model moved away: said with what to do, nothing is loaded
+        java.nio.file.Path where = java.nio.file.Path.of(run.record().model().path());
+        java.nio.file.Path away = where.resolveSibling(where.getFileName() + "-moved");
+        uncheckedMove(where, away);
+        bench.onUi(() -> vm.openRun(run));
+        assertThat(bench.errors).singleElement().satisfies(e -> assertThat(e.toString())
+                .contains("The run's model is not available").contains("not there any more").contains("Ctrl+O"));
+        assertThat(bench.onUi(() -> bench.wb.loadingProperty().get())).isNull();
+        bench.errors.clear();
+        uncheckedMove(away, where);
+
         bench.confirmAnswer = false;
         bench.onUi(() -> vm.openRun(run));
         assertThat(bench.onUi(() -> bench.wb.loadingProperty().get())).as("declined: no model is being loaded").isNull();
@@ -197,6 +219,15 @@ class FitViewModelTest {
         bench.waitFor("the run's model open and the run shown", () -> bench.wb.session() != null
                 && bench.wb.session().model().identity().equals(run.record().model().identity())
                 && vm.outcomeProperty().get() != null && vm.outcomeProperty().get().ids().contains(id));
+        assertThat(bench.onUi(() -> vm.noteProperty().get())).isEqualTo("opened run " + id + " “Lily, first try”");
         assertThat(bench.errors).isEmpty();
+    }
+
+    private static void uncheckedMove(java.nio.file.Path from, java.nio.file.Path to) {
+        try {
+            java.nio.file.Files.move(from, to);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }

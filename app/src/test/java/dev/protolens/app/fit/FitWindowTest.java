@@ -15,7 +15,7 @@ import java.nio.file.Path;
 import java.util.List;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
-import javafx.scene.control.TableView;
+import javafx.scene.control.TreeTableView;
 import javafx.scene.control.TextArea;
 import javafx.scene.control.TextField;
 import javafx.scene.input.KeyCode;
@@ -98,11 +98,12 @@ class FitWindowTest {
 
         robot.clickOn("#nav-library");
         waitUntil("the run in the library table", 30, () -> {
-            TableView<RunRecord> t = find("#library-table");
-            return t != null && t.getItems().size() == 1 && t.getItems().getFirst().id().equals(saved.id());
+            TreeTableView<dev.protolens.app.library.LibraryRows.Row> t = find("#library-table");
+            return t != null && t.getExpandedItemCount() == 1
+                    && t.getTreeItem(0).getValue().runs().getFirst().id().equals(saved.id());
         });
         onFx(() -> {
-            TableView<RunRecord> t = find("#library-table");
+            TreeTableView<dev.protolens.app.library.LibraryRows.Row> t = find("#library-table");
             t.getSelectionModel().select(0);
             return null;
         });
@@ -113,7 +114,7 @@ class FitWindowTest {
         assertThat(onFx(() -> ((Label) find("#result-status")).getText())).startsWith("Complete");
         FitView view = find("#fit-view");
         int historyLength = saved.history().loss().length;
-        assertThat(onFx(() -> view.model().curves().lines().getFirst().count())).isEqualTo(historyLength);
+        assertThat(onFx(() -> view.model().frames().curves().lines().getFirst().count())).isEqualTo(historyLength);
         assertThat(onFx(() -> ((TextArea) find("#fit-text")).getText())).isEqualTo(LILY);
         System.out.printf("fit reached 100 %% after %d updates; reopened run %s with %d history points%n",
                 saved.metrics().updates(), saved.id(), historyLength);

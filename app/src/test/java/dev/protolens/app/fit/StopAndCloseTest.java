@@ -17,7 +17,7 @@ import java.util.List;
 import javafx.application.Platform;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
-import javafx.scene.control.TableView;
+import javafx.scene.control.TreeTableView;
 import javafx.scene.control.TextArea;
 import javafx.scene.input.KeyCode;
 import javafx.stage.Stage;
@@ -105,8 +105,8 @@ class StopAndCloseTest {
         startWithModel();
         RunLibrary lib = new RunLibrary(home.resolve("library"));
         robot.clickOn("#fit-button");
-        waitUntil("some steps", 60, () -> vm().shownProgressProperty().get() != null
-                && vm().shownProgressProperty().get().step() >= 20);
+        waitUntil("some steps", 60, () -> vm().frames().shownProperty().get() != null
+                && vm().frames().shownProperty().get().step() >= 20);
 
         Stage stage = onFx(GuiTesting::mainStage);
         Platform.runLater(() -> stage.fireEvent(new WindowEvent(stage, WindowEvent.WINDOW_CLOSE_REQUEST)));
@@ -128,11 +128,11 @@ class StopAndCloseTest {
         waitUntil("the model to load", 120, () -> ((Label) find("#status-model")).getText().contains("llama"));
         robot.clickOn("#nav-library");
         waitUntil("the checkpoint in the table", 30, () -> {
-            TableView<RunRecord> t = find("#library-table");
-            return t != null && t.getItems().size() == 1;
+            TreeTableView<dev.protolens.app.library.LibraryRows.Row> t = find("#library-table");
+            return t != null && t.getExpandedItemCount() == 1;
         });
         onFx(() -> {
-            TableView<RunRecord> t = find("#library-table");
+            TreeTableView<dev.protolens.app.library.LibraryRows.Row> t = find("#library-table");
             t.getSelectionModel().select(0);
             return null;
         });
@@ -141,9 +141,9 @@ class StopAndCloseTest {
                 && find("#resume-fit").getScene() != null);
         assertThat(onFx(() -> ((Label) find("#result-status")).getText())).containsIgnoringCase("checkpoint");
         robot.clickOn("#resume-fit");
-        waitUntil("the resumed fit to pass its old step", 60, () -> vm().shownProgressProperty().get() != null
-                && vm().shownProgressProperty().get().step() > stoppedAt);
-        assertThat(onFx(() -> vm().curves().lines().getFirst().steps()[0])).as("the old history is kept").isZero();
+        waitUntil("the resumed fit to pass its old step", 60, () -> vm().frames().shownProperty().get() != null
+                && vm().frames().shownProperty().get().step() > stoppedAt);
+        assertThat(onFx(() -> vm().frames().curves().lines().getFirst().steps()[0])).as("the old history is kept").isZero();
         robot.press(KeyCode.ESCAPE).release(KeyCode.ESCAPE);
         waitUntil("the fit to stop", 60, () -> vm().phase() == FitViewModel.Phase.FINISHED);
         System.out.printf("closed at step %d, resumed and stopped at %d%n", stoppedAt,

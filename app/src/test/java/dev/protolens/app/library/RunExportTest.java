@@ -31,6 +31,16 @@ class RunExportTest {
     }
 
     @Test
+    void tableCsvEndsWithTheRunsLabel() {
+        String csv = RunExport.tableCsv(List.of(record("r1", "x", new float[] {1}, new float[] {0}).withLabel("best, so far"),
+                record("r2", "y", new float[] {1}, new float[] {0})));
+        List<String> lines = csv.lines().toList();
+        assertThat(lines.getFirst()).endsWith(",decoded_text,label");
+        assertThat(lines.get(1)).startsWith("r1,").endsWith(",\"best, so far\"");
+        assertThat(lines.get(2)).startsWith("r2,").endsWith(",y,");
+    }
+
+    @Test
     void historyCsvHasOneRowPerRunAndStep() {
         String csv = RunExport.historyCsv(List.of(record("r1", "x", new float[] {3f, 2f, 1f}, new float[] {0f, 0.5f, 1f}),
                 record("r2", "y", new float[] {4f}, new float[] {0f})));

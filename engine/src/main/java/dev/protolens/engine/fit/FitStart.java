@@ -70,6 +70,11 @@ public record FitStart(Schedule schedule, double peak, int warmupSteps, double f
         return schedule == Schedule.CONSTANT && peak == 1 && focus == 0 && initScale == 1 && warm == Warm.NONE;
     }
 
+    /** Whether this is the {@link #FAST} start (its warm source, filled in when it ran, does not count). */
+    public boolean isFast() {
+        return withWarmSource(null).equals(FAST);
+    }
+
     /**
      * The learning rate of update {@code k} (1-based, as AdamW counts) for a fit of at most {@code maxSteps}
      * updates with base rate {@code lr}.

@@ -360,37 +360,100 @@ public final class RunLibrary {
             w.f32("adam_m2", resume.adamM2(), resume.adamM2().length);
         }
         byte[] vec = w.toBytes();
-        RunRecord rec = record.withVectorsSha256(sha256(vec));
-        byte[] json = JSON.writeValueAsBytes(rec);
-        locked(true, "save run " + record.id() + " in " + root, lockedHere -> {
-            check(expect, record.id(), target);
+        RunRecord fresh = record.withVectorsSha256(sha256(vec));
+        byte[] freshJson = JSON.writeValueAsBytes(fresh);
+        RunRecord rec = locked(true, "save run " + record.id() + " in " + root, lockedHere -> {
+            RunRecord there = check(expect, record.id(), target);
+            // the label is the user's, changed only by label(): an update by the fit that made the run (a checkpoint,
+            // "Save to library", a resumed fit) carries the record it read before the user named the run
+            RunRecord out = there == null || java.util.Objects.equals(there.label(), fresh.label()) ? fresh
+                    : fresh.withLabel(there.label());
             Map<String, byte[]> files = new java.util.LinkedHashMap<>();
             files.put(VECTORS, vec);
-            files.put(RUN_JSON, json);
+            files.put(RUN_JSON, out == fresh ? freshJson : JSON.writeValueAsBytes(out));
             AtomicFiles.writeFolder(root, record.id(), files);
-            return null;
+            return out;
         });
         return new Run(rec, vectors, target, resume);
     }
 
-    private static void check(Expect expect, String id, Path target) {
+    /** The longest label a run takes: a name for a row of the library, not a note. */
+    public static final int MAX_LABEL = 80;
+
+    /**
+     * Names a run (the user's label, shown instead of its text wherever runs are named); a blank label clears it.
+     * Only run.json is rewritten, atomically and under the library's lock, and only its "label" field (fields this
+     * version does not know are kept): the vectors and their checksum stay, so a fit that saves the run meanwhile is
+     * not refused, and its later saves keep the label (see {@link #save(RunRecord, ProtoTokens, FitState, Expect)}).
+     *
+     * @return the record as stored now
+     */
+    public RunRecord label(String id, String label) {
+        String clean = cleanLabel(label);
+        Path dir = folder(id);
+        return locked(true, "label run " + id, lockedHere -> {
+            if (!Files.isRegularFile(dir.resolve(RUN_JSON))) {
+                recover(); // a save killed between its two renames parked the run under another name
+            }
+            if (!Files.isDirectory(dir)) {
+                throw new RunStoreException("There is no run '" + id + "' in " + root + ". `protolens library list"
+                        + " --library " + root + "` lists the runs and their ids.");
+            }
+            RunRecord r = readRecord(dir); // refuses a damaged or newer record before touching it
+            tools.jackson.databind.node.ObjectNode tree = (tools.jackson.databind.node.ObjectNode) JSON.readTree(
+                    Files.readString(dir.resolve(RUN_JSON)));
+            if (clean == null) {
+                tree.putNull("label");
+            } else {
+                tree.put("label", clean);
+            }
+            AtomicFiles.write(dir.resolve(RUN_JSON), JSON.writeValueAsBytes(tree));
+            return r.withLabel(clean);
+        });
+    }
+
+    /**
+     * A label as stored: one line (runs of white space, line breaks included, become one space), without control
+     * characters, trimmed; null when nothing is left (no label). Refuses one longer than {@link #MAX_LABEL}.
+     */
+    public static String cleanLabel(String label) {
+        if (label == null) {
+            return null;
+        }
+        String one = label.replaceAll("[\\s\\p{Z}]+", " ").replaceAll("\\p{Cc}", "").strip();
+        if (one.isEmpty()) {
+            return null;
+        }
+        int n = one.codePointCount(0, one.length());
+        if (n > MAX_LABEL) {
+            throw new RunStoreException("A run's label has at most " + MAX_LABEL + " characters; this one has " + n
+                    + ". Shorten it (the run keeps its whole text anyway).");
+        }
+        return one;
+    }
+
+    /** The stored record an update replaces (null when there is none, or for a save that does not look). */
+    private static RunRecord check(Expect expect, String id, Path target) {
         switch (expect) {
-            case Expect.Any a -> { }
+            case Expect.Any a -> {
+                return null;
+            }
             case Expect.New n -> {
                 if (Files.exists(target)) {
                     throw new ConflictException("A run '" + id + "' already exists in the library; a new run never"
                             + " replaces one (nothing was written).");
                 }
+                return null;
             }
             case Expect.Revision r -> {
                 if (!Files.exists(target.resolve(RUN_JSON))) {
-                    return; // gone (deleted meanwhile): writing it again loses nothing
+                    return null; // gone (deleted meanwhile): writing it again loses nothing
                 }
                 RunRecord there;
                 try {
                     there = readRecord(target);
                 } catch (RunStoreException e) {
-                    return; // a damaged record is replaced by a whole one
+                    return null; // a damaged record is replaced by a whole one
                 }
                 if (!java.util.Objects.equals(there.vectorsSha256(), r.sha256())) {
                     RunRecord.Metrics mt = there.metrics();
@@ -399,6 +462,7 @@ public final class RunLibrary {
                             "%.0f %% after %d updates", mt.accuracy() * 100, mt.updates()) : "another version")
                             + ", status " + there.status() + "); it was not replaced.");
                 }
+                return there;
             }
         }
     }

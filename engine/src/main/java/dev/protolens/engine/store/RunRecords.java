@@ -1,5 +1,6 @@
 package dev.protolens.engine.store;
 
+import dev.protolens.engine.UserError;
 import dev.protolens.engine.Version;
 import dev.protolens.engine.decode.Decoded;
 import dev.protolens.engine.fit.FitHistory;
@@ -11,6 +12,8 @@ import dev.protolens.engine.fit.Init;
 import dev.protolens.engine.proto.Arrangement;
 import dev.protolens.engine.model.LoadedModel;
 import dev.protolens.engine.runtime.EngineRuntime;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -47,6 +50,23 @@ public final class RunRecords {
      */
     public static String itemId(String batchId, long seed) {
         return batchId + "-s" + seed;
+    }
+
+    /**
+     * Where the run's model is, checked to exist: the one rule for "open the model a run was fitted with" in the
+     * window and every command. {@code howElse} ends the message with what the user can do instead (give
+     * {@code --model}, open it with Ctrl+O).
+     */
+    public static Path modelPath(RunRecord r, String howElse) {
+        if (r.model() == null || r.model().path() == null) {
+            throw new UserError("Run " + r.id() + " does not say where its model is; " + howElse + ".");
+        }
+        Path p = Path.of(r.model().path());
+        if (!Files.exists(p)) {
+            throw new UserError("Run " + r.id() + " was fitted with " + r.model().name() + " at " + p
+                    + ", which is not there any more; " + howElse + ".");
+        }
+        return p;
     }
 
     public static RunRecord.ModelInfo modelInfo(LoadedModel m) {

@@ -20,6 +20,10 @@ class FitStartTest {
         }
         assertThat(FitSpec.defaults().start()).isEqualTo(FitStart.PAPER);
         assertThat(FitStart.FAST.isPaper()).isFalse();
+        assertThat(FitStart.PAPER.isFast()).isFalse();
+        assertThat(FitStart.FAST.withWarmSource("nearest: run x").isFast()).as("the source is only a note").isTrue();
+        assertThat(FitStart.FAST.withSchedule(FitStart.Schedule.CONSTANT, 5, 0).isFast()).isFalse();
+        assertThat(FitStart.FAST.withWarm(FitStart.Warm.MEAN_M).isFast()).isFalse();
     }
 
     @Test

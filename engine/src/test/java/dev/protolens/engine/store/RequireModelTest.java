@@ -1,8 +1,10 @@
 package dev.protolens.engine.store;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.protolens.engine.UserError;
 import dev.protolens.engine.model.LoadedModel;
 import dev.protolens.engine.model.ModelLoader;
 import dev.protolens.engine.testing.TinyModels;
@@ -11,7 +13,10 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A stored run is only used with the model it was fitted with; the refusal names both models. */
+/**
+ * A stored run is only used with the model it was fitted with; the refusal names both models. A run whose model
+ * moved says where it was and what to do instead.
+ */
 class RequireModelTest {
 
     @Test
@@ -38,5 +43,31 @@ class RequireModelTest {
             assertThatThrownBy(() -> RunLibrary.requireModel(stored, otherLlama)).isInstanceOf(RunStoreException.class)
                     .hasMessageContaining("llama-a").hasMessageContaining("llama-c");
         }
+    }
+
+    @Test
+    void aRunsModelPathIsCheckedWithWhatToDoInstead(@TempDir Path tmp) throws Exception {
+        Path folder = TinyModels.write(tmp.resolve("llama-a"), "llama", 1);
+        RunRecord base = RandomRuns.record(new Random(6), "moved-model", 8);
+        RunRecord here = withModelPath(base, folder.toString());
+        assertThat(RunRecords.modelPath(here, "give the model with --model")).isEqualTo(folder);
+
+        RunRecord moved = withModelPath(base, tmp.resolve("gone").toString());
+        assertThatThrownBy(() -> RunRecords.modelPath(moved, "give the model with --model"))
+                .isInstanceOf(UserError.class).hasMessageContaining("moved-model")
+                .hasMessageContaining(tmp.resolve("gone").toString()).hasMessageContaining("not there any more")
+                .hasMessageEndingWith("give the model with --model.");
+        assertThatThrownBy(() -> RunRecords.modelPath(withModelPath(base, null), "open it with Ctrl+O"))
+                .isInstanceOf(UserError.class).hasMessageContaining("does not say where its model is")
+                .hasMessageEndingWith("open it with Ctrl+O.");
+    }
+
+    private static RunRecord withModelPath(RunRecord b, String path) {
+        RunRecord.ModelInfo m = b.model();
+        return new RunRecord(b.schemaVersion(), b.id(), b.createdAt(), b.appVersion(),
+                new RunRecord.ModelInfo(m.name(), path, m.format(), m.family(), m.hiddenSize(), m.layers(),
+                        m.vocabSize(), m.parameters(), m.identity()), b.text(), b.tokenIds(), b.tokenPieces(),
+                b.settings(), b.status(), b.metrics(), b.history(), b.timings(), b.environment(), b.batch(),
+                b.vectorsSha256(), b.label());
     }
 }
