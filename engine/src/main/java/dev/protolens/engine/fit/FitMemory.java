@@ -40,8 +40,8 @@ public final class FitMemory {
     }
 
     /**
-     * What a fit was measured to add to the resident memory of the loaded model, over the hand count: 1.22x on the
-     * Llama-3.2-1B shape at N = 256 and 0.73x at N = 64 (README, "Memory"), 1.2x-1.4x for batches of 8 on the
+     * What a fit was measured to add to the resident memory of the loaded model, over the hand count: 1.22x-1.23x on the
+     * Llama-3.2-1B shape at N = 256 and 0.72x at N = 64 (README, "Memory"), 1.2x-1.4x for batches of 8 on the
      * SmolLM2-135M shape. The count leaves out libtorch's transients and the allocator's slack, which grow with it.
      */
     static final double MEASURED_OVER_COUNT = 1.4;
