@@ -210,7 +210,7 @@ public final class WeightLoader {
     private static MemorySegment memoryOf(NDArray a) {
         ByteBuffer b = a.toByteBuffer(true);
         if (!b.isDirect() || b.capacity() != a.size() * 4) {
-            // DJL hands back a copy for arrays that are not contiguous; writing into it would load zeros
+            // DJL hands back a copy for arrays that are not contiguous; writing into it would leave the array unwritten
             throw new IllegalStateException("no direct view of a " + a.getShape() + " array");
         }
         return MemorySegment.ofBuffer(b);
