@@ -86,8 +86,11 @@ final class AtlasMap {
         publish(Frame.empty(List.of()));
     }
 
-    /** Asks for the map of {@code sp} (and its distance distributions), with the paths between {@code pair}. */
-    void request(RunLibrary lib, RunSpace sp, VectorKind k, Method m, List<Run> pair) {
+    /**
+     * Asks for the map of {@code sp} (and its distance distributions), with its unfinished fits and the paths
+     * between {@code pair}.
+     */
+    void request(RunLibrary lib, RunSpace sp, List<Run> checkpoints, VectorKind k, Method m, List<Run> pair) {
         stopCurrent();
         tsneRunning.set(m == Method.TSNE);
         maps.request(() -> {
@@ -99,7 +102,8 @@ final class AtlasMap {
                 try {
                     var paths = pair.isEmpty() ? List.<LibraryProjection.Path>of()
                             : LibraryProjection.paths(lib, pair.get(0), pair.get(1), k);
-                    LibraryProjection p = LibraryProjection.of(sp, k, m, paths, Tsne.Options.defaults());
+                    LibraryProjection p = LibraryProjection.of(sp, k, m, paths, Tsne.Options.defaults())
+                            .withCheckpoints(checkpoints);
                     current = p;
                     f.whenComplete((r, e) -> p.cancel()); // a superseded request stops its t-SNE
                     Locality loc = p.locality();

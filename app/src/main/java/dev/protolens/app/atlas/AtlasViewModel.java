@@ -8,6 +8,7 @@ import dev.protolens.engine.analysis.RunSpace;
 import dev.protolens.engine.analysis.VectorKind;
 import dev.protolens.engine.session.ModelSession;
 import dev.protolens.engine.store.Run;
+import dev.protolens.engine.store.RunRecord;
 import dev.protolens.engine.work.LibraryProjection;
 import dev.protolens.engine.work.LibraryProjection.Frame;
 import dev.protolens.engine.work.LibraryProjection.Method;
@@ -19,6 +20,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyBooleanProperty;
@@ -48,6 +50,17 @@ public final class AtlasViewModel {
     private final ObjectProperty<Method> method = new SimpleObjectProperty<>(Method.PCA);
     private final ObjectProperty<MapColouring.By> colourBy = new SimpleObjectProperty<>(MapColouring.By.TEXT);
     private final BooleanProperty showPaths = new SimpleBooleanProperty(true);
+    /**
+     * Whether paths are drawn, per method: on for PCA, off for t-SNE until the user ticks it. t-SNE is not a
+     * linear map, so the straight line between A and B does not stay straight on it (it shows as a zigzag).
+     */
+    private final Map<Method, Boolean> pathsPerMethod = new java.util.EnumMap<>(Map.of(Method.PCA, true,
+            Method.TSNE, false));
+    private final AtlasSearch search = new AtlasSearch();
+    private final ReadOnlyObjectWrapper<List<Run>> checkpoints = new ReadOnlyObjectWrapper<>(List.of());
+    private final ReadOnlyObjectWrapper<Run> pickedCheckpoint = new ReadOnlyObjectWrapper<>();
+    private Consumer<Run> openCheckpoint = r -> { };
+    private boolean switchingMethod;
     private final BooleanProperty paused = new SimpleBooleanProperty(false);
     private final ObservableList<Run> selection = FXCollections.observableArrayList();
     private final ReadOnlyStringWrapper message = new ReadOnlyStringWrapper("");
@@ -58,6 +71,8 @@ public final class AtlasViewModel {
     private final LatestWins<LibraryProjection.Library> loads;
     private final List<CompletableFuture<Void>> refreshing = new ArrayList<>();
     private List<Run> all = List.of();
+    private List<Run> allCheckpoints = List.of();
+    private List<RunRecord> notFinite = List.of();
     private RunSpace space;
     private List<String> drawnPair;
     private boolean settingModels;
@@ -75,8 +90,21 @@ public final class AtlasViewModel {
             }
         });
         kind.addListener((o, was, now) -> recompute());
-        method.addListener((o, was, now) -> recompute());
-        showPaths.addListener((o, was, now) -> recompute());
+        method.addListener((o, was, now) -> {
+            switchingMethod = true;
+            try {
+                showPaths.set(pathsPerMethod.get(now));
+            } finally {
+                switchingMethod = false;
+            }
+            recompute();
+        });
+        showPaths.addListener((o, was, now) -> {
+            if (!switchingMethod) {
+                pathsPerMethod.put(method.get(), now); // the user's tick, for this method from now on
+                recompute();
+            }
+        });
         paused.addListener((o, was, now) -> map.pause(now));
         wb.sessionProperty().addListener((o, was, now) -> {
             if (now != null) {
@@ -108,8 +136,37 @@ public final class AtlasViewModel {
         return colourBy;
     }
 
+    /** Paths between A and B; on for PCA, off for t-SNE until ticked (each method keeps the user's choice). */
     public BooleanProperty showPathsProperty() {
         return showPaths;
+    }
+
+    /** The search box: which runs' texts (or labels) contain the query, and "3 of 41 runs match". */
+    public AtlasSearch search() {
+        return search;
+    }
+
+    /** The chosen model's unfinished fits (checkpoints), drawn hollow beside its runs. */
+    public ReadOnlyObjectProperty<List<Run>> checkpointsProperty() {
+        return checkpoints.getReadOnlyProperty();
+    }
+
+    /** The checkpoint clicked on the map (not part of A and B: an unfinished fit is continued, not compared). */
+    public ReadOnlyObjectProperty<Run> pickedCheckpointProperty() {
+        return pickedCheckpoint.getReadOnlyProperty();
+    }
+
+    /** What "Resume in Fit" does with a checkpoint (the window opens it in Fit, where Resume continues it). */
+    public void setOpenCheckpoint(Consumer<Run> open) {
+        openCheckpoint = Objects.requireNonNull(open);
+    }
+
+    /** Opens the picked checkpoint in Fit to resume it. */
+    public void resumePicked() {
+        Run r = pickedCheckpoint.get();
+        if (r != null) {
+            openCheckpoint.accept(r);
+        }
     }
 
     /** Pauses and resumes a running t-SNE. */
@@ -154,6 +211,13 @@ public final class AtlasViewModel {
         return map.takeFrame();
     }
 
+    /** Everything the map shows: the runs, then the unfinished fits. */
+    public List<Run> onMap() {
+        List<Run> l = new ArrayList<>(shownRuns.get());
+        l.addAll(checkpoints.get());
+        return l;
+    }
+
     /** The markers' colours of the shown runs. */
     public MapColouring colouring(List<Run> runs) {
         return MapColouring.of(runs, colourBy.get());
@@ -171,6 +235,8 @@ public final class AtlasViewModel {
         var lib = wb.library();
         loads.request(() -> CompletableFuture.supplyAsync(() -> LibraryProjection.load(lib), wb.io()), loaded -> {
             all = loaded.runs();
+            allCheckpoints = loaded.checkpoints();
+            notFinite = loaded.notFinite();
             setModels(loaded.problems().size());
             settle();
         }, e -> {
@@ -208,9 +274,10 @@ public final class AtlasViewModel {
             selection.clear();
         }
         rebuildSpace();
-        if (problems > 0 && message.get().isEmpty()) {
-            message.set(problems + (problems == 1 ? " run could not be read and is" : " runs could not be read and are")
-                    + " left out (the Library names them).");
+        if (problems > 0) {
+            String line = problems + (problems == 1 ? " run could not be read and is" : " runs could not be read and are")
+                    + " left out (the Library names them).";
+            message.set(message.get().isEmpty() ? line : message.get() + " " + line);
         }
     }
 
@@ -220,12 +287,25 @@ public final class AtlasViewModel {
         if (m == null) {
             space = null;
             shownRuns.set(List.of());
+            checkpoints.set(List.of());
+            pickedCheckpoint.set(null);
+            search.setRuns(List.of());
             message.set(all.isEmpty() ? "No finished runs yet. Fit a text (several seeds make a map worth looking at),"
                     + " or select a run here and use \"Fit seeds…\"." : "");
             recompute();
             return;
         }
         space = RunSpace.of(all, m.identity());
+        long bad = notFinite.stream().filter(r -> r.model() != null && m.identity().equals(r.model().identity())).count();
+        if (bad > 0) {
+            // said, not silently dropped: the library holds more runs of this model than the map shows
+            message.set(LibraryProjection.notFiniteLine((int) bad) + ".");
+        }
+        checkpoints.set(allCheckpoints.stream().filter(r -> m.identity().equals(r.record().model().identity())).toList());
+        Run picked = pickedCheckpoint.get();
+        if (picked != null && checkpoints.get().stream().noneMatch(r -> r.id().equals(picked.id()))) {
+            pickedCheckpoint.set(null);
+        }
         // the selection follows the runs as reloaded (a deleted run drops out of it)
         Map<String, Run> byId = new LinkedHashMap<>();
         space.runs().forEach(r -> byId.put(r.id(), r));
@@ -234,13 +314,22 @@ public final class AtlasViewModel {
             selection.setAll(kept);
         }
         shownRuns.set(space.runs());
+        search.setRuns(onMap());
         recompute();
     }
 
     // ---- selection ----
 
-    /** A click on a run: selects it (the older of two selections gives way), or deselects it if selected. */
+    /**
+     * A click on a run: selects it (the older of two selections gives way), or deselects it if selected. A
+     * checkpoint is picked apart from A and B, to be resumed.
+     */
     public void toggle(Run r) {
+        if (r.record().isCheckpoint()) {
+            Run was = pickedCheckpoint.get();
+            pickedCheckpoint.set(was != null && was.id().equals(r.id()) ? null : r);
+            return;
+        }
         if (!selection.removeIf(s -> s.id().equals(r.id()))) {
             if (selection.size() == 2) {
                 selection.removeFirst();
@@ -251,6 +340,7 @@ public final class AtlasViewModel {
     }
 
     public void clearSelection() {
+        pickedCheckpoint.set(null);
         if (!selection.isEmpty()) {
             selection.clear();
             selectionChanged();
@@ -283,7 +373,7 @@ public final class AtlasViewModel {
         }
         List<Run> pair = showPaths.get() && selection.size() == 2 ? List.copyOf(selection) : List.of();
         drawnPair = pair.isEmpty() ? null : List.of(pair.get(0).id(), pair.get(1).id());
-        map.request(wb.library(), space, kind.get(), method.get(), pair);
+        map.request(wb.library(), space, checkpoints.get(), kind.get(), method.get(), pair);
     }
 
     /** Stops the map's computation (the window is closing). */
