@@ -71,11 +71,15 @@ final class MachineBench {
      */
     Map<String, Object> restarts(int k, int n) {
         FitTarget t = target.apply(n);
-        long rss0 = BenchCommand.rss("VmRSS");
+        // each peak is reset first, so it is that fit's own and not the load's (as in --memory); in MB of 10^6 B
+        long rss0 = BenchCommand.rss("VmRSS") * 1024;
+        boolean reset = resetPeak();
         double lone = msPerStep(t, 1);
-        long peakLone = BenchCommand.rss("VmHWM");
+        long peakLone = BenchCommand.rss("VmHWM") * 1024;
+        resetPeak();
+        long rss1 = BenchCommand.rss("VmRSS") * 1024;
         double batch = msPerStep(t, k);
-        long peakBatch = BenchCommand.rss("VmHWM");
+        long peakBatch = BenchCommand.rss("VmHWM") * 1024;
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("model", model.path().toString());
         o.put("parameters", model.model().parameterCount());
@@ -86,11 +90,15 @@ final class MachineBench {
         o.put("ms_per_step_batch", batch);
         o.put("ms_per_step_sequential", k * lone);
         o.put("throughput_batch_vs_sequential", k * lone / batch);
-        o.put("rss_before_mb", rss0 / 1024.0);
-        o.put("peak_rss_one_fit_mb", peakLone / 1024.0);
-        o.put("peak_rss_batch_mb", peakBatch / 1024.0);
-        o.put("hand_count_activations_one_fit_mb", FitMemory.activationBytes(model.config(), 1, n) / 1e6);
-        o.put("hand_count_activations_batch_mb", FitMemory.activationBytes(model.config(), k, n) / 1e6);
+        o.put("peak_reset_before_each", reset);
+        o.put("rss_before_mb", rss0 / 1e6);
+        o.put("peak_rss_one_fit_mb", peakLone / 1e6);
+        o.put("peak_rss_batch_mb", peakBatch / 1e6);
+        o.put("one_fit_added_mb", (peakLone - rss0) / 1e6);
+        o.put("batch_added_mb", (peakBatch - rss1) / 1e6);
+        int inputs = FitSpec.defaults().arrangement().inputLength(n);
+        o.put("hand_count_activations_one_fit_mb", FitMemory.activationBytes(model.config(), 1, inputs) / 1e6);
+        o.put("hand_count_activations_batch_mb", FitMemory.activationBytes(model.config(), k, inputs) / 1e6);
         return o;
     }
 
