@@ -105,6 +105,10 @@ public final class ProtoLensApp extends Application {
             interpolate.setPair(a, b);
             wb.screenProperty().set(Screen.INTERPOLATE);
         });
+        atlas.checkpoints().setOpen(run -> {
+            fit.openRun(run);
+            wb.screenProperty().set(Screen.FIT);
+        });
         screens.put(Screen.ATLAS, () -> new AtlasView(wb, atlas));
         InsideViewModel inside = new InsideViewModel(wb);
         screens.put(Screen.INSIDE, () -> new InsideView(wb, inside));

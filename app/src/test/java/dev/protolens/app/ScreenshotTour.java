@@ -265,7 +265,7 @@ public final class ScreenshotTour {
             avm.showPathsProperty().set(false);
             return null;
         });
-        waitFor("the t-SNE map", () -> !avm.tsneRunningProperty().get()
+        waitFor("the t-SNE map", () -> !avm.map().tsneRunningProperty().get()
                 && atlas.mapFigure().note().contains("iteration 1000 of 1000"), 120);
         Thread.sleep(1500);
         snapshot(out.resolve("atlas-tsne-dark" + SUFFIX + ".png"));

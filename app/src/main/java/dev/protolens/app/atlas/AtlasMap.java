@@ -30,7 +30,7 @@ import javafx.beans.property.ReadOnlyObjectWrapper;
  * over as it runs; each is parked for the view's frame loop ({@link #takeFrame()}), latest wins, so the map
  * animates at most once per frame. Properties change on the UI thread only.
  */
-final class AtlasMap {
+public final class AtlasMap {
     static final int TSNE_EVERY = 5;
 
     private final Host host;
@@ -54,19 +54,20 @@ final class AtlasMap {
         this.maps = new LatestWins<>(host, 0);
     }
 
-    ReadOnlyBooleanProperty tsneRunningProperty() {
+    public ReadOnlyBooleanProperty tsneRunningProperty() {
         return tsneRunning.getReadOnlyProperty();
     }
 
-    ReadOnlyObjectProperty<Locality> localityProperty() {
+    public ReadOnlyObjectProperty<Locality> localityProperty() {
         return locality.getReadOnlyProperty();
     }
 
-    void setWake(Runnable r) {
+    public void setWake(Runnable r) {
         wake = r;
     }
 
-    Frame takeFrame() {
+    /** The newest map state since the last call, or null; the frame loop calls this once per frame. */
+    public Frame takeFrame() {
         return pendingFrame.getAndSet(null);
     }
 
@@ -86,8 +87,11 @@ final class AtlasMap {
         publish(Frame.empty(List.of()));
     }
 
-    /** Asks for the map of {@code sp} (and its distance distributions), with the paths between {@code pair}. */
-    void request(RunLibrary lib, RunSpace sp, VectorKind k, Method m, List<Run> pair) {
+    /**
+     * Asks for the map of {@code sp} (and its distance distributions), with its unfinished fits and the paths
+     * between {@code pair}.
+     */
+    void request(RunLibrary lib, RunSpace sp, List<Run> checkpoints, VectorKind k, Method m, List<Run> pair) {
         stopCurrent();
         tsneRunning.set(m == Method.TSNE);
         maps.request(() -> {
@@ -99,7 +103,8 @@ final class AtlasMap {
                 try {
                     var paths = pair.isEmpty() ? List.<LibraryProjection.Path>of()
                             : LibraryProjection.paths(lib, pair.get(0), pair.get(1), k);
-                    LibraryProjection p = LibraryProjection.of(sp, k, m, paths, Tsne.Options.defaults());
+                    LibraryProjection p = LibraryProjection.of(sp, k, m, paths, Tsne.Options.defaults())
+                            .withCheckpoints(checkpoints);
                     current = p;
                     f.whenComplete((r, e) -> p.cancel()); // a superseded request stops its t-SNE
                     Locality loc = p.locality();

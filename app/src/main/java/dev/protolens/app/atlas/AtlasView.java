@@ -12,9 +12,6 @@ import dev.protolens.engine.store.Run;
 import dev.protolens.engine.store.RunRecord;
 import dev.protolens.engine.work.LibraryProjection;
 import dev.protolens.engine.work.MapColouring;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -42,9 +39,6 @@ import javafx.util.Duration;
  * through it) and repaints only what changed.
  */
 public final class AtlasView extends HBox {
-    private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")
-            .withZone(ZoneId.systemDefault());
-
     private final AtlasViewModel vm;
     private final Workbench wb;
     private final ProjectionFigure mapFigure = new ProjectionFigure();
@@ -56,6 +50,7 @@ public final class AtlasView extends HBox {
     private final FrameLoop loop;
     private List<Run> shown = List.of();
     private int hovered = -1;
+    private List<Integer> underPointer = List.of();
 
     public AtlasView(Workbench wb, AtlasViewModel vm) {
         this.wb = wb;
@@ -85,8 +80,8 @@ public final class AtlasView extends HBox {
         tip.setShowDuration(Duration.seconds(30));
         tip.setWrapText(true);
         tip.setMaxWidth(460);
-        map.canvas().setOnMouseMoved(e -> hover(mapFigure.pointAt(e.getX(), e.getY())));
-        map.canvas().setOnMouseExited(e -> hover(-1));
+        map.canvas().setOnMouseMoved(e -> hover(mapFigure.pointsAt(e.getX(), e.getY())));
+        map.canvas().setOnMouseExited(e -> hover(List.of()));
         map.canvas().setOnMouseClicked(e -> {
             if (e.getButton() != MouseButton.PRIMARY) {
                 return;
@@ -100,10 +95,15 @@ public final class AtlasView extends HBox {
         });
 
         loop = new FrameLoop(this, this::frame);
-        vm.setWake(loop::wake);
+        vm.map().setWake(loop::wake);
         vm.colourByProperty().addListener((o, a, b) -> recolour());
+        vm.search().queryProperty().addListener((o, a, b) -> {
+            mapFigure.setMatching(vm.search().matching(shown));
+            map.repaint();
+        });
+        vm.checkpoints().pickedProperty().addListener((o, a, b) -> selectionChanged());
         vm.selection().addListener((javafx.collections.ListChangeListener<Run>) c -> selectionChanged());
-        vm.localityProperty().addListener((o, a, b) -> showLocality(b));
+        vm.map().localityProperty().addListener((o, a, b) -> showLocality(b));
         wb.theme().darkProperty().addListener((o, a, b) -> {
             map.repaint();
             histogram.repaint();
@@ -141,21 +141,30 @@ public final class AtlasView extends HBox {
     }
 
     private boolean frame(long now) {
-        LibraryProjection.Frame f = vm.takeFrame();
+        LibraryProjection.Frame f = vm.map().takeFrame();
         if (f == null) {
             return false;
         }
-        shown = f.runs().size() == f.xy().length ? f.runs() : List.of();
         List<ProjectionFigure.Point> pts = new ArrayList<>();
-        for (int i = 0; i < shown.size(); i++) {
-            pts.add(new ProjectionFigure.Point(shown.get(i).id(), f.xy()[i][0], f.xy()[i][1]));
+        shown = new ArrayList<>();
+        if (f.runs().size() == f.xy().length) {
+            for (int i = 0; i < f.runs().size(); i++) {
+                shown.add(f.runs().get(i));
+                pts.add(new ProjectionFigure.Point(f.runs().get(i).id(), f.xy()[i][0], f.xy()[i][1]));
+            }
+            for (int i = 0; i < f.checkpoints().size() && i < f.checkpointXy().length; i++) {
+                shown.add(f.checkpoints().get(i));
+                pts.add(new ProjectionFigure.Point(f.checkpoints().get(i).id(), f.checkpointXy()[i][0],
+                        f.checkpointXy()[i][1], true));
+            }
         }
         mapFigure.setData(f.title(), f.xLabel(), f.yLabel(), pts, vm.colouring(shown));
         mapFigure.setTraces(f.traces());
         mapFigure.setNote(f.note());
         mapFigure.setSelected(selectedIndices());
+        mapFigure.setMatching(vm.search().matching(shown));
         if (hovered >= shown.size()) {
-            hover(-1);
+            hover(List.of());
         }
         mapFigure.setHovered(hovered);
         map.repaint();
@@ -179,50 +188,39 @@ public final class AtlasView extends HBox {
         map.repaint();
     }
 
-    private void hover(int i) {
-        hovered = i;
-        mapFigure.setHovered(i);
+    /** The runs under the pointer, nearest first: the nearest is ringed, the tooltip names them all. */
+    private void hover(List<Integer> under) {
+        List<Integer> valid = under.stream().filter(i -> i < shown.size()).toList();
+        if (valid.equals(underPointer) && hovered == (valid.isEmpty() ? -1 : valid.getFirst())) {
+            return; // the same runs: no repaint on every mouse move
+        }
+        underPointer = valid;
+        hovered = valid.isEmpty() ? -1 : valid.getFirst();
+        mapFigure.setHovered(hovered);
         map.repaint();
-        if (i < 0 || i >= shown.size()) {
+        if (valid.isEmpty()) {
             Tooltip.uninstall(map.canvas(), tip);
             return;
         }
-        tip.setText(describe(shown.get(i), mapFigure.points().get(i)));
+        tip.setText(AtlasTips.of(valid.stream().map(shown::get).toList(),
+                valid.stream().map(mapFigure.points()::get).toList()));
         Tooltip.install(map.canvas(), tip);
     }
 
-    static String describe(Run run, ProjectionFigure.Point p) {
-        RunRecord r = run.record();
-        StringBuilder b = new StringBuilder();
-        b.append('“').append(r.text().strip()).append("”\n");
-        b.append("run ").append(r.id()).append('\n');
-        if (r.settings() != null) {
-            b.append("seed ").append(r.settings().seed()).append(r.settings().sharedM() ? " · m shared in its batch" : "")
-                    .append('\n');
-        }
-        RunRecord.Metrics m = r.metrics();
-        if (m != null) {
-            b.append(String.format(Locale.ROOT, "accuracy %.1f %% (%d/%d tokens) · %d steps%n", 100 * m.accuracy(),
-                    m.correctTokens(), m.length(), m.updates()));
-        }
-        b.append("fitted ").append(date(r.createdAt())).append('\n');
-        b.append(String.format(Locale.ROOT, "map position (%.3f, %.3f)", p.x(), p.y()));
-        return b.toString();
-    }
-
-    private static String date(String iso) {
-        try {
-            return DATE.format(Instant.parse(iso));
-        } catch (RuntimeException e) {
-            return iso;
-        }
+    /** The tooltip the map shows now ("" when none): the runs under the pointer. */
+    public String hoverText() {
+        return underPointer.isEmpty() ? "" : tip.getText();
     }
 
     private void selectionChanged() {
         mapFigure.setSelected(selectedIndices());
         map.repaint();
         selectionBox.getChildren().clear();
-        if (vm.selection().isEmpty()) {
+        Run cp = vm.checkpoints().pickedProperty().get();
+        if (cp != null) {
+            selectionBox.getChildren().add(AtlasPanels.checkpointCard(cp, vm.checkpoints()::resumePicked));
+        }
+        if (vm.selection().isEmpty() && cp == null) {
             Label none = new Label("Click a point to select it; pick two to walk between them.");
             none.setWrapText(true);
             none.getStyleClass().add("muted");
@@ -313,7 +311,7 @@ public final class AtlasView extends HBox {
         pause.setId("atlas-pause");
         pause.textProperty().bind(Bindings.when(vm.pausedProperty()).then("Resume ▶").otherwise("Pause ❚❚"));
         pause.setOnAction(e -> vm.pausedProperty().set(!vm.pausedProperty().get()));
-        pause.visibleProperty().bind(vm.tsneRunningProperty());
+        pause.visibleProperty().bind(vm.map().tsneRunningProperty());
         pause.managedProperty().bind(pause.visibleProperty());
         HBox methodRow = new HBox(6, pca, tsne, pause);
         methodRow.setAlignment(Pos.CENTER_LEFT);
@@ -329,7 +327,11 @@ public final class AtlasView extends HBox {
         paths.setId("atlas-paths");
         paths.selectedProperty().bindBidirectional(vm.showPathsProperty());
         paths.setTooltip(new Tooltip("The straight line and the learned Bézier path (if one was learned), sampled at"
-                + " 21 points and projected like the runs. For t-SNE the samples join the map's input."));
+                + " 21 points and projected like the runs.\nOff by default under t-SNE: t-SNE is not a linear map,"
+                + " so a straight line between A and B does not stay straight on it (it shows as a zigzag), and its"
+                + " samples join the map's input and move the runs. PCA is linear: there the line is a line."));
+        paths.getTooltip().setWrapText(true);
+        paths.getTooltip().setMaxWidth(420);
 
         GridPane g = new GridPane();
         g.getStyleClass().add("settings");
@@ -346,7 +348,7 @@ public final class AtlasView extends HBox {
         g.addRow(2, new Label("Projection"), methodRow);
         g.addRow(3, new Label("Colour by"), colour);
         GridPane.setHgrow(model, Priority.ALWAYS);
-        VBox controls = new VBox(8, g, paths);
+        VBox controls = new VBox(8, g, paths, AtlasPanels.searchBox(vm.search()));
         controls.getStyleClass().add("card");
 
         Label selHead = new Label("Selection");
@@ -364,7 +366,7 @@ public final class AtlasView extends HBox {
         seeds.setOnAction(e -> askFitSeeds());
         Button clear = new Button("Clear");
         clear.setId("atlas-clear");
-        clear.disableProperty().bind(Bindings.isEmpty(vm.selection()));
+        clear.disableProperty().bind(Bindings.isEmpty(vm.selection()).and(vm.checkpoints().pickedProperty().isNull()));
         clear.setOnAction(e -> vm.clearSelection());
         interpolate.setMaxWidth(Double.MAX_VALUE);
         seeds.setMaxWidth(Double.MAX_VALUE);

@@ -3,13 +3,12 @@ package dev.protolens.app.atlas;
 import dev.protolens.app.ui.Dialogs;
 import dev.protolens.app.ui.LatestWins;
 import dev.protolens.app.ui.Workbench;
-import dev.protolens.engine.analysis.Locality;
 import dev.protolens.engine.analysis.RunSpace;
 import dev.protolens.engine.analysis.VectorKind;
 import dev.protolens.engine.session.ModelSession;
 import dev.protolens.engine.store.Run;
+import dev.protolens.engine.store.RunRecord;
 import dev.protolens.engine.work.LibraryProjection;
-import dev.protolens.engine.work.LibraryProjection.Frame;
 import dev.protolens.engine.work.LibraryProjection.Method;
 import dev.protolens.engine.work.MapColouring;
 import java.util.ArrayList;
@@ -21,7 +20,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ObjectProperty;
-import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
@@ -36,7 +34,7 @@ import javafx.collections.ObservableList;
  * colouring, the selection (at most two runs, A and B) and "Fit seeds…". The map itself is the engine's
  * {@link LibraryProjection}, computed on this screen's own thread ({@code atlas-map}); a newer request (another
  * method, a third click) supersedes the running one ({@link LatestWins}). A t-SNE hands its states over as it
- * runs; each is parked for the view's frame loop ({@link #takeFrame()}), so the map animates at most once per
+ * runs; each is parked for the view's frame loop ({@link AtlasMap#takeFrame()}), so the map animates at most once per
  * frame. Properties change on the UI thread only.
  */
 public final class AtlasViewModel {
@@ -47,7 +45,9 @@ public final class AtlasViewModel {
     private final ObjectProperty<VectorKind> kind = new SimpleObjectProperty<>(VectorKind.E);
     private final ObjectProperty<Method> method = new SimpleObjectProperty<>(Method.PCA);
     private final ObjectProperty<MapColouring.By> colourBy = new SimpleObjectProperty<>(MapColouring.By.TEXT);
-    private final BooleanProperty showPaths = new SimpleBooleanProperty(true);
+    private final MethodPaths paths;
+    private final AtlasSearch search = new AtlasSearch();
+    private final AtlasCheckpoints checkpoints = new AtlasCheckpoints();
     private final BooleanProperty paused = new SimpleBooleanProperty(false);
     private final ObservableList<Run> selection = FXCollections.observableArrayList();
     private final ReadOnlyStringWrapper message = new ReadOnlyStringWrapper("");
@@ -58,6 +58,7 @@ public final class AtlasViewModel {
     private final LatestWins<LibraryProjection.Library> loads;
     private final List<CompletableFuture<Void>> refreshing = new ArrayList<>();
     private List<Run> all = List.of();
+    private List<RunRecord> notFinite = List.of();
     private RunSpace space;
     private List<String> drawnPair;
     private boolean settingModels;
@@ -75,8 +76,8 @@ public final class AtlasViewModel {
             }
         });
         kind.addListener((o, was, now) -> recompute());
+        paths = new MethodPaths(method, this::recompute); // before the next listener: a method brings its tick
         method.addListener((o, was, now) -> recompute());
-        showPaths.addListener((o, was, now) -> recompute());
         paused.addListener((o, was, now) -> map.pause(now));
         wb.sessionProperty().addListener((o, was, now) -> {
             if (now != null) {
@@ -108,8 +109,19 @@ public final class AtlasViewModel {
         return colourBy;
     }
 
+    /** Paths between A and B; on for PCA, off for t-SNE until ticked (each method keeps the user's choice). */
     public BooleanProperty showPathsProperty() {
-        return showPaths;
+        return paths.shownProperty();
+    }
+
+    /** The search box: which runs' texts (or labels) contain the query, and "3 of 41 runs match". */
+    public AtlasSearch search() {
+        return search;
+    }
+
+    /** The chosen model's unfinished fits (checkpoints): drawn hollow, picked apart from A and B to resume. */
+    public AtlasCheckpoints checkpoints() {
+        return checkpoints;
     }
 
     /** Pauses and resumes a running t-SNE. */
@@ -117,8 +129,9 @@ public final class AtlasViewModel {
         return paused;
     }
 
-    public ReadOnlyBooleanProperty tsneRunningProperty() {
-        return map.tsneRunningProperty();
+    /** The map as computed: each frame of a running t-SNE, whether one runs, and the locality of the texts. */
+    public AtlasMap map() {
+        return map;
     }
 
     /** "Fit seeds…" of the selected runs' texts. */
@@ -131,10 +144,6 @@ public final class AtlasViewModel {
         return selection;
     }
 
-    public ReadOnlyObjectProperty<Locality> localityProperty() {
-        return map.localityProperty();
-    }
-
     /** Why the map is empty or incomplete (no runs, a damaged run, too few points), or "". */
     public ReadOnlyStringProperty messageProperty() {
         return message.getReadOnlyProperty();
@@ -145,13 +154,11 @@ public final class AtlasViewModel {
         return shownRuns.getReadOnlyProperty();
     }
 
-    public void setWake(Runnable r) {
-        map.setWake(r);
-    }
-
-    /** The newest map state since the last call, or null; the frame loop calls this once per frame. */
-    public Frame takeFrame() {
-        return map.takeFrame();
+    /** Everything the map shows: the runs, then the unfinished fits. */
+    public List<Run> onMap() {
+        List<Run> l = new ArrayList<>(shownRuns.get());
+        l.addAll(checkpoints.shownProperty().get());
+        return l;
     }
 
     /** The markers' colours of the shown runs. */
@@ -171,6 +178,8 @@ public final class AtlasViewModel {
         var lib = wb.library();
         loads.request(() -> CompletableFuture.supplyAsync(() -> LibraryProjection.load(lib), wb.io()), loaded -> {
             all = loaded.runs();
+            checkpoints.setAll(loaded.checkpoints());
+            notFinite = loaded.notFinite();
             setModels(loaded.problems().size());
             settle();
         }, e -> {
@@ -189,13 +198,8 @@ public final class AtlasViewModel {
     private void setModels(int problems) {
         List<RunSpace.Model> choices = RunSpace.models(all);
         RunSpace.Model was = model.get();
-        RunSpace.Model keep = choices.contains(was) ? choices.get(choices.indexOf(was)) : null;
-        if (keep == null) {
-            ModelSession s = wb.session();
-            String open = s == null ? null : s.model().identity();
-            keep = choices.stream().filter(c -> c.identity().equals(open)).findFirst()
-                    .orElse(choices.isEmpty() ? null : choices.getFirst());
-        }
+        ModelSession s = wb.session();
+        RunSpace.Model keep = RunSpace.choose(choices, was, s == null ? null : s.model().identity());
         // replacing the chooser's items may clear its value for a moment; that is not the user choosing
         settingModels = true;
         try {
@@ -208,9 +212,10 @@ public final class AtlasViewModel {
             selection.clear();
         }
         rebuildSpace();
-        if (problems > 0 && message.get().isEmpty()) {
-            message.set(problems + (problems == 1 ? " run could not be read and is" : " runs could not be read and are")
-                    + " left out (the Library names them).");
+        if (problems > 0) {
+            String line = problems + (problems == 1 ? " run could not be read and is" : " runs could not be read and are")
+                    + " left out (the Library names them).";
+            message.set(message.get().isEmpty() ? line : message.get() + " " + line);
         }
     }
 
@@ -220,12 +225,20 @@ public final class AtlasViewModel {
         if (m == null) {
             space = null;
             shownRuns.set(List.of());
+            checkpoints.showModel(null);
+            search.setRuns(List.of());
             message.set(all.isEmpty() ? "No finished runs yet. Fit a text (several seeds make a map worth looking at),"
                     + " or select a run here and use \"Fit seeds…\"." : "");
             recompute();
             return;
         }
         space = RunSpace.of(all, m.identity());
+        long bad = notFinite.stream().filter(r -> r.model() != null && m.identity().equals(r.model().identity())).count();
+        if (bad > 0) {
+            // said, not silently dropped: the library holds more runs of this model than the map shows
+            message.set(LibraryProjection.notFiniteLine((int) bad) + ".");
+        }
+        checkpoints.showModel(m.identity());
         // the selection follows the runs as reloaded (a deleted run drops out of it)
         Map<String, Run> byId = new LinkedHashMap<>();
         space.runs().forEach(r -> byId.put(r.id(), r));
@@ -234,13 +247,21 @@ public final class AtlasViewModel {
             selection.setAll(kept);
         }
         shownRuns.set(space.runs());
+        search.setRuns(onMap());
         recompute();
     }
 
     // ---- selection ----
 
-    /** A click on a run: selects it (the older of two selections gives way), or deselects it if selected. */
+    /**
+     * A click on a run: selects it (the older of two selections gives way), or deselects it if selected. A
+     * checkpoint is picked apart from A and B, to be resumed.
+     */
     public void toggle(Run r) {
+        if (r.record().isCheckpoint()) {
+            checkpoints.toggle(r);
+            return;
+        }
         if (!selection.removeIf(s -> s.id().equals(r.id()))) {
             if (selection.size() == 2) {
                 selection.removeFirst();
@@ -251,6 +272,7 @@ public final class AtlasViewModel {
     }
 
     public void clearSelection() {
+        checkpoints.unpick();
         if (!selection.isEmpty()) {
             selection.clear();
             selectionChanged();
@@ -260,7 +282,7 @@ public final class AtlasViewModel {
     /** The map changes only when the pair whose paths it draws changes (a third click, a second one). */
     private void selectionChanged() {
         List<String> pair = selection.size() == 2 ? List.of(selection.get(0).id(), selection.get(1).id()) : null;
-        if (showPaths.get() && !Objects.equals(pair, drawnPair)) {
+        if (paths.shownProperty().get() && !Objects.equals(pair, drawnPair)) {
             recompute();
         }
     }
@@ -281,9 +303,9 @@ public final class AtlasViewModel {
             map.clear();
             return;
         }
-        List<Run> pair = showPaths.get() && selection.size() == 2 ? List.copyOf(selection) : List.of();
+        List<Run> pair = paths.shownProperty().get() && selection.size() == 2 ? List.copyOf(selection) : List.of();
         drawnPair = pair.isEmpty() ? null : List.of(pair.get(0).id(), pair.get(1).id());
-        map.request(wb.library(), space, kind.get(), method.get(), pair);
+        map.request(wb.library(), space, checkpoints.shownProperty().get(), kind.get(), method.get(), pair);
     }
 
     /** Stops the map's computation (the window is closing). */

@@ -156,6 +156,7 @@ final class InterpolateCommand implements Callable<Integer> {
                 case SVG, PNG, PDF -> {
                 TauCurvesFigure f = new TauCurvesFigure();
                 f.showPaths(ends.sameText(), straight, curved);
+                f.setEnds(a.run.record(), b.run.record());
                 format.writeFigure(out, f, width, height);
             }
             }

@@ -79,6 +79,10 @@ final class ProjectCommand implements Callable<Integer> {
         }
         LibraryProjection.Library loaded = LibraryProjection.load(lib);
         loaded.problems().forEach(p -> System.err.println("skipped " + p));
+        if (!loaded.notFinite().isEmpty()) {
+            System.err.println(LibraryProjection.notFiniteLine(loaded.notFinite().size()) + ": "
+                    + String.join(", ", loaded.notFinite().stream().map(RunRecord::id).toList()));
+        }
         RunSpace space = RunSpace.of(loaded.runs(), modelIdentity);
         Tsne.Options options = Tsne.Options.defaults().withPerplexity(perplexity).withIterations(iterations)
                 .withSeed(seed);

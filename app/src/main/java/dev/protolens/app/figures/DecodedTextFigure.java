@@ -6,6 +6,7 @@ import java.awt.FontMetrics;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.geom.Rectangle2D;
+import dev.protolens.engine.store.RunRecord;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +31,8 @@ public final class DecodedTextFigure implements LayeredFigure {
     private String[] pieceB = new String[0];
     private boolean sameText = true;
     private String caption = "";
+    private RunRecord endA;
+    private RunRecord endB;
     private double height = 90;
     private final Map<Object, Double> widths = new HashMap<>();
 
@@ -59,6 +62,16 @@ public final class DecodedTextFigure implements LayeredFigure {
 
     public void setTitle(String t) {
         title = t;
+    }
+
+    /** The path's ends, named on a line under the key (null: not named). */
+    public void setEnds(RunRecord a, RunRecord b) {
+        endA = a;
+        endB = b;
+    }
+
+    private boolean endsNamed() {
+        return endA != null && endB != null;
     }
 
     public String caption() {
@@ -93,7 +106,7 @@ public final class DecodedTextFigure implements LayeredFigure {
 
     @Override
     public Object backgroundKey(double width, double h, FigureStyle style) {
-        return List.of(width, h, style, title, sameText);
+        return List.of(width, h, style, title, sameText, endA == null ? "" : endA.id(), endB == null ? "" : endB.id());
     }
 
     @Override
@@ -118,6 +131,10 @@ public final class DecodedTextFigure implements LayeredFigure {
             x = key(g, s, fm, x, y, fill(s, false, true), "B's token");
             x = key(g, s, fm, x, y, fill(s, true, true), "both");
             key(g, s, fm, x, y, fill(s, false, false), "neither (A's token below)");
+        }
+        if (endsNamed()) {
+            g.setColor(s.muted());
+            g.drawString(PathEnds.line("", endA, endB, fm, width - 24), 12f, (float) (y + Plot.lineHeight(fm) + 2));
         }
     }
 
@@ -144,7 +161,8 @@ public final class DecodedTextFigure implements LayeredFigure {
         g.drawString(caption, (float) Math.max(12 + width(tm, title) + 24, width - 12 - width(cm, caption)),
                 (float) (10 + tm.getAscent()));
 
-        double top = 10 + tm.getHeight() + 4 + sm.getHeight() + 10;
+        double top = 10 + tm.getHeight() + 4 + sm.getHeight() + 10
+                + (endsNamed() ? Plot.lineHeight(g.getFontMetrics(s.font(0.85f, Font.PLAIN))) + 2 : 0);
         double cellH = fm.getHeight() + 8;
         double rowH = cellH + sm.getHeight() + 4;
         double x = 12;

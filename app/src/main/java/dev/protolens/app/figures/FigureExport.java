@@ -71,11 +71,40 @@ public final class FigureExport {
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
-            ImageIO.write(img, "png", out);
+            writePng(img, f.title(), out);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return out.toByteArray();
+    }
+
+    /**
+     * The image with the figure's title as its PNG "Title" (UTF-8 iTXt: titles hold “”, ‖ and ×), so a PNG on its
+     * own names what it shows (the map's model and run count) to file browsers and image tools, as a PDF does.
+     */
+    private static void writePng(BufferedImage img, String title, ByteArrayOutputStream out) throws IOException {
+        javax.imageio.ImageWriter w = ImageIO.getImageWritersByFormatName("png").next();
+        try (javax.imageio.stream.ImageOutputStream ios = ImageIO.createImageOutputStream(out)) {
+            javax.imageio.ImageWriteParam param = w.getDefaultWriteParam();
+            javax.imageio.metadata.IIOMetadata meta = w.getDefaultImageMetadata(
+                    javax.imageio.ImageTypeSpecifier.createFromRenderedImage(img), param);
+            javax.imageio.metadata.IIOMetadataNode entry = new javax.imageio.metadata.IIOMetadataNode("iTXtEntry");
+            entry.setAttribute("keyword", "Title");
+            entry.setAttribute("compressionFlag", "FALSE");
+            entry.setAttribute("compressionMethod", "0");
+            entry.setAttribute("languageTag", "");
+            entry.setAttribute("translatedKeyword", "");
+            entry.setAttribute("text", title == null ? "" : title);
+            javax.imageio.metadata.IIOMetadataNode itxt = new javax.imageio.metadata.IIOMetadataNode("iTXt");
+            itxt.appendChild(entry);
+            javax.imageio.metadata.IIOMetadataNode root = new javax.imageio.metadata.IIOMetadataNode("javax_imageio_png_1.0");
+            root.appendChild(itxt);
+            meta.mergeTree("javax_imageio_png_1.0", root);
+            w.setOutput(ios);
+            w.write(new javax.imageio.IIOImage(img, null, meta));
+        } finally {
+            w.dispose();
+        }
     }
 
     public static String svg(Figure f, double width, double height, FigureStyle style) {

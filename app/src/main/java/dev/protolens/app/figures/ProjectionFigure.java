@@ -23,16 +23,28 @@ import java.util.Locale;
  * seed) or a value (accuracy, date) with a legend, the selected runs ringed and lettered A and B, and paths
  * between them (sampled straight line and Bézier curve, projected the same way) drawn as polylines.
  * Categories beyond the eight palette colours change the marker's shape, so up to 32 stay distinguishable.
- * Remembers where it drew each marker for hit testing (hover, click).
+ * Unfinished fits (checkpoints) are hollow markers. Markers whose centres lie within {@link #OVERLAP} pixels of
+ * each other hide each other: such a stack carries a badge with its count, and {@link #pointsAt} names all of it.
+ * A search dims the markers that do not match. Remembers where it drew each marker for hit testing (hover, click).
  */
 public final class ProjectionFigure implements LayeredFigure {
     private static final double RADIUS = 4.5;
     private static final double HIT = 7;
+    /** Two markers closer than this (pixels, centre to centre) hide at least half of the one below. */
+    public static final double OVERLAP = RADIUS;
     private static final double LEGEND_W = 210;
     private static final int LEGEND_ROWS = 12;
 
-    /** A run on the map. */
-    public record Point(String id, double x, double y) {}
+    /**
+     * A run on the map.
+     *
+     * @param unfinished a checkpoint of a fit that has not ended: drawn hollow
+     */
+    public record Point(String id, double x, double y, boolean unfinished) {
+        public Point(String id, double x, double y) {
+            this(id, x, y, false);
+        }
+    }
 
     private String title = "Map of solutions";
     private String xLabel = "component 1";
@@ -44,6 +56,8 @@ public final class ProjectionFigure implements LayeredFigure {
     private int hovered = -1;
     private String note = "";
     private Point2D[] drawn = new Point2D[0];
+    private MarkerStacks stacks = MarkerStacks.NONE;
+    private boolean[] matching;
 
     /** New data; the legend, axes and markers follow it. */
     public void setData(String t, String x, String y, List<Point> p, MapColouring c) {
@@ -56,6 +70,8 @@ public final class ProjectionFigure implements LayeredFigure {
         points = List.copyOf(p);
         colouring = c;
         drawn = new Point2D[points.size()];
+        stacks = MarkerStacks.NONE;
+        matching = null;
     }
 
     /** New colours for the same points. */
@@ -77,6 +93,19 @@ public final class ProjectionFigure implements LayeredFigure {
 
     public void setHovered(int index) {
         hovered = index;
+    }
+
+    /** The points a search found (the others are dimmed); null: no search, nothing dimmed. */
+    public void setMatching(boolean[] m) {
+        if (m != null && m.length != points.size()) {
+            throw new IllegalArgumentException("one mark per point");
+        }
+        matching = m == null ? null : m.clone();
+    }
+
+    /** Whether point {@code i} is drawn dimmed (a search is on and it does not match). */
+    public boolean dimmed(int i) {
+        return matching != null && i < matching.length && !matching[i];
     }
 
     /** A muted line under the title (e.g. the variance explained, or the t-SNE iteration). */
@@ -122,6 +151,26 @@ public final class ProjectionFigure implements LayeredFigure {
         return best;
     }
 
+    /**
+     * Every marker within a few pixels of a point of the last drawing, nearest first: all the runs of a stack
+     * (several runs at one place), which a single hit would hide.
+     */
+    public List<Integer> pointsAt(double x, double y) {
+        List<Integer> hits = new ArrayList<>();
+        for (int i = 0; i < drawn.length; i++) {
+            if (drawn[i] != null && drawn[i].distanceSq(x, y) <= HIT * HIT) {
+                hits.add(i);
+            }
+        }
+        hits.sort(java.util.Comparator.comparingDouble(i -> drawn[i].distanceSq(x, y)));
+        return hits;
+    }
+
+    /** How many markers of the last drawing share point {@code i}'s place (1: it is seen alone). */
+    public int stackSize(int i) {
+        return stacks.sizeOf(i);
+    }
+
     /** Where point {@code i} was drawn last (null before the first drawing). */
     public Point2D drawnAt(int i) {
         return i >= 0 && i < drawn.length ? drawn[i] : null;
@@ -133,8 +182,8 @@ public final class ProjectionFigure implements LayeredFigure {
                 colouring.title().isEmpty() ? "colour" : colouring.title())).append('\n');
         for (int i = 0; i < points.size(); i++) {
             Point p = points.get(i);
-            b.append("run,").append(FigureExport.csvField(p.id())).append(',').append(num(p.x())).append(',')
-                    .append(num(p.y())).append(",,").append(FigureExport.csvField(colouring.labelOf(i))).append('\n');
+            b.append(p.unfinished() ? "checkpoint," : "run,").append(FigureExport.csvField(p.id())).append(',')
+                    .append(num(p.x())).append(',').append(num(p.y())).append(",,").append(FigureExport.csvField(colouring.labelOf(i))).append('\n');
         }
         for (LibraryProjection.Trace t : traces) {
             int n = t.xy().length;
@@ -192,7 +241,7 @@ public final class ProjectionFigure implements LayeredFigure {
     public Object backgroundKey(double width, double height, FigureStyle style) {
         Axes a = axes();
         return List.of(width, height, style, title, xLabel, yLabel, note, a.x().min(), a.x().max(), a.y().min(),
-                a.y().max(), colouring.title(), legendKey());
+                a.y().max(), colouring.title(), legendKey(), anyUnfinished());
     }
 
     private List<String> legendKey() {
@@ -248,16 +297,18 @@ public final class ProjectionFigure implements LayeredFigure {
         }
         for (int i = 0; i < points.size(); i++) {
             Point pt = points.get(i);
-            double x = p.px(pt.x());
-            double y = p.py(pt.y());
-            drawn[i] = new Point2D.Double(x, y);
-            Shape m = marker(i, x, y, RADIUS);
-            g.setColor(colourOf(i, s));
-            g.fill(m);
-            g.setStroke(new BasicStroke(0.8f));
-            g.setColor(s.background());
-            g.draw(m);
+            drawn[i] = new Point2D.Double(p.px(pt.x()), p.py(pt.y()));
         }
+        stacks = MarkerStacks.of(drawn, OVERLAP);
+        // dimmed first, so that what a search found is never under what it did not
+        for (int pass = 0; pass < 2; pass++) {
+            for (int i = 0; i < points.size(); i++) {
+                if (dimmed(i) == (pass == 0)) {
+                    drawMarker(g, s, i);
+                }
+            }
+        }
+        stacks.drawBadges(g, s, drawn, RADIUS);
         g.setFont(s.font(1f, Font.BOLD));
         FontMetrics fm = g.getFontMetrics();
         for (int k = 0; k < selected.length; k++) {
@@ -285,6 +336,40 @@ public final class ProjectionFigure implements LayeredFigure {
             String msg = "no runs to show";
             g.drawString(msg, (float) (p.area().getCenterX() - fm.stringWidth(msg) / 2.0), (float) p.area().getCenterY());
         }
+    }
+
+    private void drawMarker(Graphics2D g, FigureStyle s, int i) {
+        double x = drawn[i].getX();
+        double y = drawn[i].getY();
+        Shape m = marker(i, x, y, RADIUS);
+        Color c = colourOf(i, s);
+        if (dimmed(i)) {
+            c = blend(c, s.background(), 0.2);
+        }
+        if (points.get(i).unfinished()) {
+            // hollow: an unfinished fit is a place on the way, not a solution
+            g.setColor(s.background());
+            g.fill(m);
+            g.setColor(c);
+            g.setStroke(new BasicStroke(1.8f));
+            g.draw(m);
+        } else {
+            g.setColor(c);
+            g.fill(m);
+            g.setStroke(new BasicStroke(0.8f));
+            g.setColor(s.background());
+            g.draw(m);
+        }
+    }
+
+    private static Color blend(Color c, Color bg, double amount) {
+        return new Color((int) Math.round(bg.getRed() + amount * (c.getRed() - bg.getRed())),
+                (int) Math.round(bg.getGreen() + amount * (c.getGreen() - bg.getGreen())),
+                (int) Math.round(bg.getBlue() + amount * (c.getBlue() - bg.getBlue())));
+    }
+
+    private boolean anyUnfinished() {
+        return points.stream().anyMatch(Point::unfinished);
     }
 
     private void drawTrace(Graphics2D g, FigureStyle s, Plot p, LibraryProjection.Trace t) {
@@ -390,6 +475,15 @@ public final class ProjectionFigure implements LayeredFigure {
     }
 
     private void drawTraceLegend(Graphics2D g, FigureStyle s, double x, double y, double row, FontMetrics fm) {
+        if (anyUnfinished()) {
+            double cy = y + row / 2;
+            Shape m = shape(0, x + 6, cy - 2, RADIUS);
+            g.setColor(s.foreground());
+            g.setStroke(new BasicStroke(1.8f));
+            g.draw(m);
+            g.drawString("unfinished fit (checkpoint)", (float) (x + 18), (float) (cy - 2 + fm.getAscent() / 2.0 - 1));
+            y += row;
+        }
         int k = 0;
         for (String name : List.of("straight line", "learned Bézier")) {
             boolean straight = k == 0;

@@ -13,6 +13,7 @@ import java.awt.geom.Path2D;
 import java.awt.geom.Rectangle2D;
 import dev.protolens.engine.analysis.PathCurve;
 import dev.protolens.engine.analysis.PathPoint;
+import dev.protolens.engine.store.RunRecord;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -46,6 +47,8 @@ public final class TauCurvesFigure implements LayeredFigure {
     private List<Curve> curves = List.of();
     private double tau = Double.NaN;
     private Plot screenPlot;
+    private RunRecord endA;
+    private RunRecord endB;
 
     public void setTitle(String t) {
         title = t;
@@ -83,6 +86,20 @@ public final class TauCurvesFigure implements LayeredFigure {
         }
     }
 
+    /** The runs at τ = 0 and τ = 1, named under the τ axis (null: the axis says only "run A", "run B"). */
+    public void setEnds(RunRecord a, RunRecord b) {
+        endA = a;
+        endB = b;
+    }
+
+    /** The τ axis's title as last drawn at {@code width}: with the ends' names when they are known. */
+    public String xLabel(Graphics2D g, FigureStyle s, double width) {
+        if (endA == null || endB == null) {
+            return "τ (0 = run A, 1 = run B)";
+        }
+        return PathEnds.line("τ from 0 to 1:  ", endA, endB, g.getFontMetrics(s.font(0.92f, Font.PLAIN)), width - 70);
+    }
+
     /** The slider's τ, marked by a vertical line (NaN: none). */
     public void setTau(double t) {
         tau = t;
@@ -113,12 +130,13 @@ public final class TauCurvesFigure implements LayeredFigure {
 
     private Plot plot(Graphics2D g, FigureStyle s, double width, double height) {
         return new Plot(g, s, new Rectangle2D.Double(0, 0, width, height), Axis.fixed(0, 1, 0.1),
-                Axis.fixed(0, 1, 0.25), title, "τ (0 = run A, 1 = run B)", yLabel);
+                Axis.fixed(0, 1, 0.25), title, xLabel(g, s, width), yLabel);
     }
 
     @Override
     public Object backgroundKey(double width, double height, FigureStyle style) {
-        return List.of(width, height, style, title, yLabel, curves.stream().map(Curve::name).toList());
+        return List.of(width, height, style, title, yLabel, curves.stream().map(Curve::name).toList(),
+                endA == null ? "" : endA.id(), endB == null ? "" : endB.id());
     }
 
     @Override

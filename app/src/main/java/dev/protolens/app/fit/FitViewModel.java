@@ -207,7 +207,8 @@ public final class FitViewModel {
             phase.set(Phase.IDLE);
             return;
         }
-        note.set(o.job() == null ? "opened run " + o.ids().getFirst()
+        String label = o.opened() != null ? o.opened().record().label() : null;
+        note.set(o.job() == null ? "opened run " + o.ids().getFirst() + (label != null ? " “" + label + "”" : "")
                 : o.saved() ? "saved" : "kept as a checkpoint until saved");
         frames.decoded(o.histories(), o.best(), best, o.status());
     }

@@ -199,6 +199,7 @@ public final class InterpolateView extends VBox {
         }
         textFigure.setText(shown, pt.sameAsA(), pt.sameAsB(), clean(a.tokenPieces()), clean(b.tokenPieces()), sameText,
                 caption);
+        textFigure.setEnds(a, b);
         text.setUserData(pt.text());
         text.repaint();
         painted.accept(w, System.nanoTime());
@@ -212,6 +213,9 @@ public final class InterpolateView extends VBox {
         curvesFigure.showPaths(c != null && c.sameText(), c == null ? null : c.straight(),
                 c == null ? null : c.bezier());
         curvesFigure.setTau(vm.tauProperty().get());
+        // the figure names its ends, on screen and in every export
+        curvesFigure.setEnds(vm.aProperty().get() == null ? null : vm.aProperty().get().record(),
+                vm.bProperty().get() == null ? null : vm.bProperty().get().record());
         curves.repaint();
     }
 

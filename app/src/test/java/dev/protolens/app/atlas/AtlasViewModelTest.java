@@ -45,8 +45,8 @@ class AtlasViewModelTest {
                 FitJob.Options.cli(), null).outcome().join();
         assertThat(o.saved()).isTrue();
         vm = bench.onUi(() -> new AtlasViewModel(bench.wb, (a, b) -> { }));
-        vm.setWake(() -> bench.fx(() -> {
-            LibraryProjection.Frame f = vm.takeFrame();
+        vm.map().setWake(() -> bench.fx(() -> {
+            LibraryProjection.Frame f = vm.map().takeFrame();
             if (f != null) {
                 frames.add(f);
             }
@@ -73,20 +73,20 @@ class AtlasViewModelTest {
             vm.methodProperty().set(LibraryProjection.Method.PCA);
         });
         bench.waitFor("the PCA map", () -> !frames.isEmpty() && frames.getLast().xLabel().startsWith("PC 1")
-                && !vm.tsneRunningProperty().get());
+                && !vm.map().tsneRunningProperty().get());
         List<LibraryProjection.Frame> seen = new ArrayList<>(frames);
         sleep(500);
         assertThat(frames).hasSameSizeAs(seen); // nothing of the superseded t-SNE came later
         int firstPca = seen.stream().map(f -> f.xLabel().startsWith("PC")).toList().indexOf(true);
         assertThat(seen.subList(firstPca, seen.size())).allSatisfy(f -> assertThat(f.xLabel()).startsWith("PC"));
         assertThat(seen.getLast().finished()).isTrue();
-        assertThat(bench.onUi(() -> vm.localityProperty().get())).isNotNull();
+        assertThat(bench.onUi(() -> vm.map().localityProperty().get())).isNotNull();
 
         // and a t-SNE left to run finishes with its own frames
         frames.clear();
         bench.onUi(() -> vm.methodProperty().set(LibraryProjection.Method.TSNE));
         bench.waitFor("the t-SNE map", () -> !frames.isEmpty() && frames.getLast().finished()
-                && !vm.tsneRunningProperty().get());
+                && !vm.map().tsneRunningProperty().get());
         assertThat(frames.getLast().xLabel()).isEqualTo("t-SNE 1");
         assertThat(bench.errors).isEmpty();
     }

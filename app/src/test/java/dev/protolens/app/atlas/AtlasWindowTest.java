@@ -61,13 +61,21 @@ class AtlasWindowTest {
                 .containsAll(AtlasFixture.catIds());
         assertThat(onFx(() -> map.traces())).isEmpty();
         // the histogram panel has the 4·3/2 same-text pairs and the rest
-        assertThat(onFx(() -> vm.localityProperty().get().sameText().length)).isEqualTo(6);
-        assertThat(onFx(() -> vm.localityProperty().get().differentTexts().length)).isEqualTo(runs * (runs - 1) / 2 - 6);
-        assertThat(onFx(() -> vm.localityProperty().get().meanSameText()))
-                .isLessThan(onFx(() -> vm.localityProperty().get().meanDifferentTexts()));
+        assertThat(onFx(() -> vm.map().localityProperty().get().sameText().length)).isEqualTo(6);
+        assertThat(onFx(() -> vm.map().localityProperty().get().differentTexts().length)).isEqualTo(runs * (runs - 1) / 2 - 6);
+        assertThat(onFx(() -> vm.map().localityProperty().get().meanSameText()))
+                .isLessThan(onFx(() -> vm.map().localityProperty().get().meanDifferentTexts()));
+
+        // the search box: the cat's runs stay, the others dim; Esc clears
+        robot.clickOn("#atlas-search").write("cat sat");
+        waitUntil("the count", 10, () -> "4 of 7 runs match".equals(((Label) find("#atlas-search-count")).getText()));
+        assertThat(onFx(() -> java.util.stream.IntStream.range(0, map.size()).filter(map::dimmed).count())).isEqualTo(3);
+        robot.type(javafx.scene.input.KeyCode.ESCAPE);
+        waitUntil("the search cleared", 10, () -> ((Label) find("#atlas-search-count")).getText().isEmpty());
+        assertThat(onFx(() -> java.util.stream.IntStream.range(0, map.size()).filter(map::dimmed).count())).isZero();
 
         robot.clickOn("#atlas-tsne");
-        waitUntil("the t-SNE map to finish", 120, () -> !vm.tsneRunningProperty().get()
+        waitUntil("the t-SNE map to finish", 120, () -> !vm.map().tsneRunningProperty().get()
                 && map.title().contains(runs + " runs") && map.note().contains("iteration 1000 of 1000"));
         assertThat(onFx(map::size)).isEqualTo(runs);
         System.out.println("t-SNE: " + mapNote(map));
@@ -79,8 +87,14 @@ class AtlasWindowTest {
         waitUntil("A selected", 10, () -> vm.selection().size() == 1);
         clickMarker(view, b);
         waitUntil("B selected", 10, () -> vm.selection().size() == 2);
+        // under t-SNE the straight line is no line (t-SNE is not linear): no path until the user ticks it
+        javafx.scene.control.CheckBox paths = find("#atlas-paths");
+        assertThat(onFx(paths::isSelected)).as("paths off by default under t-SNE").isFalse();
+        assertThat(onFx(() -> paths.getTooltip().getText())).contains("t-SNE is not a linear map");
+        assertThat(onFx(map::traces)).isEmpty();
+        robot.clickOn("#atlas-paths");
         // t-SNE has no projection for new points, so the path's 21 samples join the map and it runs again
-        waitUntil("the path through the t-SNE map", 120, () -> !vm.tsneRunningProperty().get()
+        waitUntil("the path through the t-SNE map", 120, () -> !vm.map().tsneRunningProperty().get()
                 && map.traces().size() == 1 && map.size() == runs && map.note().contains("iteration 1000 of 1000"));
         assertThat(onFx(() -> map.traces().getFirst().xy().length)).isEqualTo(dev.protolens.engine.work.LibraryProjection.PATH_POINTS);
 

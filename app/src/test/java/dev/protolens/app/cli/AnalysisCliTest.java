@@ -85,11 +85,15 @@ class AnalysisCliTest {
                 "--colour-by", "accuracy", "--out", pdf.toString());
         assertThat(p.exit()).as(p.err()).isZero();
         assertThat(ExportedFiles.pdfOpens(pdf).getWidth()).isEqualTo(820);
+        // every figure names its runs: the model and how many, in the PDF's text and the PNG's title
+        assertThat(ExportedFiles.tool("pdftotext (poppler-utils)", "pdftotext", pdf.toString(), "-"))
+                .contains("Map of 5 runs of stories260k-hf");
         Path png = tmp.resolve("fig/map.png");
         Cli.Result g = Cli.run("project", "--library", lib.toString(), "--method", "pca", "--width", "400",
                 "--height", "300", "--out", png.toString());
         assertThat(g.exit()).as(g.err()).isZero();
         assertThat(ExportedFiles.pngDrawn(png).getWidth()).as("2×").isEqualTo(800);
+        assertThat(ExportedFiles.pngTitle(png)).startsWith("Map of 5 runs of stories260k-hf");
         Cli.Result colour = Cli.run("project", "--library", lib.toString(), "--method", "pca", "--colour-by", "mood",
                 "--out", png.toString());
         assertThat(colour.exit()).isEqualTo(2);
@@ -167,7 +171,9 @@ class AnalysisCliTest {
                 "--path", pathId, "--out", svg.toString());
         assertThat(f.exit()).as(f.err()).isZero();
         assertThat(Files.readString(svg)).contains("Accuracy along the paths").contains("straight line")
-                .contains("learned Bézier").contains("token accuracy");
+                .contains("learned Bézier").contains("token accuracy")
+                // the figure names its ends (walked from cats[1], seed 1, to cats[0], seed 0)
+                .contains("A = “The cat sat on the mat.” (seed 1)").contains("B = “The cat sat on the mat.” (seed 0)");
         assertThat(ExportedFiles.svgRenders(svg).getWidth()).isEqualTo(760);
         Path pdf = tmp.resolve("curves.pdf");
         Cli.Result fp = Cli.run("interpolate", "--library", lib.toString(), "--a", cats.get(1), "--b", cats.get(0),

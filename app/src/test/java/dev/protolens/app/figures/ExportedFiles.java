@@ -59,6 +59,26 @@ public final class ExportedFiles {
         return img;
     }
 
+    /** The PNG's "Title" text chunk (iTXt or tEXt), or null. */
+    public static String pngTitle(Path png) throws IOException {
+        try (javax.imageio.stream.ImageInputStream in = ImageIO.createImageInputStream(png.toFile())) {
+            javax.imageio.ImageReader r = ImageIO.getImageReadersByFormatName("png").next();
+            r.setInput(in);
+            org.w3c.dom.Node root = r.getImageMetadata(0).getAsTree("javax_imageio_png_1.0");
+            for (org.w3c.dom.Node c = root.getFirstChild(); c != null; c = c.getNextSibling()) {
+                for (org.w3c.dom.Node e = c.getFirstChild(); e != null; e = e.getNextSibling()) {
+                    org.w3c.dom.NamedNodeMap a = e.getAttributes();
+                    if (a != null && a.getNamedItem("keyword") != null
+                            && "Title".equals(a.getNamedItem("keyword").getNodeValue())) {
+                        org.w3c.dom.Node v = a.getNamedItem("text") != null ? a.getNamedItem("text") : a.getNamedItem("value");
+                        return v == null ? null : v.getNodeValue();
+                    }
+                }
+            }
+            return null;
+        }
+    }
+
     /** At least 1 % of the pixels differ from the top-left one (the background). */
     public static void assertDrawn(BufferedImage img, String what) {
         int bg = img.getRGB(0, 0);

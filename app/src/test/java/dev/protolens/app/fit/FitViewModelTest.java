@@ -191,6 +191,7 @@ class FitViewModelTest {
         bench.onUi(vm::save);
         bench.waitFor("the saved run", () -> vm.outcomeProperty().get().saved());
         String id = bench.onUi(() -> vm.outcomeProperty().get().ids().getFirst());
+        bench.library.label(id, "Lily, first try");
         var run = bench.library.load(id);
 
         bench.openTinyModel(5, "llama-gqa-tied"); // another model (another shape) is open now
@@ -218,6 +219,7 @@ class FitViewModelTest {
         bench.waitFor("the run's model open and the run shown", () -> bench.wb.session() != null
                 && bench.wb.session().model().identity().equals(run.record().model().identity())
                 && vm.outcomeProperty().get() != null && vm.outcomeProperty().get().ids().contains(id));
+        assertThat(bench.onUi(() -> vm.noteProperty().get())).isEqualTo("opened run " + id + " “Lily, first try”");
         assertThat(bench.errors).isEmpty();
     }
 

@@ -73,6 +73,14 @@ class InterpolationWindowTest {
                 worst.tau(), worst.text());
         assertThat(worst.accuracy()).isLessThan(1.0);
         assertThat(onFx(() -> view.curvesFigure().curves().size())).isEqualTo(1);
+        // both figures name the runs they walk between, as exported
+        String seedA = "(seed " + a.record().settings().seed() + ")";
+        String seedB = "(seed " + b.record().settings().seed() + ")";
+        assertThat(onFx(() -> dev.protolens.app.figures.FigureExport.svg(view.curvesFigure(), 760, 360,
+                dev.protolens.app.figures.FigureStyle.LIGHT))).contains("A = “" + AtlasFixture.CAT + "” " + seedA)
+                .contains("B = “" + AtlasFixture.CAT + "” " + seedB);
+        assertThat(onFx(() -> dev.protolens.app.figures.FigureExport.svg(view.textFigure(), 760, 200,
+                dev.protolens.app.figures.FigureStyle.LIGHT))).contains(seedA).contains(seedB);
 
         Slider slider = find("#interp-tau");
         onFx(() -> {

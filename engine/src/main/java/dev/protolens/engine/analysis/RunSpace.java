@@ -97,6 +97,20 @@ public record RunSpace(String modelIdentity, String modelName, List<Run> runs) {
         return out;
     }
 
+    /**
+     * Which of the library's models to map after a re-read: the one chosen before if it is still there, else the
+     * open model's, else the first; null when there is none.
+     *
+     * @param open the open model's identity, or null
+     */
+    public static Model choose(List<Model> choices, Model was, String open) {
+        if (was != null && choices.contains(was)) {
+            return choices.get(choices.indexOf(was));
+        }
+        return choices.stream().filter(c -> c.identity().equals(open)).findFirst()
+                .orElse(choices.isEmpty() ? null : choices.getFirst());
+    }
+
     public int size() {
         return runs.size();
     }

@@ -11,6 +11,7 @@ import ai.djl.training.GradientCollector;
 import dev.protolens.engine.model.LanguageModel;
 import dev.protolens.engine.model.LoadedModel;
 import dev.protolens.engine.runtime.EngineRuntime;
+import dev.protolens.engine.runtime.SystemMemory;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -51,7 +52,7 @@ public final class Fitter {
         boolean trainM = arr != Arrangement.E_ONLY;
 
         if (!model.manager().getDevice().isGpu()) {
-            FitMemory.check(loaded.config(), items, inputLen, FitMemory.availableBytes());
+            FitMemory.check(loaded.config(), items, inputLen, SystemMemory.available());
         }
         FitState start = req.start() != null ? req.start() : initialState(req, null);
         checkStart(start, items, mRows, d);

@@ -5,6 +5,7 @@ import ai.djl.ndarray.types.DataType;
 import dev.protolens.engine.UserError;
 import dev.protolens.engine.hub.LocalModel;
 import dev.protolens.engine.runtime.EngineRuntime;
+import dev.protolens.engine.runtime.SystemMemory;
 import dev.protolens.engine.tokenizer.HfTokenizer;
 import dev.protolens.engine.tokenizer.TextTokenizer;
 import dev.protolens.engine.weights.TensorInfo;
@@ -14,6 +15,7 @@ import dev.protolens.engine.weights.WeightFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.OptionalLong;
 import java.util.function.Consumer;
 
 /**
@@ -117,6 +119,9 @@ public final class ModelLoader {
         }
         DataType stored = dataType(config.storedDtype());
         DataType compute = dtype == null ? runtime.weightType(stored) : runtime.weightType(stored, dtype);
+        if (!runtime.isGpu()) {
+            checkMemory(path, config, source, compute, SystemMemory.available());
+        }
         progress.accept("loading " + source.tensors().size() + " tensors onto " + runtime.deviceName());
         NDManager manager = runtime.newManager();
         try {
@@ -132,6 +137,31 @@ public final class ModelLoader {
                         + "). Close other models or start ProtoLens with a larger heap (-XX:MaxRAMPercentage).", e);
             }
             throw e;
+        }
+    }
+
+    /**
+     * Refuses, before anything is allocated, a model whose weights would not fit in the memory available now:
+     * loading holds the weights in the compute type plus at most {@link WeightLoader#heldBesideWeights} (README,
+     * "Memory"), and past that the system swaps or kills the process part way.
+     */
+    static void checkMemory(Path path, ModelConfig config, TensorSource source, DataType compute,
+                            OptionalLong available) {
+        if (available.isEmpty()) {
+            return;
+        }
+        long elements = 0;
+        for (TensorInfo t : source.tensors()) {
+            elements += t.elementCount();
+        }
+        long weights = elements * compute.getNumOfBytes();
+        long need = weights + WeightLoader.heldBesideWeights(config);
+        if (need > available.getAsLong()) {
+            throw new UserError(String.format(Locale.ROOT, "Loading %s needs about %.1f GB of memory (%,d weights as"
+                    + " %s, %.1f GB, and %.1f GB while it loads), and %.1f GB is available. Close other programs or"
+                    + " pick a smaller model.", path.getFileName(), need / 1e9, elements,
+                    compute.toString().toLowerCase(Locale.ROOT), weights / 1e9, (need - weights) / 1e9,
+                    available.getAsLong() / 1e9));
         }
     }
 

@@ -1,9 +1,9 @@
 package dev.protolens.engine.model;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.protolens.engine.weights.TensorDecoder;
@@ -12,18 +12,33 @@ import dev.protolens.engine.weights.TensorSource;
 import dev.protolens.engine.weights.TensorType;
 import dev.protolens.engine.weights.WeightsFormatException;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
  * Moves named tensors from a {@link TensorSource} into frozen NDArrays, checking each one's shape against
  * what the architecture expects (nanoGPT's habit: a mis-shaped checkpoint fails on the tensor that does not
- * fit, by name). Values are widened to float32 in Java (BF16 through DJL kills the JVM on CPU) and copied
- * in chunks of rows, so tensors larger than one 2 GiB buffer load too.
+ * fit, by name). Values are widened to float32 in Java (BF16 through DJL kills the JVM on CPU).
+ *
+ * <p>Each tensor is copied once, from the mapped file straight into memory that libtorch allocated for it, in
+ * chunks of rows (so tensors larger than one 2 GiB buffer load too), and the file pages a chunk came from are
+ * dropped from the process at once. Loading therefore peaks at the weights plus one chunk of file pages. Two
+ * easier routes cost a copy of the whole model each (issue 17, measured on the Llama-3.2-1B shape): an array
+ * made from a Java direct buffer keeps that buffer as its memory, freed only when the garbage collector gets to
+ * it, so every temporary (row chunks, the parts of a fused projection) stayed resident after it was closed; and
+ * the mapped pages stayed resident until the file was closed after the last tensor.
  */
 public final class WeightLoader {
-    private static final long CHUNK_BYTES = 1L << 28;
+    /** The most file pages one tensor holds at a time while it loads (a quarter of a GiB). */
+    public static final long CHUNK_BYTES = 1L << 28;
+    /** Elements widened at a time from a half or quantised type (a multiple of every block size). */
+    private static final int DECODE_PIECE = 1 << 16;
+    /**
+     * A float in the array's (native) order. Stored F32 values are little-endian, like every machine libtorch runs
+     * on here, so they are copied as they are.
+     */
+    private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
 
     private final TensorSource source;
     private final NDManager manager;
@@ -41,6 +56,17 @@ public final class WeightLoader {
         this.manager = manager;
         this.target = target;
         this.chunkBytes = chunkBytes;
+    }
+
+    /**
+     * A hand count of what loading holds beside the finished weights at its peak: one chunk of mapped file pages
+     * (at most the largest tensor, the embedding), or Llama's gate and up projections while they are fused into
+     * one, whichever is larger.
+     */
+    public static long heldBesideWeights(ModelConfig c) {
+        long embedding = 4L * c.vocabSize() * c.hiddenSize();
+        long fusedParts = 4L * 2 * c.intermediateSize() * c.hiddenSize();
+        return Math.max(Math.min(CHUNK_BYTES, embedding), fusedParts);
     }
 
     public TensorSource source() {
@@ -85,15 +111,19 @@ public final class WeightLoader {
         }
         requireFloatingPoint(t);
         float[] v = source.floats(name);
+        release(source.bytes(name));
         checkFinite(name, v);
         return v;
     }
 
     /** Makes a frozen array from values computed at load time (fused or permuted weights). */
     public NDArray fromFloats(float[] values, long... shape) {
+        if (values.length != new Shape(shape).size()) {
+            throw new IllegalArgumentException(values.length + " values for shape " + Arrays.toString(shape));
+        }
         parameters += values.length;
-        NDArray a = manager.create(values, new Shape(shape));
-        return target == DataType.FLOAT32 ? a : convert(a);
+        return filled(shape, 1, (dst, first, count) ->
+                MemorySegment.copy(values, Math.toIntExact(first), dst, FLOAT, 0, Math.toIntExact(count)));
     }
 
     /** Counts a parameter tensor that is built from others (e.g. a fused projection) only once. */
@@ -101,54 +131,105 @@ public final class WeightLoader {
         parameters -= n;
     }
 
+    private NDArray load(TensorInfo t, long[] shape) {
+        requireFloatingPoint(t);
+        parameters += t.elementCount();
+        MemorySegment bytes = source.bytes(t.name());
+        TensorType type = t.type();
+        return filled(shape, type.blockSize, (dst, first, count) -> {
+            if (type == TensorType.F32) {
+                MemorySegment.copy(bytes, first * 4, dst, 0, count * 4);
+            } else {
+                float[] piece = new float[(int) Math.min(DECODE_PIECE, count)];
+                for (long done = 0; done < count; done += piece.length) {
+                    int n = (int) Math.min(piece.length, count - done);
+                    TensorDecoder.decode(type, bytes, first + done, piece, 0, n);
+                    MemorySegment.copy(piece, 0, dst, FLOAT, done * 4, n);
+                }
+            }
+            checkFinite(t.name(), dst);
+            release(bytes.asSlice(type.byteLength(first), type.byteLength(count)));
+        });
+    }
+
+    /** Writes the float32 values of elements {@code [first, first + count)} into {@code dst}. */
+    private interface RowFiller {
+        void fill(MemorySegment dst, long first, long count);
+    }
+
+    /**
+     * A float32 array of {@code shape} in libtorch's own memory, filled chunk of rows by chunk of rows through a
+     * view of that memory, then converted to the compute type. Chunks start on a row; where a row is not a whole
+     * number of {@code block}s (quantised types) the tensor is filled in one piece. On a GPU the array is filled in
+     * host memory and copied over, one tensor at a time.
+     */
+    private NDArray filled(long[] shape, int block, RowFiller filler) {
+        long elements = 1;
+        for (long s : shape) {
+            elements *= s;
+        }
+        long rows = shape.length == 0 ? 1 : shape[0];
+        long rowElems = rows == 0 ? 0 : elements / rows;
+        long rowsPerChunk = Math.max(1, chunkBytes / Math.max(1, rowElems * 4));
+        if (block > 1 && rowElems % block != 0) {
+            rowsPerChunk = rows;
+        }
+        Device device = manager.getDevice();
+        boolean onHost = device.getDeviceType().equals(Device.Type.CPU);
+        NDManager host = onHost ? manager : manager.newSubManager(Device.cpu());
+        NDArray a = host.create(new Shape(shape), DataType.FLOAT32);
+        try {
+            if (elements > 0 && rowsPerChunk >= rows) {
+                filler.fill(memoryOf(a), 0, elements);
+            } else if (elements > 0) {
+                for (long r = 0; r < rows; r += rowsPerChunk) {
+                    long n = Math.min(rowsPerChunk, rows - r);
+                    try (NDArray view = a.get(new NDIndex("{}:{}", r, r + n))) {
+                        filler.fill(memoryOf(view), r * rowElems, n * rowElems);
+                    }
+                }
+            }
+            if (!onHost) {
+                NDArray d = a.toDevice(device, false);
+                d.attach(manager);
+                a.close();
+                a = d;
+            }
+        } catch (RuntimeException | Error e) {
+            a.close();
+            throw e;
+        } finally {
+            if (!onHost) {
+                host.close();
+            }
+        }
+        return target == DataType.FLOAT32 ? a : convert(a);
+    }
+
+    /** The memory of a contiguous float32 host array, writable in place. */
+    private static MemorySegment memoryOf(NDArray a) {
+        ByteBuffer b = a.toByteBuffer(true);
+        if (!b.isDirect() || b.capacity() != a.size() * 4) {
+            // DJL hands back a copy for arrays that are not contiguous; writing into it would leave the array unwritten
+            throw new IllegalStateException("no direct view of a " + a.getShape() + " array");
+        }
+        return MemorySegment.ofBuffer(b);
+    }
+
+    /**
+     * Drops mapped file pages already copied out: until the file is closed they would count in the process's
+     * resident memory beside the arrays made from them. Touching them again maps them again from the page cache.
+     */
+    private static void release(MemorySegment stored) {
+        if (stored.isMapped()) {
+            stored.unload();
+        }
+    }
+
     private NDArray convert(NDArray a) {
         NDArray c = a.toType(target, false);
         a.close();
         return c;
-    }
-
-    private NDArray load(TensorInfo t, long[] shape) {
-        requireFloatingPoint(t);
-        long elements = t.elementCount();
-        parameters += elements;
-        MemorySegment bytes = source.bytes(t.name());
-        long rows = shape.length == 0 ? 1 : shape[0];
-        long rowElems = rows == 0 ? 0 : elements / rows;
-        long rowsPerChunk = Math.max(1, chunkBytes / Math.max(1, rowElems * 4));
-        if (t.type().blockSize > 1 && rowElems % t.type().blockSize != 0) {
-            rowsPerChunk = rows; // a row is not block aligned: decode in one piece (small tensors only)
-        }
-        if (rowsPerChunk >= rows) {
-            return decodeRows(t, bytes, 0, rows, rowElems, shape);
-        }
-        NDList parts = new NDList();
-        try {
-            for (long r = 0; r < rows; r += rowsPerChunk) {
-                long n = Math.min(rowsPerChunk, rows - r);
-                long[] partShape = shape.clone();
-                partShape[0] = n;
-                parts.add(decodeRows(t, bytes, r, n, rowElems, partShape));
-            }
-            return NDArrays.concat(parts, 0);
-        } finally {
-            parts.close();
-        }
-    }
-
-    private NDArray decodeRows(TensorInfo t, MemorySegment bytes, long firstRow, long rows, long rowElems, long[] shape) {
-        int count = Math.toIntExact(rows * rowElems);
-        long first = firstRow * rowElems;
-        ByteBuffer buf = ByteBuffer.allocateDirect(count * 4).order(ByteOrder.nativeOrder());
-        if (t.type() == TensorType.F32) {
-            MemorySegment.copy(bytes, first * 4, MemorySegment.ofBuffer(buf), 0, (long) count * 4);
-            checkFinite(t.name(), buf);
-        } else {
-            float[] tmp = TensorDecoder.toFloats(t.type(), bytes, first, count);
-            checkFinite(t.name(), tmp);
-            buf.asFloatBuffer().put(tmp);
-        }
-        NDArray a = manager.create(buf, new Shape(shape), DataType.FLOAT32);
-        return target == DataType.FLOAT32 ? a : convert(a);
     }
 
     /**
@@ -175,10 +256,9 @@ public final class WeightLoader {
         }
     }
 
-    private void checkFinite(String name, ByteBuffer b) {
-        var fb = b.asFloatBuffer();
-        for (int i = 0, n = fb.limit(); i < n; i++) {
-            check(name, fb.get(i));
+    private void checkFinite(String name, MemorySegment m) {
+        for (long i = 0, n = m.byteSize() / 4; i < n; i++) {
+            check(name, m.getAtIndex(FLOAT, i));
         }
     }
 

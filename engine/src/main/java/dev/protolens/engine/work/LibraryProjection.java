@@ -48,11 +48,19 @@ public final class LibraryProjection {
     }
 
     /**
-     * The library's finished runs as read for a map.
+     * The library's runs as read for a map.
      *
-     * @param problems one line per run that could not be read (left out of the map)
+     * @param runs        the finished runs (the map's points)
+     * @param problems    one line per run that could not be read (left out of the map)
+     * @param checkpoints unfinished fits kept as checkpoints: drawn hollow, projected like the runs but not part
+     *                    of the distances between solutions
+     * @param notFinite   runs (finished or not) whose vectors hold NaN or infinite values: no place on a map
      */
-    public record Library(List<Run> runs, List<String> problems) {}
+    public record Library(List<Run> runs, List<String> problems, List<Run> checkpoints, List<RunRecord> notFinite) {
+        public Library(List<Run> runs, List<String> problems) {
+            this(runs, problems, List.of(), List.of());
+        }
+    }
 
     /** A path between two runs in the map's vectors: its name, whether it is the straight line, its samples. */
     public record Path(String name, boolean straight, double[][] x) {}
@@ -67,9 +75,17 @@ public final class LibraryProjection {
      * @param finished           false while a t-SNE is still moving
      * @param varianceExplained  PCA: the share of the variance of each component; null for t-SNE
      * @param tsne               t-SNE's final result (perplexity used, iterations, KL); null otherwise
+     * @param checkpoints        unfinished fits of the same model, in the order of {@code checkpointXy}
      */
     public record Frame(List<Run> runs, double[][] xy, List<Trace> traces, String title, String xLabel,
-                        String yLabel, String note, boolean finished, double[] varianceExplained, Tsne.Result tsne) {
+                        String yLabel, String note, boolean finished, double[] varianceExplained, Tsne.Result tsne,
+                        List<Run> checkpoints, double[][] checkpointXy) {
+        public Frame(List<Run> runs, double[][] xy, List<Trace> traces, String title, String xLabel, String yLabel,
+                     String note, boolean finished, double[] varianceExplained, Tsne.Result tsne) {
+            this(runs, xy, traces, title, xLabel, yLabel, note, finished, varianceExplained, tsne, List.of(),
+                    new double[0][]);
+        }
+
         /** The map of nothing (no model chosen, or the computation failed). */
         public static Frame empty(List<Run> runs) {
             return new Frame(runs, new double[0][], List.of(), "Map of solutions", "", "", "", true, null, null);
@@ -81,49 +97,64 @@ public final class LibraryProjection {
     private final Method method;
     private final List<Path> paths;
     private final Tsne.Options tsneOptions;
+    private final List<Run> checkpoints;
     private volatile Tsne tsne;
     private volatile boolean cancelled;
 
     private LibraryProjection(RunSpace space, VectorKind kind, Method method, List<Path> paths,
-                              Tsne.Options tsneOptions) {
+                              Tsne.Options tsneOptions, List<Run> checkpoints) {
         this.space = space;
         this.kind = kind;
         this.method = method;
         this.paths = List.copyOf(paths);
         this.tsneOptions = tsneOptions;
+        this.checkpoints = List.copyOf(checkpoints);
     }
 
     /** A map of these runs, with these paths drawn through it (none: {@code List.of()}). */
     public static LibraryProjection of(RunSpace space, VectorKind kind, Method method, List<Path> paths,
                                        Tsne.Options tsneOptions) {
-        return new LibraryProjection(space, kind, method, paths, tsneOptions);
+        return new LibraryProjection(space, kind, method, paths, tsneOptions, List.of());
     }
 
-    /** Every run the library can read that is a solution (checkpoints of running fits are not). */
+    /**
+     * The same map with unfinished fits (checkpoints of {@code space}'s model) placed on it: PCA projects them
+     * with the runs' components (an early checkpoint, far from every solution, does not bend the map), t-SNE takes
+     * them into its input like a path's samples.
+     */
+    public LibraryProjection withCheckpoints(List<Run> unfinished) {
+        return new LibraryProjection(space, kind, method, paths, tsneOptions, unfinished);
+    }
+
+    /**
+     * Every run the library can read: the solutions, and apart from them the checkpoints of unfinished fits. Runs
+     * whose vectors are not finite are named in {@link Library#notFinite()}: a checksum proves only that the file
+     * is what was saved, and NaN has no place on a map.
+     */
     public static Library load(RunLibrary lib) {
         RunLibrary.Listing listing = lib.list();
         List<Run> runs = new ArrayList<>();
+        List<Run> checkpoints = new ArrayList<>();
+        List<RunRecord> notFinite = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         for (RunLibrary.Problem p : listing.problems()) {
             problems.add(p.folder().getFileName() + ": " + p.message());
         }
         for (RunRecord r : listing.runs()) {
-            if (r.isCheckpoint()) {
-                continue;
-            }
             try {
                 Run run = lib.load(r.id());
                 if (run.vectors().nonFiniteCount() > 0) {
-                    // a checksum proves only that the file is what was saved; NaN has no place on a map
-                    problems.add(r.id() + ": its vectors hold NaN or infinite values");
-                    continue;
+                    notFinite.add(r);
+                } else {
+                    (r.isCheckpoint() ? checkpoints : runs).add(run);
                 }
-                runs.add(run);
             } catch (UserError e) {
-                problems.add(r.id() + ": " + e.getMessage());
+                if (!r.isCheckpoint()) { // a running fit may be rewriting its checkpoint this moment
+                    problems.add(r.id() + ": " + e.getMessage());
+                }
             }
         }
-        return new Library(runs, problems);
+        return new Library(runs, problems, checkpoints, notFinite);
     }
 
     /**
@@ -196,37 +227,56 @@ public final class LibraryProjection {
 
     private Frame pca() {
         double[][] x = space.matrix(kind);
+        double[][] cps = checkpointMatrix();
         if (x.length == 0) {
             return Frame.empty(space.runs());
         }
-        if (x.length == 1) {
+        if (x.length == 1 && cps.length == 0) {
             // one run is a point, not yet a map, but it can be selected, and more seeds grow the map from it
             return new Frame(space.runs(), new double[][] {{0, 0}}, List.of(), title(space, kind), "", "",
                     "one run: fit more seeds of its text to make a map (Atlas: select it, Fit seeds…;"
                             + " command line: fit --restarts)", true, null, null);
         }
-        Pca p = Pca.fit(x, Math.min(2, x[0].length));
-        // PCA is a linear map: a path's samples land where the same projection puts them
+        // the components are the solutions' own; only with one solution do the checkpoints help to make them
+        Pca p = Pca.fit(x.length >= 2 ? x : concat(x, cps), Math.min(2, x[0].length));
+        // PCA is a linear map: a path's samples (and the checkpoints) land where the same projection puts them
         List<Trace> traces = new ArrayList<>();
         for (Path s : paths) {
-            double[][] t = new double[s.x().length][];
-            for (int i = 0; i < t.length; i++) {
-                t[i] = p.apply(s.x()[i]);
-            }
-            traces.add(new Trace(s.name(), t, s.straight()));
+            traces.add(new Trace(s.name(), project(p, s.x()), s.straight()));
         }
         double[] v = p.varianceExplained();
-        return new Frame(space.runs(), p.coordinates(), traces, title(space, kind), pcaAxis(1, v[0]),
-                v.length > 1 ? pcaAxis(2, v[1]) : "", v.length > 1 ? pcaNote(v) : "", true, v, null);
+        double[][] xy = x.length >= 2 ? p.coordinates() : project(p, x);
+        return new Frame(space.runs(), xy, traces, title(space, kind, checkpoints.size()), pcaAxis(1, v[0]),
+                v.length > 1 ? pcaAxis(2, v[1]) : "", v.length > 1 ? pcaNote(v) : "", true, v, null, checkpoints,
+                project(p, cps));
+    }
+
+    private static double[][] project(Pca p, double[][] rows) {
+        double[][] t = new double[rows.length][];
+        for (int i = 0; i < t.length; i++) {
+            t[i] = p.apply(rows[i]);
+        }
+        return t;
+    }
+
+    private static double[][] concat(double[][] a, double[][] b) {
+        double[][] c = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, c, a.length, b.length);
+        return c;
+    }
+
+    private double[][] checkpointMatrix() {
+        return new RunSpace(space.modelIdentity(), space.modelName(), checkpoints).matrix(kind);
     }
 
     /**
-     * t-SNE has no projection for new points, so a path's samples join the input and the map is computed with
-     * them (the runs' places then depend a little on which paths are shown).
+     * t-SNE has no projection for new points, so a path's samples (and the checkpoints) join the input and the
+     * map is computed with them (the runs' places then depend a little on which paths are shown).
      */
     private Frame tsne(Consumer<Frame> frames, int every) {
         double[][] runs = space.matrix(kind);
         List<double[]> rows = new ArrayList<>(Arrays.asList(runs));
+        rows.addAll(Arrays.asList(checkpointMatrix()));
         for (Path s : paths) {
             rows.addAll(Arrays.asList(s.x()));
         }
@@ -252,21 +302,34 @@ public final class LibraryProjection {
     private Frame tsneFrame(double[][] c, int n, int iteration, int iterations, double perplexity, double kl,
                             boolean finished, Tsne.Result result) {
         List<Trace> traces = new ArrayList<>();
-        int at = n;
+        int at = n + checkpoints.size();
         for (Path s : paths) {
             traces.add(new Trace(s.name(), Arrays.copyOfRange(c, at, at + s.x().length), s.straight()));
             at += s.x().length;
         }
-        return new Frame(space.runs(), Arrays.copyOf(c, n), traces, title(space, kind), "t-SNE 1", "t-SNE 2",
-                tsneNote(iteration, iterations, perplexity, kl), finished, null, result);
+        return new Frame(space.runs(), Arrays.copyOf(c, n), traces, title(space, kind, checkpoints.size()), "t-SNE 1",
+                "t-SNE 2", tsneNote(iteration, iterations, perplexity, kl), finished, null, result, checkpoints,
+                Arrays.copyOfRange(c, n, n + checkpoints.size()));
     }
 
     // ---- the words the map is shown with ----
 
     /** The map's heading, in the Atlas and in {@code protolens project}'s figures. */
     public static String title(RunSpace sp, VectorKind k) {
-        return "Map of " + sp.size() + (sp.size() == 1 ? " run" : " runs") + " of " + sp.modelName() + " ("
+        return title(sp, k, 0);
+    }
+
+    /** The same with the unfinished fits drawn beside the runs ("Map of 7 runs + 2 unfinished of …"). */
+    public static String title(RunSpace sp, VectorKind k, int unfinished) {
+        return "Map of " + sp.size() + (sp.size() == 1 ? " run" : " runs")
+                + (unfinished > 0 ? " + " + unfinished + " unfinished" : "") + " of " + sp.modelName() + " ("
                 + kindLabel(k) + ")";
+    }
+
+    /** Why a map has fewer points than the library has runs: "2 runs not shown: their vectors are not finite". */
+    public static String notFiniteLine(int runs) {
+        return runs + (runs == 1 ? " run not shown: its vectors are" : " runs not shown: their vectors are")
+                + " not finite (NaN or infinite)";
     }
 
     /** A PCA map's axis label: the component and the share of the variance it explains. */

@@ -88,10 +88,11 @@ public record MapColouring(String title, int[] category, String[] categories, do
         for (int i = 0; i < cat.length; i++) {
             String t = runs.get(i).record().text();
             cat[i] = index.get(t);
-            counts.merge(t, 1, Integer::sum);
+            // the count is of solutions: an unfinished fit on the map (hollow) is not one more
+            counts.merge(t, runs.get(i).record().isCheckpoint() ? 0 : 1, Integer::sum);
         }
-        String[] names = index.keySet().stream().map(t -> counts.get(t) + " × “" + oneLine(t) + "”")
-                .toArray(String[]::new);
+        String[] names = index.keySet().stream().map(t -> (counts.get(t) == 0 ? "unfinished" : counts.get(t) + " ×")
+                + " “" + oneLine(t) + "”").toArray(String[]::new);
         return categorical("text", cat, names);
     }
 
