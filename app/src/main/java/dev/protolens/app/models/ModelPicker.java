@@ -121,6 +121,9 @@ public final class ModelPicker {
         pathError.getStyleClass().add("error-text");
         pathError.setWrapText(true);
         pathError.setMinHeight(Region.USE_PREF_SIZE);
+        // as wide as the column, wrapping there: its one-line width must not widen the column and squeeze the details
+        pathError.setPrefWidth(100);
+        pathError.setMaxWidth(Double.MAX_VALUE);
         ProgressIndicator spinner = new ProgressIndicator();
         spinner.setPrefSize(16, 16);
         Label opening = new Label();

@@ -87,6 +87,15 @@ class BadModelWindowTest {
             assertThat(onFx(() -> ((TextField) find("#model-path")).getText())).isEqualTo(b.getKey().toString());
             assertThat((Node) find(".error-dialog")).isNull();
             assertThat(onFx(() -> find("#open-model").isDisabled())).isFalse();
+            if (b.getKey().equals(noConfig)) {
+                // a picture of the picker with its reason, to look at (target/model-picker-error.png)
+                onFx(() -> {
+                    var img = find("#model-picker").getScene().snapshot(null);
+                    javax.imageio.ImageIO.write(javafx.embed.swing.SwingFXUtils.fromFXImage(img, null), "png",
+                            Path.of("target", "model-picker-error.png").toFile());
+                    return null;
+                });
+            }
         }
         // editing the path clears the old reason; a good model closes the picker
         onFx(() -> {
