@@ -85,7 +85,7 @@ final class BenchCommand implements Callable<Integer> {
         "plain forward pass of the same input in the same run."})
     boolean inside;
 
-    @Option(names = "--fit-speed", description = {"Time to 100 % of each start option (FitStart) against the paper's recipe",
+    @Option(names = "--fit-speed", description = {"Time to 100 %% of each start option (FitStart) against the paper's recipe",
         "on the benchmark set (--texts), lone fits interleaved text by text; prints success rate, median and p90 of",
         "steps and seconds, and ratios to the paper."})
     boolean fitSpeed;
@@ -96,7 +96,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--seeds", defaultValue = "3", description = "--fit-speed: seeds per text. Default ${DEFAULT-VALUE}.")
     int seeds;
 
-    @Option(names = "--max-steps", defaultValue = "2000", description = "--fit-speed: a fit that has not reached 100 % by then failed. Default ${DEFAULT-VALUE}.")
+    @Option(names = "--max-steps", defaultValue = "2000", description = "--fit-speed: a fit that has not reached 100 %% by then failed. Default ${DEFAULT-VALUE}.")
     int maxSteps;
 
     @Option(names = "--recipes", split = ",", description = "--fit-speed: which starts (default all): paper, lr-x3, warmup-cosine-x3, warmup-cosine-x5, focus-1, focus-3, init-x0.5, init-x2, mean-m, nearest, fast.")

@@ -6,7 +6,7 @@ import picocli.CommandLine.Option;
 
 /** {@code fit}'s options beyond the paper's recipe (FitStart); none given: the paper's recipe exactly. */
 final class StartOptions {
-    @Option(names = "--fast-start", description = "The measured \"Fast start\" (README: Reaching 100 % sooner): e and m"
+    @Option(names = "--fast-start", description = "The measured \"Fast start\" (README: Reaching 100 %% sooner): e and m"
             + " of the library's run of this model whose text is nearest, and 3× the lr. The options below change parts"
             + " of it.")
     boolean fast;
