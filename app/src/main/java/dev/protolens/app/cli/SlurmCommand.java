@@ -1,6 +1,6 @@
 package dev.protolens.app.cli;
 
-import dev.protolens.app.Main;
+import dev.protolens.app.cluster.ThisApp;
 import dev.protolens.engine.UserError;
 import dev.protolens.engine.cluster.ClusterRun;
 import dev.protolens.engine.cluster.ExperimentShards;
@@ -99,7 +99,7 @@ final class SlurmCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             SlurmOptions options = new SlurmOptions(partition, gpus, time, mem, account);
-            List<String> cmd = launcher != null ? ShardLauncher.parse(launcher) : ShardLauncher.current(Main.class.getName());
+            List<String> cmd = launcher != null ? ShardLauncher.parse(launcher) : ThisApp.launcher();
             Path dir = runDir != null ? runDir : SlurmRuns.defaultRunDir(plan);
             SlurmRuns runs = login.runs();
             if (dryRun) {

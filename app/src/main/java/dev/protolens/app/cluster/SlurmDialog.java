@@ -43,7 +43,7 @@ public final class SlurmDialog {
     public static Dialog<Void> open(Window owner, dev.protolens.app.ui.Host host, java.nio.file.Path planFile,
                                     java.nio.file.Path results) {
         return show(owner, SlurmViewModel.of(host, planFile, results,
-                dev.protolens.engine.cluster.ShardLauncher.current(dev.protolens.app.Main.class.getName())));
+                ThisApp.launcher()));
     }
 
     public static Dialog<Void> show(Window owner, SlurmViewModel vm) {
