@@ -29,7 +29,7 @@ import picocli.CommandLine.Option;
             "text, seed and accuracy. The JSON also holds the same-text and different-text distance distributions."})
 final class ProjectCommand implements Callable<Integer> {
 
-    @Option(names = "--method", required = true, description = "pca or tsne.")
+    @Option(names = "--method", defaultValue = "pca", description = "pca or tsne. Default ${DEFAULT-VALUE}, as in the Atlas.")
     String method;
 
     @Option(names = "--vectors", defaultValue = "e", description = "e, m or both (e and m concatenated). Default ${DEFAULT-VALUE}.")

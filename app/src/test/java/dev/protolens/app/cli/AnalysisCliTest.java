@@ -89,7 +89,7 @@ class AnalysisCliTest {
         assertThat(ExportedFiles.tool("pdftotext (poppler-utils)", "pdftotext", pdf.toString(), "-"))
                 .contains("Map of 5 runs of stories260k-hf");
         Path png = tmp.resolve("fig/map.png");
-        Cli.Result g = Cli.run("project", "--library", lib.toString(), "--method", "pca", "--width", "400",
+        Cli.Result g = Cli.run("project", "--library", lib.toString(), "--width", "400", // PCA by default
                 "--height", "300", "--out", png.toString());
         assertThat(g.exit()).as(g.err()).isZero();
         assertThat(ExportedFiles.pngDrawn(png).getWidth()).as("2×").isEqualTo(800);
